@@ -1,0 +1,370 @@
+/**
+ * Allocation side effects: decide with the rule-driven allocator (domain/allocation.ts) and carry the
+ * decision out in the same transaction that holds the stock rows' locks (reserve, hold for a transfer,
+ * write the purchase order), place purchases on 1688, and let go of it all on cancel.
+ *
+ * Every activity is idempotent: the allocation is recorded per order (`order_allocations`) and a retry
+ * returns what was done; transfer and purchase ids derive from the order id; a purchase is only sent to
+ * 1688 from `pending`, so a retry never buys twice (see purchasing/alibaba1688.ts on why we do not rely on
+ * 1688's own deduplication).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client';
+import {
+  claimPurchase,
+  findActiveAllocation,
+  findPurchase,
+  findTransfer,
+  holdAtSource,
+  inboundUnits,
+  insertPurchase,
+  insertTransfer,
+  loadRuleSet,
+  releaseOrderAllocation,
+  saveAllocation,
+  settlePurchase,
+  suppliersOf,
+  type OrderAllocationRow,
+  type PurchaseLineData,
+  type PurchaseRow,
+  type TransferRow,
+} from '../db/queries/allocation';
+import { lockStock, reserveLines, type StockLine } from '../db/queries/inventory';
+import { warehouses } from '../db/schema';
+import { allocate, type AllocationLine, type WarehouseStock } from '../domain/allocation';
+import { locate } from '../domain/geo';
+import type { Address } from '../domain/order';
+import type { Logger } from '../infra/logger';
+import { PurchaseApiError, type Alibaba1688Client, type FailedOffer } from '../purchasing/alibaba1688';
+import type { ReplenishmentMonitor } from '../replenishment/monitor';
+import type { Parcel } from '../workflows/contract';
+
+export interface AllocationActivityDeps {
+  db: Db;
+  logger: Logger;
+  /** Receiver phone on 1688 orders for warehouses without their own contact phone. */
+  defaultSenderPhone: string;
+  /** The 1688 client; without it purchases fail as NOT_CONFIGURED (a review task, the order waits). */
+  purchasing?: Alibaba1688Client | undefined;
+  replenishment?: ReplenishmentMonitor | undefined;
+  /** Called with the SKUs whose available stock changed (channel stock sync). */
+  onStockChanged?: ((skus: string[]) => Promise<void>) | undefined;
+}
+
+export interface TransferRef {
+  transferId: string;
+  fromWarehouseId: string;
+  toWarehouseId: string;
+  lines: StockLine[];
+  distanceKm: number | null;
+  /** ISO time the goods are due at the destination. */
+  eta: string;
+  status: string;
+}
+
+export interface PurchaseRef {
+  purchaseOrderId: string;
+  warehouseId: string;
+  lines: PurchaseLineData[];
+  status: string;
+}
+
+interface Decided {
+  rule: string;
+  reason: string;
+}
+
+/** What allocating came to. Only `backorder` and `review` leave nothing to undo. */
+export type AllocationOutcome =
+  | (Decided & { action: 'ship'; parcels: Parcel[] })
+  | (Decided & { action: 'split'; parcels: Parcel[]; costFen: number | null })
+  | (Decided & { action: 'transfer'; warehouseId: string; transfer: TransferRef })
+  | (Decided & { action: 'purchase'; warehouseId: string; purchase: PurchaseRef })
+  | (Decided & { action: 'backorder' | 'review' });
+
+export type PlaceOutcome =
+  | { outcome: 'ordered'; supplierOrderId: string; totalFen: number; failedOffers: FailedOffer[] }
+  | { outcome: 'received' | 'cancelled' }
+  | { outcome: 'failed' | 'unknown'; code: string; message: string };
+
+export function createAllocationActivities(deps: AllocationActivityDeps) {
+  const { db, logger } = deps;
+
+  async function afterStockMoved(pairs: { warehouseId: string; sku: string }[]): Promise<void> {
+    if (pairs.length === 0) return;
+    if (deps.onStockChanged) await deps.onStockChanged([...new Set(pairs.map((p) => p.sku))]);
+    await deps.replenishment?.check(pairs);
+  }
+
+  return {
+    /**
+     * Decides where the order ships from with the stored rule set and carries the decision out, all in one
+     * transaction over the locked stock rows of the order's SKUs: concurrent orders queue up, never oversell.
+     */
+    async allocateOrder(params: {
+      orderId: string;
+      lines: StockLine[];
+      receiver: Address;
+      urgent: boolean;
+      /** One transfer day: a rule's `etaDays` × this is the transfer's ETA. */
+      transferDayMs: number;
+    }): Promise<AllocationOutcome> {
+      const { orderId } = params;
+      const lines = mergeLines(params.lines);
+      const skus = lines.map((l) => l.sku);
+
+      const { outcome, touched } = await db.transaction(async (tx) => {
+        const existing = await findActiveAllocation(tx, orderId);
+        if (existing) return { outcome: await storedOutcome(tx, existing, lines), touched: [] };
+
+        const ruleSet = await loadRuleSet(tx);
+        if (ruleSet.invalid) logger.error({ problem: ruleSet.invalid }, 'stored allocation rules do not parse; using the default rule set');
+        const stock = await lockStock(tx, skus);
+        const pool = await candidateWarehouses(tx, stock);
+        const inbound = await inboundUnits(tx, skus);
+        const available = new Map<string, Record<string, number>>();
+        for (const s of stock) available.set(s.warehouseId, { ...available.get(s.warehouseId), [s.sku]: s.available });
+        const located: WarehouseStock[] = [];
+        for (const w of pool) {
+          const at = w.lat !== null && w.lng !== null ? { lat: w.lat, lng: w.lng } : locate(w);
+          if (!at) {
+            logger.warn({ warehouseId: w.id }, 'warehouse has no coordinates and its city is unknown: left out of allocation');
+            continue;
+          }
+          located.push({ id: w.id, lat: at.lat, lng: at.lng, available: available.get(w.id) ?? {}, inTransitTo: inbound.get(w.id) });
+        }
+        const suppliers = await suppliersOf(tx, skus);
+        const receiver = locate(params.receiver);
+        const decision = allocate({ lines, receiver, urgent: params.urgent, warehouses: located, suppliers }, { rules: ruleSet.rules });
+        const { rule, reason } = decision;
+
+        switch (decision.action) {
+          case 'ship': {
+            await reserveLines(tx, orderId, decision.shipFrom, lines);
+            await saveAllocation(tx, { orderId, rule, reason, action: 'ship', warehouseId: decision.shipFrom });
+            return {
+              outcome: { action: 'ship', rule, reason, parcels: [{ warehouseId: decision.shipFrom, lines }] } as AllocationOutcome,
+              touched: pairs(decision.shipFrom, lines),
+            };
+          }
+          case 'split': {
+            const parcels: Parcel[] = decision.shipments.map((s, i) => ({ warehouseId: s.warehouseId, lines: [...s.lines], parcelNo: i + 1 }));
+            for (const p of parcels) await reserveLines(tx, orderId, p.warehouseId, p.lines);
+            await saveAllocation(tx, { orderId, rule, reason, action: 'split', warehouseId: parcels[0]!.warehouseId, parcels });
+            return {
+              outcome: { action: 'split', rule, reason, parcels, costFen: decision.costFen } as AllocationOutcome,
+              touched: parcels.flatMap((p) => pairs(p.warehouseId, p.lines)),
+            };
+          }
+          case 'transfer': {
+            const t = decision.transfer;
+            const local = remainder(lines, t.lines);
+            if (local.length) await reserveLines(tx, orderId, t.toWarehouseId, local);
+            await holdAtSource(tx, t.fromWarehouseId, t.lines);
+            const row = await insertTransfer(tx, {
+              id: `tr-${orderId}`,
+              orderId,
+              fromWarehouseId: t.fromWarehouseId,
+              toWarehouseId: t.toWarehouseId,
+              lines: t.lines,
+              distanceKm: t.distanceKm,
+              eta: new Date(Date.now() + t.etaDays * params.transferDayMs),
+            });
+            await saveAllocation(tx, { orderId, rule, reason, action: 'transfer', warehouseId: t.toWarehouseId, transferId: row.id });
+            return {
+              outcome: { action: 'transfer', rule, reason, warehouseId: t.toWarehouseId, transfer: transferRef(row) } as AllocationOutcome,
+              touched: [...pairs(t.toWarehouseId, local), ...pairs(t.fromWarehouseId, t.lines)],
+            };
+          }
+          case 'purchase': {
+            const p = decision.purchase;
+            const local = remainder(lines, p.lines);
+            if (local.length) await reserveLines(tx, orderId, p.warehouseId, local);
+            const purchaseLines: PurchaseLineData[] = p.lines.map((l) => ({
+              sku: l.sku,
+              quantity: l.quantity,
+              offerId: l.supplier.offerId,
+              ...(l.supplier.specId ? { specId: l.supplier.specId } : {}),
+              ...(l.supplier.pricePerUnitFen !== undefined ? { pricePerUnitFen: l.supplier.pricePerUnitFen } : {}),
+            }));
+            const row = await insertPurchase(tx, { id: `po-${orderId}`, orderId, warehouseId: p.warehouseId, lines: purchaseLines });
+            await saveAllocation(tx, { orderId, rule, reason, action: 'purchase', warehouseId: p.warehouseId, purchaseOrderId: row.id });
+            return {
+              outcome: { action: 'purchase', rule, reason, warehouseId: p.warehouseId, purchase: purchaseRef(row) } as AllocationOutcome,
+              touched: pairs(p.warehouseId, local),
+            };
+          }
+          default:
+            return { outcome: { action: decision.action, rule, reason } as AllocationOutcome, touched: [] };
+        }
+      });
+
+      if (outcome.action !== 'backorder' && outcome.action !== 'review') {
+        logger.info({ orderId, action: outcome.action, rule: outcome.rule }, 'order allocated');
+      }
+      await afterStockMoved(touched);
+      return outcome;
+    },
+
+    /**
+     * Sends a pending purchase order to 1688, once. Failures come back as values (a person decides) unless
+     * 1688 certainly created nothing, which is retried.
+     */
+    async placePurchaseOrder(params: { purchaseOrderId: string }): Promise<PlaceOutcome> {
+      const id = params.purchaseOrderId;
+      const purchase = await findPurchase(db, id);
+      if (!purchase) throw ApplicationFailure.nonRetryable(`purchase order ${id} does not exist`, 'UnknownPurchaseOrder');
+      if (purchase.status !== 'pending') return settledOutcome(db, purchase);
+      const [warehouse] = await db.select().from(warehouses).where(eq(warehouses.id, purchase.warehouseId));
+      if (!warehouse) throw ApplicationFailure.nonRetryable(`warehouse ${purchase.warehouseId} is gone`, 'UnknownWarehouse');
+
+      const claimed = await claimPurchase(db, id);
+      if (!claimed) return settledOutcome(db, (await findPurchase(db, id))!);
+      if (!deps.purchasing) {
+        const message = 'no 1688 client is configured (ALIBABA_1688_* variables)';
+        await settlePurchase(db, id, { status: 'failed', error: `NOT_CONFIGURED: ${message}` });
+        return { outcome: 'failed', code: 'NOT_CONFIGURED', message };
+      }
+      const lines = claimed.lines as PurchaseLineData[];
+      try {
+        const result = await deps.purchasing.fastCreateOrder({
+          outOrderId: id,
+          address: {
+            fullName: warehouse.contactName ?? warehouse.name,
+            mobile: warehouse.contactPhone ?? deps.defaultSenderPhone,
+            provinceText: warehouse.province,
+            cityText: warehouse.city,
+            address: warehouse.address || warehouse.name,
+          },
+          cargo: lines.map((l) => ({ offerId: l.offerId, ...(l.specId ? { specId: l.specId } : {}), quantity: l.quantity })),
+          message: claimed.orderId ? `OMS order ${claimed.orderId}` : `OMS ${id}`,
+        });
+        await settlePurchase(db, id, {
+          status: 'ordered',
+          supplierOrderId: result.orderId,
+          totalFen: result.totalSuccessAmountFen,
+          postFeeFen: result.postFeeFen,
+          failedOffers: result.failedOffers,
+          orderedAt: new Date(),
+        });
+        logger.info({ purchaseOrderId: id, supplierOrderId: result.orderId, totalFen: result.totalSuccessAmountFen }, 'purchase placed on 1688');
+        return { outcome: 'ordered', supplierOrderId: result.orderId, totalFen: result.totalSuccessAmountFen, failedOffers: result.failedOffers };
+      } catch (err) {
+        if (!(err instanceof PurchaseApiError)) throw err; // the row stays `placing`: a retry reports it as unknown
+        if (err.retryable) {
+          await settlePurchase(db, id, { status: 'pending' });
+          throw ApplicationFailure.retryable(err.message, 'PurchaseApiRetryable');
+        }
+        const status = err.outcomeUnknown ? 'unknown' : 'failed';
+        await settlePurchase(db, id, { status, error: `${err.code}: ${err.message}` });
+        logger.warn({ purchaseOrderId: id, code: err.code, status }, 'purchase not placed on 1688');
+        return { outcome: status, code: err.code, message: err.message };
+      }
+    },
+
+    /** Where a transfer or purchase stands (the workflow re-checks when no signal came). */
+    async inboundStatus(params: { kind: 'transfer' | 'purchase'; id: string }): Promise<string | undefined> {
+      const row = params.kind === 'transfer' ? await findTransfer(db, params.id) : await findPurchase(db, params.id);
+      return row?.status;
+    },
+
+    /** Undo on cancel: reservations released, transfer/purchase detached from the order. Idempotent. */
+    async releaseAllocation(params: { orderId: string }): Promise<void> {
+      const released = await releaseOrderAllocation(db, params.orderId);
+      await afterStockMoved(released.map((r) => ({ warehouseId: r.warehouseId, sku: r.sku })));
+    },
+  };
+}
+
+export type AllocationActivities = ReturnType<typeof createAllocationActivities>;
+
+type WarehouseRow = typeof warehouses.$inferSelect;
+
+/**
+ * The warehouses that carry any of the order's SKUs (have a stock row for it, even at 0); when none does
+ * (a brand-new SKU), every warehouse, so an urgent purchase still has somewhere to go.
+ */
+async function candidateWarehouses(tx: Tx, stock: { warehouseId: string }[]): Promise<WarehouseRow[]> {
+  const all = await tx.select().from(warehouses);
+  const carrying = new Set(stock.map((s) => s.warehouseId));
+  return carrying.size > 0 ? all.filter((w) => carrying.has(w.id)) : all;
+}
+
+async function storedOutcome(db: Tx, row: OrderAllocationRow, lines: StockLine[]): Promise<AllocationOutcome> {
+  const base = { rule: row.rule, reason: row.reason };
+  switch (row.action) {
+    case 'split':
+      return { ...base, action: 'split', parcels: row.parcels as Parcel[], costFen: null };
+    case 'transfer': {
+      const transfer = row.transferId ? await findTransfer(db, row.transferId) : undefined;
+      if (!transfer) throw ApplicationFailure.nonRetryable(`allocation of ${row.orderId} names a missing transfer`, 'BrokenAllocation');
+      return { ...base, action: 'transfer', warehouseId: row.warehouseId, transfer: transferRef(transfer) };
+    }
+    case 'purchase': {
+      const purchase = row.purchaseOrderId ? await findPurchase(db, row.purchaseOrderId) : undefined;
+      if (!purchase) throw ApplicationFailure.nonRetryable(`allocation of ${row.orderId} names a missing purchase order`, 'BrokenAllocation');
+      return { ...base, action: 'purchase', warehouseId: row.warehouseId, purchase: purchaseRef(purchase) };
+    }
+    default:
+      return { ...base, action: 'ship', parcels: [{ warehouseId: row.warehouseId, lines }] };
+  }
+}
+
+async function settledOutcome(db: Db, purchase: PurchaseRow): Promise<PlaceOutcome> {
+  switch (purchase.status) {
+    case 'ordered':
+      return {
+        outcome: 'ordered',
+        supplierOrderId: purchase.supplierOrderId ?? '',
+        totalFen: purchase.totalFen ?? 0,
+        failedOffers: (purchase.failedOffers as FailedOffer[] | null) ?? [],
+      };
+    case 'received':
+    case 'cancelled':
+      return { outcome: purchase.status };
+    case 'placing': {
+      // An earlier attempt stopped while talking to 1688: the order may exist there. Never guess.
+      const message = 'an earlier attempt stopped while calling 1688; check the 1688 order list before ordering again';
+      await settlePurchase(db, purchase.id, { status: 'unknown', error: `INTERRUPTED: ${message}` });
+      return { outcome: 'unknown', code: 'INTERRUPTED', message };
+    }
+    default: {
+      const [code, ...rest] = (purchase.error ?? 'UNKNOWN: no detail').split(': ');
+      return { outcome: purchase.status === 'unknown' ? 'unknown' : 'failed', code: code ?? 'UNKNOWN', message: rest.join(': ') };
+    }
+  }
+}
+
+function transferRef(row: TransferRow): TransferRef {
+  return {
+    transferId: row.id,
+    fromWarehouseId: row.fromWarehouseId,
+    toWarehouseId: row.toWarehouseId,
+    lines: row.lines as StockLine[],
+    distanceKm: row.distanceKm,
+    eta: row.eta.toISOString(),
+    status: row.status,
+  };
+}
+
+function purchaseRef(row: PurchaseRow): PurchaseRef {
+  return { purchaseOrderId: row.id, warehouseId: row.warehouseId, lines: row.lines as PurchaseLineData[], status: row.status };
+}
+
+/** One line per SKU (the canonical order forbids repeats; other callers might not). */
+function mergeLines(lines: readonly StockLine[]): StockLine[] {
+  const merged = new Map<string, number>();
+  for (const l of lines) merged.set(l.sku, (merged.get(l.sku) ?? 0) + l.quantity);
+  return [...merged].map(([sku, quantity]) => ({ sku, quantity }));
+}
+
+/** The order's lines minus what comes from elsewhere (a transfer, a purchase): what the local warehouse gives. */
+function remainder(lines: readonly StockLine[], inbound: readonly AllocationLine[]): StockLine[] {
+  const coming = new Map(inbound.map((l) => [l.sku, l.quantity]));
+  return lines.map((l) => ({ sku: l.sku, quantity: l.quantity - (coming.get(l.sku) ?? 0) })).filter((l) => l.quantity > 0);
+}
+
+function pairs(warehouseId: string, lines: readonly { sku: string }[]): { warehouseId: string; sku: string }[] {
+  return lines.map((l) => ({ warehouseId, sku: l.sku }));
+}

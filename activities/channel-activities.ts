@@ -1,0 +1,258 @@
+/**
+ * Side effects of the channel sync: poll a store for changed orders (into the ingest pipeline, cursor moved
+ * only after), push a SKU's available count to every store selling it, write tracking back to the platform.
+ * Platform calls go through the token keeper, which refreshes tokens ahead of expiry and once more when a
+ * platform refuses one. Idempotent: polled orders are ingested once however often they are handed over, a
+ * stock push sets the full count, a tracking write-back that already happened is refused by the platform
+ * and ends in a review task rather than a second shipment.
+ */
+import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { inArray, sql } from 'drizzle-orm';
+import { adapterFor } from '../channels';
+import { ChannelApiError } from '../channels/errors';
+import { StoreNotAuthorizedError, type StoreTokens } from '../channels/oauth-tokens';
+import type { ChannelAdapter, Platform, RawOrder } from '../channels/types';
+import type { Db } from '../db/client';
+import { openReviewTask } from '../db/queries/review-tasks';
+import { advancePollCursor, findStore, recordPollError, storesSellingSku } from '../db/queries/stores';
+import { orders, stockSyncOrders, stockSyncRounds } from '../db/schema';
+import type { Logger } from '../infra/logger';
+import type { IngestEntry, IngestPipeline } from '../ingest/types';
+import type { TrackingWriteBackInput } from '../workflows/channel-writeback';
+
+export interface PollSettings {
+  /** Each poll starts this far before the cursor: late-indexed orders are still caught. */
+  overlapMs: number;
+  /** A store never polled before starts this far back. */
+  lookbackMs: number;
+  /** One activity covers at most this much time; a longer backlog takes several. */
+  chunkMs: number;
+}
+
+export interface ChannelRuntime {
+  tokens: StoreTokens;
+  /** Where polled orders go (the Redis buffer, or Temporal directly). */
+  ingest?: IngestPipeline | undefined;
+  poll: PollSettings;
+  /** Stores pushed to at once in one stock round. Default 8. */
+  pushConcurrency?: number;
+  /** Overrides the platform adapters (tests). */
+  adapterFor?: (platform: Platform) => ChannelAdapter;
+}
+
+export interface ChannelActivityDeps {
+  db: Db;
+  logger: Logger;
+  channels?: ChannelRuntime | undefined;
+}
+
+export type StockPushOutcome = 'pushed' | 'not_listed' | 'not_authorized' | 'refused' | 'failed';
+
+export interface StoreStockOutcome {
+  storeId: string;
+  outcome: StockPushOutcome;
+  error?: string;
+}
+
+export interface SyncRoundResult {
+  roundId: number;
+  available: number;
+  stores: StoreStockOutcome[];
+}
+
+const ENQUEUE_BATCH = 100;
+
+export function createChannelActivities(deps: ChannelActivityDeps) {
+  const { db, logger } = deps;
+
+  function runtime(): ChannelRuntime {
+    if (!deps.channels) throw ApplicationFailure.nonRetryable('channel sync is not configured in this worker', 'ChannelsNotConfigured');
+    return deps.channels;
+  }
+  const adapter = (platform: Platform) => (deps.channels?.adapterFor ?? adapterFor)(platform);
+
+  return {
+    /**
+     * Polls one chunk of the store's backlog: orders modified in [cursor - overlap, min(cursor + chunk, now)),
+     * handed to the ingest pipeline in batches; the cursor moves to the window's end only after all of them
+     * are accepted.
+     */
+    async pollStoreChunk(p: { storeId: string }): Promise<{ orders: number; cursor: string; caughtUp: boolean }> {
+      const { tokens, ingest, poll } = runtime();
+      const row = await findStore(db, p.storeId);
+      if (!row) throw ApplicationFailure.nonRetryable(`store ${p.storeId} not found`, 'StoreNotFound');
+      if (!ingest) throw ApplicationFailure.nonRetryable('no ingest pipeline in this worker', 'IngestNotConfigured');
+      const platform = row.platform as Platform;
+      const now = Date.now();
+      const cursor = row.pollCursor?.getTime() ?? now - poll.lookbackMs;
+      const from = new Date(Math.min(cursor, now) - poll.overlapMs);
+      const to = new Date(Math.min(cursor + poll.chunkMs, now));
+      const caughtUp = to.getTime() >= now;
+
+      let handedOver: number;
+      try {
+        handedOver = await tokens.withCredentials(p.storeId, async (store) => {
+          let count = 0;
+          let batch: IngestEntry[] = [];
+          const flush = async () => {
+            if (batch.length === 0) return;
+            await ingest.enqueue(batch);
+            count += batch.length;
+            batch = [];
+            heartbeat({ orders: count });
+          };
+          for await (const raw of adapter(platform).listChangedOrders(store, { from, to })) {
+            const channelOrderId = channelOrderIdOf(adapter(platform), raw);
+            if (!channelOrderId) {
+              logger.warn({ storeId: p.storeId, platform }, 'polled order without a readable order id: skipped');
+              continue;
+            }
+            batch.push({ source: 'poll', platform, storeId: p.storeId, channelOrderId, raw, receivedAt: new Date().toISOString() });
+            heartbeat({ orders: count + batch.length }); // some platforms fetch orders one by one: stay alive
+            if (batch.length >= ENQUEUE_BATCH) await flush();
+          }
+          await flush();
+          return count;
+        });
+      } catch (err) {
+        await recordPollError(db, p.storeId, (err as Error).message);
+        if (err instanceof StoreNotAuthorizedError) throw ApplicationFailure.nonRetryable(err.message, 'StoreNotAuthorized');
+        if (err instanceof ChannelApiError && !err.retryable) logger.warn({ storeId: p.storeId, code: err.code }, 'poll refused by the platform');
+        throw err;
+      }
+      // Everything up to `to` is in the buffer now.
+      await advancePollCursor(db, p.storeId, to);
+      if (handedOver > 0) logger.info({ storeId: p.storeId, orders: handedOver, from, to }, 'store polled');
+      return { orders: handedOver, cursor: to.toISOString(), caughtUp };
+    },
+
+    /**
+     * One stock-sync round of a SKU: reads the available count across warehouses and sets it on every store
+     * selling the SKU. Stores that do not list it or cannot be authorized are skipped (recorded); a platform
+     * that fails transiently makes the round fail and be retried, reading the count afresh.
+     */
+    async syncSkuStock(p: { sku: string; firstChangeAt?: string | undefined; changes: number; orderIds?: string[] | undefined }): Promise<SyncRoundResult> {
+      const { tokens } = runtime();
+      const read = await db.execute<{ available: number; read_at: Date }>(
+        sql`select coalesce(sum(greatest(on_hand - reserved, 0)), 0)::int as available, now() as read_at from inventory where sku = ${p.sku}`,
+      );
+      const { available, read_at: readAt } = read.rows[0] ?? { available: 0, read_at: new Date() };
+      const selling = await storesSellingSku(db, p.sku);
+      if (selling.length === 0) return { roundId: 0, available, stores: [] }; // no channel sells it: nothing to record
+      const outcomes = await mapLimit(selling, deps.channels?.pushConcurrency ?? 8, async (row): Promise<StoreStockOutcome> => {
+        try {
+          await tokens.withCredentials(row.id, (store) => adapter(row.platform as Platform).pushStock(store, { sku: p.sku, available }));
+          return { storeId: row.id, outcome: 'pushed' };
+        } catch (err) {
+          const error = (err as Error).message;
+          if (err instanceof StoreNotAuthorizedError) return { storeId: row.id, outcome: 'not_authorized', error };
+          if (err instanceof ChannelApiError && err.code === 'SKU_NOT_LISTED') return { storeId: row.id, outcome: 'not_listed' };
+          if (err instanceof ChannelApiError && !err.retryable) return { storeId: row.id, outcome: 'refused', error };
+          return { storeId: row.id, outcome: 'failed', error };
+        }
+      });
+      const count = (...kinds: StockPushOutcome[]) => outcomes.filter((o) => kinds.includes(o.outcome)).length;
+      const failed = count('failed');
+      const [round] = await db
+        .insert(stockSyncRounds)
+        .values({
+          sku: p.sku,
+          available,
+          changes: p.changes,
+          firstChangeAt: p.firstChangeAt ? new Date(p.firstChangeAt) : null,
+          readAt: new Date(readAt),
+          stores: outcomes.length,
+          pushed: count('pushed'),
+          skipped: count('not_listed', 'not_authorized', 'refused'),
+          failed,
+          outcomes,
+        })
+        .returning({ id: stockSyncRounds.id, completedAt: stockSyncRounds.completedAt });
+      for (const o of outcomes) {
+        if (o.outcome === 'refused' || o.outcome === 'not_authorized') logger.warn({ sku: p.sku, storeId: o.storeId, outcome: o.outcome, error: o.error }, 'stock push skipped');
+      }
+      if (failed > 0) {
+        logger.warn({ sku: p.sku, failed }, 'stock push failed for some stores: retrying the round');
+        throw ApplicationFailure.retryable(`stock push of ${p.sku} failed for ${failed} store(s): ${outcomes.find((o) => o.outcome === 'failed')?.error ?? ''}`, 'StockPushFailed');
+      }
+      if (round && p.orderIds?.length) {
+        // Order accepted (its row, written first thing by its workflow) → this round, the one that carried its change.
+        await db.execute(sql`
+          insert into ${stockSyncOrders} (order_id, sku, round_id, accepted_at, synced_at)
+          select ${orders.orderId}, ${p.sku}, ${round.id}, ${orders.createdAt}, ${round.completedAt} from ${orders}
+          where ${inArray(orders.orderId, p.orderIds)}
+          on conflict do nothing`);
+      }
+      logger.debug({ sku: p.sku, available, stores: outcomes.length, changes: p.changes }, 'stock synced to channels');
+      return { roundId: round?.id ?? 0, available, stores: outcomes };
+    },
+
+    /**
+     * Writes the waybill back to the platform. A refusal that retrying will not fix (the order was already
+     * shipped on the platform, cancelled there, …) opens a review task instead of failing for three days; a
+     * store that lost its authorization opens one too, and keeps retrying until it is authorized again.
+     */
+    async writeTrackingBack(p: TrackingWriteBackInput): Promise<{ outcome: 'written' | 'refused' | 'no_store' }> {
+      const { tokens } = runtime();
+      const row = await findStore(db, p.storeId);
+      if (!row) {
+        logger.warn({ orderId: p.orderId, storeId: p.storeId }, 'tracking not written back: the store is not connected');
+        return { outcome: 'no_store' };
+      }
+      const task = (reason: string) =>
+        openReviewTask(db, {
+          id: `tracking-writeback-${p.orderId}`,
+          kind: 'tracking_writeback',
+          orderId: p.orderId,
+          reason,
+          data: { storeId: p.storeId, channelOrderId: p.channelOrderId, carrier: p.carrier, waybillNo: p.waybillNo },
+        });
+      try {
+        await tokens.withCredentials(p.storeId, (store) =>
+          adapter(row.platform as Platform).writeTracking(store, { channelOrderId: p.channelOrderId, carrier: p.carrier, waybillNo: p.waybillNo }),
+        );
+      } catch (err) {
+        if (err instanceof StoreNotAuthorizedError) {
+          await task(`tracking write-back waits for the store to be authorized again: ${err.message}`);
+          throw err;
+        }
+        if (err instanceof ChannelApiError && !err.retryable) {
+          await task(`the platform refused the tracking write-back: ${err.message}`);
+          logger.warn({ orderId: p.orderId, storeId: p.storeId, code: err.code }, 'tracking write-back refused');
+          return { outcome: 'refused' };
+        }
+        throw err;
+      }
+      logger.info({ orderId: p.orderId, storeId: p.storeId, carrier: p.carrier, waybillNo: p.waybillNo }, 'tracking written back to the platform');
+      return { outcome: 'written' };
+    },
+  };
+}
+
+export type ChannelActivities = ReturnType<typeof createChannelActivities>;
+
+/** The platform order id, read where the platform's default mapping reads `channelOrderId` from. */
+export function channelOrderIdOf(adapter: ChannelAdapter, raw: RawOrder): string | undefined {
+  const rule = adapter.mapping.find((r) => r.target === 'channelOrderId');
+  const paths = [rule?.source, 'tid_str', 'tid', 'order_sn', 'order_id'].filter((p): p is string => typeof p === 'string');
+  for (const path of paths) {
+    let value: unknown = raw;
+    for (const key of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    if ((typeof value === 'string' && value !== '') || typeof value === 'number') return String(value);
+  }
+  return undefined;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

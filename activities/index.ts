@@ -1,0 +1,19 @@
+import { createAllocationActivities, type AllocationActivityDeps } from './allocation-activities';
+import { createChannelActivities, type ChannelActivityDeps } from './channel-activities';
+import { createDedupActivities } from './dedup-activities';
+import { createOrderActivities, type OrderActivityDeps } from './order-activities';
+import { createRestockActivities, type RestockActivityDeps } from './restock-activities';
+import { createReturnActivities, type ReturnActivityDeps } from './returns-activities';
+import { createShipmentMergeActivities } from './shipment-merge-activities';
+
+export type ActivityDeps = OrderActivityDeps &
+  RestockActivityDeps &
+  Partial<Pick<ReturnActivityDeps, 'purchasingNotifier' | 'refundWriteBack'>> &
+  Partial<Pick<AllocationActivityDeps, 'purchasing' | 'replenishment'>> &
+  Partial<Pick<ChannelActivityDeps, 'channels'>>;
+
+/** Every activity the worker registers, built over real (or test) dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return { ...createOrderActivities(deps), ...createReturnActivities(deps), ...createDedupActivities(deps), ...createShipmentMergeActivities(deps), ...createAllocationActivities(deps), ...createChannelActivities(deps), ...createRestockActivities(deps) };
+}
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,136 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Carriers } from '../carriers';
+import type { CarrierEvent, CarrierName } from '../carriers/types';
+import type { Db } from '../db/client';
+import { settleReservations, type StockLine } from '../db/queries/inventory';
+import { insertOrder, recordTransition, type TransitionRecord } from '../db/queries/orders';
+import { openReviewTask, type NewReviewTask } from '../db/queries/review-tasks';
+import { insertForwardShipment } from '../db/queries/shipments';
+import { shipments, warehouses, warehouseTasks } from '../db/schema';
+import type { Address, CanonicalOrder } from '../domain/order';
+import { pickPath, type WarehouseLayout } from '../domain/pick-path';
+import type { Logger } from '../infra/logger';
+import type { ShipmentRef } from '../workflows/contract';
+import { customerParty, warehouseParty } from './parties';
+
+export interface OrderActivityDeps {
+  db: Db;
+  carriers: Carriers;
+  logger: Logger;
+  /** Sender phone printed on waybills for warehouses without their own contact phone. */
+  defaultSenderPhone: string;
+  /** Called with the SKUs whose available stock changed (channel stock sync, replenishment alerts). */
+  onStockChanged?: (skus: string[]) => Promise<void>;
+}
+
+export function createOrderActivities(deps: OrderActivityDeps) {
+  const { db, carriers, logger } = deps;
+
+  async function stockChanged(skus: string[]): Promise<void> {
+    if (deps.onStockChanged && skus.length) await deps.onStockChanged([...new Set(skus)]);
+  }
+
+  return {
+    async recordOrder(params: { orderId: string; workflowId: string; order: CanonicalOrder; at: string }): Promise<void> {
+      await insertOrder(db, { ...params, status: 'PENDING_PAYMENT', at: new Date(params.at) });
+    },
+
+    async recordTransition(t: TransitionRecord): Promise<void> {
+      await recordTransition(db, t);
+    },
+
+    /** Opens a task for a person (stalled return, double payment, late transfer, …). Idempotent on its id. */
+    async openReviewTask(task: NewReviewTask): Promise<void> {
+      await openReviewTask(db, task);
+      logger.warn({ taskId: task.id, kind: task.kind, orderId: task.orderId }, 'review task opened');
+    },
+
+    // Allocation (choosing the warehouse, reserving, transfers, purchases) lives in allocation-activities.ts.
+
+    /** Gives every active reservation of the order back to available stock (cancel, merge). Idempotent. */
+    async releaseStock(params: { orderId: string }): Promise<void> {
+      const released = await db.transaction((tx) => settleReservations(tx, params.orderId, 'released'));
+      await stockChanged(released.map((r) => r.sku));
+    },
+
+    /** `parcelNo`: one parcel of a split order (its own task id). */
+    async createPickTask(params: { orderId: string; warehouseId: string; lines: StockLine[]; parcelNo?: number }): Promise<{ taskId: string }> {
+      const taskId = `pick-${params.orderId}${parcelSuffix(params.parcelNo)}`;
+      const [warehouse] = await db.select({ layout: warehouses.layout }).from(warehouses).where(eq(warehouses.id, params.warehouseId));
+      const lines = pickPath((warehouse?.layout ?? { locations: {} }) as WarehouseLayout, params.lines);
+      await db
+        .insert(warehouseTasks)
+        .values({ id: taskId, orderId: params.orderId, warehouseId: params.warehouseId, kind: 'pick', lines })
+        .onConflictDoNothing();
+      return { taskId };
+    },
+
+    async closeTask(params: { taskId: string; status: 'completed' | 'cancelled' }): Promise<void> {
+      await db
+        .update(warehouseTasks)
+        .set({ status: params.status, completedAt: sql`now()` })
+        .where(and(eq(warehouseTasks.id, params.taskId), eq(warehouseTasks.status, 'open')));
+    },
+
+    /**
+     * Books the waybill with the carrier (idempotent on the order id), then, in one transaction, takes the
+     * reserved units out of the warehouse and records the shipment. A split order ships one parcel per
+     * warehouse (`parcelNo`): each has its own waybill and consumes only its warehouse's reservations.
+     */
+    async shipOrder(params: {
+      orderId: string;
+      warehouseId: string;
+      customer: CanonicalOrder['customer'];
+      address: Address;
+      lines: StockLine[];
+      parcelNo?: number;
+    }): Promise<ShipmentRef> {
+      const suffix = parcelSuffix(params.parcelNo);
+      const sender = await warehouseParty(db, params.warehouseId, deps.defaultSenderPhone);
+      const receiver = customerParty(params.customer, params.address);
+      const carrier = carriers.get(carriers.defaultCarrier);
+      const { waybillNo } = await carrier.createWaybill({
+        orderId: `${params.orderId}${suffix}`,
+        sender,
+        receiver,
+        parcels: params.lines.map((l) => ({ name: l.sku, quantity: l.quantity })),
+      });
+      const consumed = await db.transaction(async (tx) => {
+        await insertForwardShipment(tx, {
+          id: `ship-${params.orderId}${suffix}`,
+          orderId: params.orderId,
+          warehouseId: params.warehouseId,
+          carrier: carrier.name,
+          waybillNo,
+        });
+        return settleReservations(tx, params.orderId, 'consumed', params.parcelNo === undefined ? undefined : params.warehouseId);
+      });
+      logger.info({ orderId: params.orderId, carrier: carrier.name, waybillNo }, 'order shipped');
+      await stockChanged(consumed.map((r) => r.sku));
+      return { direction: 'forward', carrier: carrier.name, waybillNo, status: 'created' };
+    },
+
+    /** Active tracking: asks the carrier for the route, so a lost push never freezes an order. */
+    async trackShipment(params: { carrier: CarrierName; waybillNo: string }): Promise<CarrierEvent[]> {
+      return carriers.get(params.carrier).trackWaybill(params.waybillNo);
+    },
+
+    async recordShipmentStatus(params: { carrier: string; waybillNo: string; status: ShipmentRef['status']; at: string }) {
+      await db
+        .update(shipments)
+        .set({
+          status: params.status,
+          lastEventAt: new Date(params.at),
+          ...(params.status === 'delivered' ? { deliveredAt: new Date(params.at) } : {}),
+        })
+        .where(and(eq(shipments.carrier, params.carrier), eq(shipments.waybillNo, params.waybillNo)));
+    },
+  };
+}
+
+export type OrderActivities = ReturnType<typeof createOrderActivities>;
+
+/** Task, shipment and carrier order ids of a split order's parcels end in -1, -2, …; a whole order's do not. */
+function parcelSuffix(parcelNo: number | undefined): string {
+  return parcelNo === undefined ? '' : `-${parcelNo}`;
+}

@@ -1,0 +1,101 @@
+/**
+ * Side effects of same-buyer shipment merge (合单): join or open the buyer's parcel (one pick task for every
+ * order in it), leave it, and book its one waybill. Idempotent: ids derive from the parcel and the order.
+ */
+import { createHash } from 'node:crypto';
+import type { Carriers } from '../carriers';
+import type { Db } from '../db/client';
+import { settleReservations, type StockLine } from '../db/queries/inventory';
+import { insertForwardShipment } from '../db/queries/shipments';
+import { joinOrOpenParcel, leaveParcel, parcelContents, recordParcelWaybill, type JoinedParcel } from '../db/queries/shipment-merge';
+import type { Address, CanonicalOrder } from '../domain/order';
+import type { Logger } from '../infra/logger';
+import type { ShipmentRef } from '../workflows/contract';
+import { customerParty, warehouseParty } from './parties';
+
+export interface ShipmentMergeActivityDeps {
+  db: Db;
+  carriers: Carriers;
+  logger: Logger;
+  defaultSenderPhone: string;
+  onStockChanged?: (skus: string[]) => Promise<void>;
+}
+
+/** Store, warehouse and receiver (name, phone, address) hashed: the parcel's group without personal data. */
+const groupKeyOf = (storeId: string, warehouseId: string, receiverKey: string) =>
+  createHash('sha256').update(JSON.stringify([storeId, warehouseId, receiverKey])).digest('hex');
+
+export function createShipmentMergeActivities(deps: ShipmentMergeActivityDeps) {
+  const { db, carriers, logger } = deps;
+
+  return {
+    /** The order's parcel (joined or newly opened), or null when its store does not merge shipments. */
+    async joinMergedParcel(params: {
+      orderId: string;
+      storeId: string;
+      warehouseId: string;
+      receiverKey: string;
+      lines: StockLine[];
+      windowMs: number;
+    }): Promise<JoinedParcel | null> {
+      const joined = await joinOrOpenParcel(db, {
+        orderId: params.orderId,
+        storeId: params.storeId,
+        warehouseId: params.warehouseId,
+        groupKey: groupKeyOf(params.storeId, params.warehouseId, params.receiverKey),
+        lines: params.lines,
+        windowMs: params.windowMs,
+      });
+      if (joined && joined.orderIds.length > 1) logger.info({ orderId: params.orderId, parcelId: joined.parcelId }, 'order joined a merged parcel');
+      return joined ?? null;
+    },
+
+    async leaveMergedParcel(params: { orderId: string }): Promise<void> {
+      await leaveParcel(db, params.orderId);
+    },
+
+    /**
+     * Books the parcel's waybill (once: the carrier keys it on the parcel id) and takes this order's reserved
+     * units out of stock. Null when the order no longer belongs in the parcel (its address changed): it has
+     * left and ships on its own waybill.
+     */
+    async shipMergedParcel(params: {
+      parcelId: string;
+      orderId: string;
+      storeId: string;
+      warehouseId: string;
+      receiverKey: string;
+      customer: CanonicalOrder['customer'];
+      address: Address;
+    }): Promise<ShipmentRef | null> {
+      const contents = await parcelContents(db, params.parcelId);
+      if (!contents || contents.parcel.groupKey !== groupKeyOf(params.storeId, params.warehouseId, params.receiverKey) || !contents.orderIds.includes(params.orderId)) {
+        await leaveParcel(db, params.orderId);
+        return null;
+      }
+      const sender = await warehouseParty(db, params.warehouseId, deps.defaultSenderPhone);
+      const receiver = customerParty(params.customer, params.address);
+      const carrier = carriers.get(carriers.defaultCarrier);
+      const { waybillNo } = await carrier.createWaybill({
+        orderId: params.parcelId,
+        sender,
+        receiver,
+        parcels: contents.lines.map((l) => ({ name: l.sku, quantity: l.quantity })),
+      });
+      const consumed = await db.transaction(async (tx) => {
+        await recordParcelWaybill(tx, params.parcelId, carrier.name, waybillNo);
+        await insertForwardShipment(tx, {
+          id: `ship-${params.parcelId}`,
+          orderId: params.orderId,
+          warehouseId: params.warehouseId,
+          carrier: carrier.name,
+          waybillNo,
+        });
+        return settleReservations(tx, params.orderId, 'consumed');
+      });
+      logger.info({ orderId: params.orderId, parcelId: params.parcelId, carrier: carrier.name, waybillNo }, 'order shipped in a merged parcel');
+      if (deps.onStockChanged && consumed.length) await deps.onStockChanged([...new Set(consumed.map((r) => r.sku))]);
+      return { direction: 'forward', carrier: carrier.name, waybillNo, status: 'created' };
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Carriers } from '../carriers';
+import type { Db } from '../db/client';
+import type { Logger } from '../infra/logger';
+import { createIngest, type Ingest } from '../ingest';
+import type { SecretBox } from '../infra/secrets';
+import type { ReplenishmentMonitor } from '../replenishment/monitor';
+import type { OrderClient } from '../temporal/order-client';
+import { authenticate, type Caller } from './auth';
+import { ApiError, errorHandler } from './errors';
+import { openApiDocument } from './openapi';
+import { allocationRuleRoutes, purchaseRoutes, replenishmentRoutes, skuRoutes, transferRoutes } from './routes/allocation';
+import { carrierWebhookRoutes } from './routes/carrier-webhooks';
+import { channelRoutes, ingestRoutes } from './routes/channels';
+import { healthRoutes, type ReadinessProbe } from './routes/health';
+import { apiKeyRoutes, inventoryRoutes, warehouseRoutes } from './routes/master-data';
+import { opsRoutes } from './routes/ops';
+import { orderRoutes } from './routes/orders';
+import { returnRoutes } from './routes/returns';
+import { shipmentMergeRoutes } from './routes/shipment-merge';
+import { stockSyncRoutes } from './routes/stock-sync';
+import { oauthCallbackRoutes, storeRoutes, type StoreChannelDeps } from './routes/stores';
+import { warehouseTaskRoutes } from './routes/warehouse-tasks';
+import { channelWebhookRoutes } from './routes/webhooks';
+
+export interface AppDeps {
+  db: Db;
+  carriers: Carriers;
+  /** Encrypts store credentials at rest. */
+  secrets: SecretBox;
+  orders: OrderClient;
+  logger: Logger;
+  adminApiKey?: string | undefined;
+  probes?: ReadinessProbe[];
+  /** Stock went up: wake the orders waiting for these SKUs. */
+  onStockReceived: (skus: string[]) => Promise<void>;
+  /** Raises replenishment alerts when stock counts, receipts or safety stocks change. */
+  replenishment?: ReplenishmentMonitor | undefined;
+  /** Order ingest (webhooks, mapping, dead letters); default: direct to Temporal, no Redis buffer. */
+  ingest?: Ingest | undefined;
+  /** Channel sync (OAuth token keeper, poll schedules, stock sync); without it those routes answer 503. */
+  channels?: StoreChannelDeps | undefined;
+}
+
+/** The HTTP API. Stateless: it validates, then asks Temporal or reads PostgreSQL. */
+export function createApp(appDeps: AppDeps) {
+  // Stock counted or received also changes what the channels may sell.
+  const deps = withChannelStockSync(appDeps);
+  const { db, orders, logger } = deps;
+  const ingest = deps.ingest ?? createIngest({ db, orders, secrets: deps.secrets, logger });
+  const v1 = new Hono<{ Variables: { caller: Caller } }>()
+    .use(authenticate(db, deps.adminApiKey))
+    .route('/orders', orderRoutes({ db, orders }))
+    .route('/', returnRoutes({ db, orders }))
+    .route('/warehouse', warehouseTaskRoutes({ db, orders }))
+    .route('/warehouses', warehouseRoutes({ db, onStockReceived: deps.onStockReceived }))
+    .route('/inventory', inventoryRoutes({ db, onStockReceived: deps.onStockReceived, replenishment: deps.replenishment }))
+    .route('/api-keys', apiKeyRoutes({ db }))
+    .route('/stores', storeRoutes({ db, secrets: deps.secrets, channels: deps.channels }))
+    .route('/stores', shipmentMergeRoutes({ db }))
+    .route('/ops', opsRoutes({ db, orders }))
+    .route('/allocation', allocationRuleRoutes({ db }))
+    .route('/transfers', transferRoutes({ db, orders, onStockReceived: deps.onStockReceived, replenishment: deps.replenishment }))
+    .route('/purchases', purchaseRoutes({ db, orders, onStockReceived: deps.onStockReceived, replenishment: deps.replenishment }))
+    .route('/skus', skuRoutes({ db, orders, onStockReceived: deps.onStockReceived, replenishment: deps.replenishment }))
+    .route('/replenishment', replenishmentRoutes({ db }))
+    .route('/channels', channelRoutes({ ingest }))
+    .route('/ingest', ingestRoutes({ db, ingest }))
+    .route('/stock-sync', stockSyncRoutes({ db }));
+
+  const app = new Hono()
+    .use(requestId())
+    .use(bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'request body over 1 MiB'); } }))
+    .use(async (c, next) => {
+      const started = performance.now();
+      await next();
+      logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    })
+    .route('/', healthRoutes({ db, probes: deps.probes ?? [] }))
+    .get('/openapi.json', (c) => c.json(openApiDocument()))
+    // Webhooks authenticate by the sender's own signature, not by API key: mounted before the keyed routes.
+    .route('/v1/webhooks/carriers', carrierWebhookRoutes({ db, orders, carriers: deps.carriers, logger }))
+    .route('/v1/webhooks', channelWebhookRoutes({ ingest, logger }))
+    // The seller's browser comes back from the platform's consent page: the sealed `state` authenticates it.
+    .route('/v1/oauth', oauthCallbackRoutes({ db, channels: deps.channels }))
+    .route('/v1', v1);
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError(errorHandler(logger));
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;
+
+function withChannelStockSync(deps: AppDeps): AppDeps {
+  const syncStock = deps.channels?.syncStock;
+  if (!syncStock) return deps;
+  return {
+    ...deps,
+    onStockReceived: async (skus) => {
+      await Promise.all([deps.onStockReceived(skus), syncStock(skus)]);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { listOrders } from '../../db/queries/orders';
+import { idempotencyKeys } from '../../db/schema';
+import { addressSchema, canonicalOrderSchema, CHANNELS, ORDER_STATUSES, type CanonicalOrder } from '../../domain/order';
+import type { OrderClient } from '../../temporal/order-client';
+import { cancelOrderUpdate, changeAddressUpdate, confirmPaymentUpdate, type OrderState } from '../../workflows/contract';
+import { requireScope, type Caller } from '../auth';
+import { ApiError, notFound } from '../errors';
+import { validate } from '../validate';
+
+export interface OrderRoutesDeps {
+  db: Db;
+  orders: OrderClient;
+}
+
+const orderIdParam = z.object({ orderId: z.string().min(1).max(80) });
+
+const listQuery = z.object({
+  status: z.enum(ORDER_STATUSES).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  warehouseId: z.string().optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return undefined;
+      const decoded = cursorSchema.safeParse(safeJson(Buffer.from(raw, 'base64url').toString()));
+      if (decoded.success) return decoded.data;
+      ctx.addIssue({ code: 'custom', message: 'not a cursor returned by this API' });
+      return z.NEVER;
+    }),
+});
+const cursorSchema = z.object({ orderedAt: z.string(), orderId: z.string() });
+
+const paymentBody = z.object({
+  paidAt: z.iso.datetime({ offset: true }).optional(),
+  reference: z.string().max(128).optional(),
+});
+const cancelBody = z.object({ reason: z.string().trim().min(1).max(500) });
+
+/** The order as the API shows it: the workflow's state, with only the warehouse tasks still open. */
+export const presentOrder = (state: OrderState) => ({
+  ...state,
+  workflowId: `order-${state.orderId}`,
+  tasks: state.tasks.filter((t) => t.status === 'open'),
+});
+
+export function orderRoutes({ db, orders }: OrderRoutesDeps) {
+  return new Hono<{ Variables: { caller: Caller } }>()
+    .post('/', requireScope('orders:write'), validate('json', canonicalOrderSchema), async (c) => {
+      const order = c.req.valid('json');
+      const idempotencyKey = c.req.header('idempotency-key');
+      if (idempotencyKey !== undefined) {
+        const replay = await replayIdempotent(db, idempotencyKey, order);
+        if (replay) return c.json(await acceptedBody(orders, replay), 200);
+      }
+      const submitted = await orders.submit(order);
+      if (idempotencyKey !== undefined) await rememberIdempotent(db, idempotencyKey, order, submitted.orderId);
+      return c.json(await acceptedBody(orders, submitted.orderId), submitted.created ? 202 : 200);
+    })
+    .get('/', requireScope('orders:read'), validate('query', listQuery), async (c) => {
+      const { cursor, ...filter } = c.req.valid('query');
+      const page = await listOrders(db, { ...filter, cursor });
+      return c.json({
+        items: page.items,
+        nextCursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
+      });
+    })
+    .get('/:orderId', requireScope('orders:read'), validate('param', orderIdParam), async (c) => {
+      const state = await orders.get(c.req.valid('param').orderId);
+      if (!state) throw notFound('order');
+      return c.json(presentOrder(state));
+    })
+    .post('/:orderId/payment', requireScope('orders:write'), validate('param', orderIdParam), validate('json', paymentBody), async (c) => {
+      const state = await orders.update(c.req.valid('param').orderId, confirmPaymentUpdate, c.req.valid('json'));
+      return c.json(presentOrder(state));
+    })
+    .post('/:orderId/cancel', requireScope('orders:write'), validate('param', orderIdParam), validate('json', cancelBody), async (c) => {
+      const state = await orders.update(c.req.valid('param').orderId, cancelOrderUpdate, c.req.valid('json'));
+      return c.json(presentOrder(state));
+    })
+    .patch('/:orderId/address', requireScope('orders:write'), validate('param', orderIdParam), validate('json', addressSchema), async (c) => {
+      const state = await orders.update(c.req.valid('param').orderId, changeAddressUpdate, c.req.valid('json'));
+      return c.json(presentOrder(state));
+    });
+}
+
+async function acceptedBody(orders: OrderClient, orderId: string) {
+  const state = await orders.get(orderId);
+  return { orderId, workflowId: orders.workflowId(orderId), status: state?.status ?? 'PENDING_PAYMENT' };
+}
+
+const requestHash = (order: CanonicalOrder) => createHash('sha256').update(JSON.stringify(order)).digest('hex');
+
+/** The order a key was first used for, or undefined for a new key. The same key with another body is refused. */
+async function replayIdempotent(db: Db, key: string, order: CanonicalOrder): Promise<string | undefined> {
+  const [seen] = await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+  if (!seen) return undefined;
+  if (seen.requestHash !== requestHash(order)) {
+    throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request body');
+  }
+  return seen.orderId;
+}
+
+async function rememberIdempotent(db: Db, key: string, order: CanonicalOrder, orderId: string): Promise<void> {
+  await db.insert(idempotencyKeys).values({ key, requestHash: requestHash(order), orderId }).onConflictDoNothing();
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

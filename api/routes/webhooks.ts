@@ -1,0 +1,103 @@
+import { Hono, type Context } from 'hono';
+import { adapterFor, ChannelApiError, InvalidPushError } from '../../channels';
+import { PLATFORMS, type Platform, type PushEvent, type PushRequest, type StoreCredentials } from '../../channels/types';
+import type { Logger } from '../../infra/logger';
+import type { Ingest } from '../../ingest';
+import type { IngestEntry } from '../../ingest/types';
+
+/**
+ * `POST /v1/webhooks/:platform` (taobao, tmall, pdd, douyin, wechat): order pushes, authenticated by the
+ * platform's own signature with the secret of the store the push names. A verified push is handed to the
+ * ingest pipeline (appended to the Redis buffer, or to Temporal directly without Redis) and answered in the
+ * platform's success format. A forged, stale or unknown-shop push gets 401 and nothing is stored; a
+ * redelivered message is answered with success and changes nothing.
+ *
+ * `GET /v1/webhooks/wechat`: WeChat's check when the push URL is saved — echo `echostr` once the signature
+ * verifies with one of the WeChat stores' push tokens.
+ */
+export function channelWebhookRoutes({ ingest, logger, now = () => new Date() }: { ingest: Ingest; logger: Logger; now?: () => Date }) {
+  return new Hono()
+    .get('/wechat', async (c) => {
+      const query = c.req.query();
+      const request: PushRequest = { headers: {}, query, rawBody: '' };
+      const adapter = adapterFor('wechat');
+      const at = now();
+      for (const store of await ingest.stores.ofPlatform('wechat')) {
+        if (adapter.verifyPush(request, store, at).ok) return c.text(query.echostr ?? '');
+      }
+      return refuse(c, 401, 'UNAUTHORIZED', 'signature does not match any WeChat store');
+    })
+    .post('/:platform', async (c) => {
+      const platform = c.req.param('platform') as Platform;
+      if (!PLATFORMS.includes(platform)) return refuse(c, 404, 'NOT_FOUND', `no webhook for ${platform}`);
+      const adapter = adapterFor(platform);
+      const request: PushRequest = { headers: Object.fromEntries(c.req.raw.headers), query: c.req.query(), rawBody: await c.req.text() };
+
+      let events: PushEvent[];
+      try {
+        events = adapter.parsePush(request.rawBody);
+      } catch (err) {
+        if (!(err instanceof InvalidPushError)) throw err;
+        return refuse(c, 400, 'INVALID_PUSH', err.message);
+      }
+
+      // Every shop the push names must be ours, and the signature must verify with that shop's secret.
+      const at = now();
+      const storeOf = new Map<string, StoreCredentials>();
+      for (const shopId of new Set(events.map((e) => e.shopId))) {
+        if (shopId === undefined) return refuse(c, 401, 'UNAUTHORIZED', 'the push names no shop');
+        const verdict = await verifyFor(ingest, platform, shopId, request, at);
+        if (!verdict.ok) {
+          logger.warn({ platform, shopId, why: verdict.reason }, 'channel push refused');
+          return refuse(c, 401, 'UNAUTHORIZED', verdict.reason);
+        }
+        storeOf.set(shopId, verdict.store);
+      }
+
+      const receivedAt = at.toISOString();
+      const entries = events.map(
+        (e): IngestEntry => ({
+          source: 'push',
+          platform,
+          storeId: storeOf.get(e.shopId!)!.storeId,
+          channelOrderId: e.channelOrderId,
+          kind: e.kind,
+          messageId: e.messageId,
+          receivedAt,
+        }),
+      );
+      let result;
+      try {
+        result = await ingest.accept(entries);
+      } catch (err) {
+        // Direct mode: the order could not be fetched from the platform now. Not acknowledged, so the platform retries.
+        if (!(err instanceof ChannelApiError)) throw err;
+        logger.warn({ platform, code: err.code, method: err.method }, 'channel push not handed over: platform API failed');
+        return refuse(c, 503, 'CHANNEL_UNAVAILABLE', err.message);
+      }
+      const { accepted, duplicates } = result;
+      if (entries.length) logger.debug({ platform, accepted, duplicates }, 'channel push accepted');
+      const ack = adapter.pushAck();
+      return c.body(ack.body, ack.status as 200, { 'content-type': ack.contentType });
+    });
+}
+
+type Verified = { ok: true; store: StoreCredentials } | { ok: false; reason: string };
+
+/** Verifies with the cached credentials, and once more with fresh ones before refusing (the secret may just have rotated). */
+async function verifyFor(ingest: Ingest, platform: Platform, shopId: string, request: PushRequest, at: Date): Promise<Verified> {
+  const adapter = adapterFor(platform);
+  let reason = `shop ${shopId} is not connected`;
+  for (const fresh of [false, true]) {
+    const store = await ingest.stores.byShop(platform, shopId, { fresh });
+    if (!store) continue;
+    const verdict = adapter.verifyPush(request, store, at);
+    if (verdict.ok) return { ok: true, store };
+    reason = verdict.reason;
+  }
+  return { ok: false, reason };
+}
+
+function refuse(c: Context, status: 400 | 401 | 404 | 503, code: string, message: string) {
+  return c.json({ error: { code, message } }, status);
+}

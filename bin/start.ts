@@ -1,0 +1,182 @@
+/**
+ * `npm start`: the API and the worker in one process (or one of them, with ROLES=api / ROLES=worker / ROLES=ingest),
+ * with embedded defaults — a persistent Temporal dev server when TEMPORAL_ADDRESS is unset, carrier
+ * simulators when no carrier is configured, migrations applied on start.
+ */
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { createActivities } from '../activities';
+import { createApp } from '../api/app';
+import { createStoreTokens, tokenRefreshingDirectory } from '../channels/oauth-tokens';
+import { loadEnv, type Env } from '../config/env';
+import { connectDatabase, migrateDatabase } from '../db/client';
+import { createLogger } from '../infra/logger';
+import { createSecretBox } from '../infra/secrets';
+import { createIngest } from '../ingest';
+import { createStoreDirectory } from '../ingest/stores';
+import { allStoreIds } from '../db/queries/stores';
+import { createReplenishmentMonitor } from '../replenishment/monitor';
+import { createLogNotifier } from '../replenishment/notifier';
+import { createOrderClient } from '../temporal/order-client';
+import { createPollSchedules } from '../temporal/schedules';
+import { createStockSyncTrigger } from '../temporal/stock-sync';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { createWorker } from '../temporal/worker';
+import { buildCarriers, buildPurchasing, startTemporal, timingsFrom } from './runtime';
+
+async function main() {
+  const env = loadEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  // The SDK's own log (bundler output, worker state) only from warnings up, unless debugging.
+  Runtime.install({
+    logger: new DefaultLogger(env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN'),
+    shutdownSignals: [], // this process shuts the worker down itself, in order, on SIGTERM/SIGINT
+  });
+  mkdirSync(env.DATA_DIR, { recursive: true });
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  const temporal = await startTemporal(env, logger);
+  cleanups.push(() => temporal.stop());
+  const connection = await Connection.connect({ address: temporal.address });
+  cleanups.unshift(() => connection.close());
+  await ensureSearchAttributes(connection, env.TEMPORAL_NAMESPACE);
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+
+  const database = connectDatabase(env.DATABASE_URL);
+  cleanups.unshift(() => database.close());
+  await migrateDatabase(database.db);
+
+  const secrets = createSecretBox(
+    Buffer.from(env.SECRETS_KEY ?? developmentSecret(env, 'secrets-key', () => randomBytes(32).toString('base64')), 'base64'),
+  );
+
+  const apiUrl = `http://127.0.0.1:${env.PORT}`;
+  const { carriers, simulators } = await buildCarriers(env, {
+    runSimulators: env.ROLES.has('worker'),
+    callbackBase: env.CARRIER_CALLBACK_URL ?? apiUrl,
+  });
+  for (const sim of simulators) cleanups.unshift(() => sim.close());
+  const { purchasing, simulator: purchaseSimulator } = await buildPurchasing(env, { runSimulator: env.ROLES.has('worker') });
+  if (purchaseSimulator) {
+    cleanups.unshift(() => purchaseSimulator.close());
+    logger.info({ baseUrl: purchaseSimulator.baseUrl }, 'no ALIBABA_1688_* configured: purchasing goes to the built-in 1688 simulator');
+  }
+  const replenishment = createReplenishmentMonitor({ db: database.db, notifier: createLogNotifier(logger), logger });
+
+  const orders = createOrderClient({ client, db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, timings: timingsFrom(env) });
+
+  // Channel sync: store tokens refreshed ahead of expiry (one process at a time), a poll schedule per store,
+  // available stock pushed to every store selling a SKU after each change (docs/channels-sync.md).
+  const tokens = createStoreTokens({ db: database.db, secrets, logger, refreshMarginMs: env.OAUTH_REFRESH_MARGIN });
+  const schedules = createPollSchedules({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.POLL_INTERVAL, logger });
+  const syncStock = createStockSyncTrigger({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.STOCK_SYNC_INTERVAL, idleMs: env.STOCK_SYNC_IDLE, logger });
+
+  // Order ingest: with REDIS_URL, webhooks append to a Redis stream that consumers (worker or ingest role) drain
+  // into Temporal; without it, the API hands each order to Temporal before answering the platform.
+  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL) : undefined;
+  if (redis) cleanups.unshift(() => redis.quit());
+  const ingest = createIngest({ db: database.db, orders, secrets, logger, redis, stores: tokenRefreshingDirectory(createStoreDirectory(database.db, secrets), tokens) });
+  if (redis && (env.ROLES.has('worker') || env.ROLES.has('ingest'))) {
+    const consumer = await ingest.startConsumer({
+      concurrency: env.INGEST_CONCURRENCY,
+      reclaimAfterMs: env.INGEST_RECLAIM_AFTER,
+      maxAttempts: env.INGEST_MAX_ATTEMPTS,
+    });
+    cleanups.unshift(() => consumer.stop());
+  }
+  logger.info({ mode: ingest.mode }, redis ? 'order ingest buffered in Redis' : 'no REDIS_URL: order ingest goes to Temporal directly');
+
+  if (env.ROLES.has('worker')) {
+    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      activities: createActivities({
+        db: database.db,
+        carriers,
+        logger,
+        backorders: orders,
+        defaultSenderPhone: env.DEFAULT_SENDER_PHONE,
+        purchasing,
+        replenishment,
+        onStockChanged: syncStock,
+        channels: { tokens, ingest: ingest.pipeline, poll: { overlapMs: env.POLL_OVERLAP, lookbackMs: env.POLL_LOOKBACK, chunkMs: 60 * 60 * 1000 } },
+      }),
+    });
+    const running = worker.run();
+    cleanups.unshift(async () => {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+    });
+    logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, 'worker running');
+    // Every connected store has its poll schedule, on this task queue and interval.
+    for (const storeId of await allStoreIds(database.db)) {
+      await schedules.upsert(storeId).catch((err: unknown) => logger.error({ err, storeId }, 'could not create or update the poll schedule'));
+    }
+  }
+
+  if (env.ROLES.has('api')) {
+    const adminApiKey = env.ADMIN_API_KEY ?? developmentSecret(env, 'admin-api-key', () => `oms_admin_${randomBytes(18).toString('base64url')}`);
+    const app = createApp({
+      db: database.db,
+      secrets,
+      carriers,
+      orders,
+      logger,
+      adminApiKey,
+      probes: [
+        { name: 'temporal', check: () => connection.workflowService.getSystemInfo({}) },
+        ...(redis ? [{ name: 'redis', check: () => redis.ping() }] : []),
+      ],
+      onStockReceived: (skus) => orders.restock(skus),
+      replenishment,
+      ingest,
+      channels: { tokens, schedules, oauthRedirectBase: env.OAUTH_REDIRECT_URL ?? apiUrl, syncStock },
+    });
+    const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }) as Server;
+    cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));
+    console.log(`\n  OMS API          ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json)`);
+    if (!env.ADMIN_API_KEY) console.log(`  Admin API key    ${adminApiKey}   (set ADMIN_API_KEY to choose your own)`);
+  }
+  console.log(`  Temporal         ${temporal.address}   namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}`);
+  if (temporal.uiUrl) console.log(`  Temporal Web UI  ${temporal.uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    for (const cleanup of cleanups) {
+      try {
+        await cleanup();
+      } catch (err) {
+        logger.warn({ err }, 'error during shutdown');
+      }
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** For local use without configuration: a random secret made once and kept in the data directory. */
+function developmentSecret(env: Env, name: string, make: () => string): string {
+  const file = join(env.DATA_DIR, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const value = make();
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import type { Hono } from 'hono';
+import type { Platform, PushKind, RawOrder } from '../types';
+import type { OAuthSimulatorOptions, SimulatedOAuth } from './oauth';
+
+export interface SimulatorOptions {
+  appKey: string;
+  appSecret: string;
+  /** When set, API calls must carry exactly this token (WeChat: the token /cgi-bin/stable_token hands out). */
+  accessToken?: string;
+  /**
+   * Serve the OAuth endpoints' tokens as the credential: API calls must then carry a token the simulator
+   * issued (or `accessToken`), unexpired. Without it, issued tokens are accepted but not required.
+   */
+  oauth?: OAuthSimulatorOptions;
+  /** How pushes name the shop; see StoreCredentials.shopId. Each simulator has a default. */
+  shopId?: string;
+  /** WeChat only: the token pushes are signed with. */
+  pushToken?: string;
+  /** SKU codes listed in the shop, so stock pushes for them succeed before any order mentions them. */
+  skus?: string[];
+  /** Makes generated orders repeatable. */
+  seed?: number;
+  /** The simulator's clock, for update times and push timestamps. */
+  now?: () => Date;
+}
+
+export interface GenerateOrderOptions {
+  /** SKU codes to pick lines from; defaults to the simulator's `skus`. */
+  skus?: string[];
+  province?: string;
+  city?: string;
+  district?: string;
+  /** Default true. Unpaid orders have no pay time. */
+  paid?: boolean;
+  /** Creation time; defaults to the simulator clock. */
+  at?: Date;
+}
+
+export interface PushSpec {
+  kind: PushKind;
+  channelOrderId: string;
+  /** Defaults to the simulator clock. */
+  at?: Date;
+}
+
+/** A push as the platform (or our relay) would send it: post `body` with these headers and query string. */
+export interface SignedPush {
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: string;
+}
+
+export interface StockRecord {
+  sku: string;
+  quantity: number;
+}
+
+export interface TrackingRecord {
+  channelOrderId: string;
+  /** The platform's carrier code, e.g. "SF" or PDD's numeric logistics_id. */
+  company: string;
+  waybillNo: string;
+}
+
+export interface ChannelSimulator<TOrder extends RawOrder = RawOrder> {
+  readonly platform: Platform;
+  readonly app: Hono;
+  /** Stores (or replaces) an order and lists its SKUs. */
+  addOrder(raw: TOrder): TOrder;
+  /** Shallow-merges `patch` and bumps the order's modified time, as a change on the platform would. */
+  updateOrder(channelOrderId: string, patch: Partial<TOrder>): TOrder;
+  /** A new order in the platform's own format; not stored until passed to `addOrder`. */
+  generateOrder(opts?: GenerateOrderOptions): TOrder;
+  getOrder(channelOrderId: string): TOrder | undefined;
+  idOf(order: TOrder): string;
+  /** Throws when the platform has no push for that kind (e.g. PDD "created"). */
+  signedPush(spec: PushSpec): SignedPush;
+  /** Every accepted stock update, in order. */
+  readonly stockPushes: StockRecord[];
+  /** Every accepted tracking write-back, in order. */
+  readonly trackingWrites: TrackingRecord[];
+  /** The authorization server: issued tokens, grants, test helpers to expire or revoke them. */
+  readonly oauth: SimulatedOAuth;
+}

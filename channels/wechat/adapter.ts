@@ -1,0 +1,82 @@
+/** WeChat Channels shop (视频号小店): order list and detail, stock per listing, delivery write-back. */
+import { unixSeconds } from '../beijing-time';
+import { ChannelApiError } from '../errors';
+import { expectShape } from '../http';
+import type { Carrier, ChannelAdapter, RawOrder, StoreCredentials, TimeWindow } from '../types';
+import { splitWindow } from '../windows';
+import { wechatCall } from './api';
+import { wechatMapping } from './mapping';
+import { parseWechatPush, verifyWechatPush, WECHAT_ACK } from './push';
+import { listingsOf } from './sku-index';
+import { wechatStatusOf } from './status';
+import { orderGetResponse, orderListResponse, wechatOrderSchema } from './wire';
+
+/** /order/list/get accepts an update_time_range of at most 7 days. */
+const MAX_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+const PAGE_SIZE = 100;
+
+/** delivery_id values from /channels/ec/order/deliverycompanylist/get. */
+export const WECHAT_DELIVERY_IDS: Readonly<Record<Carrier, string>> = { sf: 'SF', jd: 'JD' };
+
+export const wechatAdapter: ChannelAdapter = {
+  platform: 'wechat',
+  mapping: wechatMapping,
+  verifyPush: verifyWechatPush,
+  parsePush: parseWechatPush,
+  pushAck: () => WECHAT_ACK,
+  statusOf: wechatStatusOf,
+
+  fetchOrder: (store, channelOrderId) => fetchOrder(store, channelOrderId),
+
+  listChangedOrders: (store, window) => listOrders(store, window),
+
+  async pushStock(store, { sku, available }) {
+    const listings = await listingsOf(store, sku);
+    const method = '/channels/ec/product/stock/update';
+    if (listings.length === 0) throw new ChannelApiError({ platform: 'wechat', method, code: 'SKU_NOT_LISTED', message: `no product has SKU code ${sku}` });
+    for (const { productId, skuId } of listings) {
+      // diff_type 3 sets the count (1 adds, 2 subtracts). Platforms refuse negative stock.
+      await wechatCall(store, method, { product_id: productId, sku_id: skuId, diff_type: 3, num: Math.max(0, Math.floor(available)) });
+    }
+  },
+
+  async writeTracking(store, { channelOrderId, carrier, waybillNo }) {
+    // A delivery must say which products are in it; we always ship the whole order in one parcel.
+    const order = wechatOrderSchema.parse(await fetchOrder(store, channelOrderId));
+    await wechatCall(store, '/channels/ec/order/delivery/send', {
+      order_id: channelOrderId,
+      delivery_list: [
+        {
+          delivery_id: WECHAT_DELIVERY_IDS[carrier],
+          waybill_id: waybillNo,
+          // 1 = sent by the merchant's own courier account.
+          deliver_type: 1,
+          product_infos: order.order_detail.product_infos.map((p) => ({ product_id: String(p.product_id), sku_id: String(p.sku_id), product_cnt: p.sku_cnt })),
+        },
+      ],
+    });
+  },
+};
+
+async function fetchOrder(store: StoreCredentials, channelOrderId: string): Promise<RawOrder> {
+  const method = '/channels/ec/order/get';
+  return expectShape({ platform: 'wechat', method }, orderGetResponse, await wechatCall(store, method, { order_id: channelOrderId })).order;
+}
+
+async function* listOrders(store: StoreCredentials, window: TimeWindow): AsyncGenerator<RawOrder> {
+  const method = '/channels/ec/order/list/get';
+  for (const piece of splitWindow(window, MAX_WINDOW_MS)) {
+    let nextKey: string | undefined;
+    for (let more = true; more; ) {
+      const json = await wechatCall(store, method, {
+        update_time_range: { start_time: unixSeconds(piece.from), end_time: unixSeconds(piece.to) },
+        page_size: PAGE_SIZE,
+        ...(nextKey ? { next_key: nextKey } : {}),
+      });
+      const page = expectShape({ platform: 'wechat', method }, orderListResponse, json);
+      for (const orderId of page.order_id_list) yield await fetchOrder(store, String(orderId));
+      nextKey = page.next_key;
+      more = page.has_more && nextKey !== undefined;
+    }
+  }
+}

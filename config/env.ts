@@ -1,0 +1,107 @@
+import ms, { type StringValue } from 'ms';
+import { z } from 'zod';
+
+/** A duration such as `30s`, `15m`, `72h`, `7d` (or plain milliseconds), parsed to milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const millis = /^\d+$/.test(value) ? Number(value) : ms(value as StringValue);
+      if (Number.isFinite(millis) && millis > 0) return millis;
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 30s, 15m, 72h or 7d` });
+      return z.NEVER;
+    });
+
+const optionalUrl = z.url().optional().or(z.literal('').transform(() => undefined));
+
+export const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
+  REDIS_URL: optionalUrl,
+  /** Ingest consumer (with REDIS_URL, in processes with the `worker` or `ingest` role): orders handed to Temporal at once. */
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  /** An entry a consumer read but never acknowledged (it crashed) is taken over after this long; failures retry after it too. */
+  INGEST_RECLAIM_AFTER: duration('30s'),
+  /** Deliveries before an entry that keeps failing is parked in the dead-letter list. */
+  INGEST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('oms-orders'),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_DEV_PORT: z.coerce.number().int().default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+  ADMIN_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
+  /** 32 random bytes, base64: encrypts store credentials at rest. Generated into DATA_DIR when unset. */
+  SECRETS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  PAYMENT_TIMEOUT: duration('30m'),
+  AFTER_SALE_WINDOW: duration('7d'),
+  RETURN_WATCH_TIMEOUT: duration('72h'),
+  /** One transfer day: a T+1 transfer is due this long after it is created. */
+  TRANSFER_ETA: duration('1d'),
+  /** How long past its ETA a transfer may be before a review task opens (the order keeps waiting). */
+  TRANSFER_GRACE: duration('12h'),
+  DEDUP_WINDOW: duration('3m'),
+  /** Same-buyer shipment merge: an order may join a buyer's parcel opened at most this long ago. */
+  SHIPMENT_MERGE_WINDOW: duration('30m'),
+  POLL_INTERVAL: duration('5m'),
+  /** Each poll re-reads this much before the store's cursor, for orders the platform indexed late. */
+  POLL_OVERLAP: duration('2m'),
+  /** How far back the first poll of a newly connected store looks. */
+  POLL_LOOKBACK: duration('1d'),
+  /** Channel stock sync: at most one push round per SKU per interval; changes in between are coalesced. */
+  STOCK_SYNC_INTERVAL: duration('1s'),
+  /** A SKU's stock-sync workflow ends after this long without a change (the next change restarts it). */
+  STOCK_SYNC_IDLE: duration('1h'),
+  /** Store access tokens are refreshed this long before they expire (or at half their lifetime if sooner). Keep it above POLL_INTERVAL. */
+  OAUTH_REFRESH_MARGIN: duration('30m'),
+  /** Public base URL of this API that platforms send sellers back to (`/v1/oauth/<platform>/callback` is appended). Default http://127.0.0.1:PORT. */
+  OAUTH_REDIRECT_URL: optionalUrl,
+  /** How often a shipment's route is queried when the carrier sends no push. */
+  TRACKING_INTERVAL: duration('30m'),
+  /** How often an open return's reverse waybill is queried (active tracking beside the carrier's pushes). */
+  RETURN_TRACKING_INTERVAL: duration('30m'),
+  /** Which processes this one runs: `api`, `worker` or both (the default, for local use); `ingest` runs only the ingest consumer (the worker runs one too). */
+  ROLES: z
+    .string()
+    .default('api,worker')
+    .transform((v) => new Set(v.split(',').map((r) => r.trim())))
+    .pipe(z.set(z.enum(['api', 'worker', 'ingest'])).min(1)),
+  /** Sender phone on waybills of warehouses registered without a contact phone. */
+  DEFAULT_SENDER_PHONE: z.string().min(5).default('4008000000'),
+  DEFAULT_CARRIER: z.enum(['sf', 'jd']).default('sf'),
+  SF_BASE_URL: optionalUrl,
+  SF_PARTNER_ID: z.string().optional(),
+  SF_CHECKWORD: z.string().optional(),
+  JD_BASE_URL: optionalUrl,
+  JD_APP_KEY: z.string().optional(),
+  JD_APP_SECRET: z.string().optional(),
+  JD_ACCESS_TOKEN: z.string().optional(),
+  JD_CUSTOMER_CODE: z.string().optional(),
+  /** 1688 open platform (purchasing). With none set, the built-in 1688 simulator serves. */
+  ALIBABA_1688_BASE_URL: optionalUrl,
+  ALIBABA_1688_APP_KEY: z.string().optional(),
+  ALIBABA_1688_APP_SECRET: z.string().optional(),
+  ALIBABA_1688_ACCESS_TOKEN: z.string().optional(),
+  /** Where the built-in carrier simulators send route pushes (this API by default). */
+  CARRIER_CALLBACK_URL: optionalUrl,
+  /** Built-in carrier simulators: parcels are picked up after SIM_PICKUP_DELAY and delivered after SIM_DELIVERY_DELAY. */
+  SIM_PICKUP_DELAY: duration('20s'),
+  SIM_DELIVERY_DELAY: duration('2m'),
+});
+export type Env = z.output<typeof envSchema>;
+
+/** Parses the environment once at start-up; a bad variable stops the process with a message naming it. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,182 @@
+/**
+ * Duplicate-order claims (docs/dedup.md). Every statement about one fingerprint runs inside a transaction
+ * holding that fingerprint's advisory lock, so claims and settlements of suspected duplicates are serialised:
+ * two orders arriving in the same millisecond still produce exactly one primary, and whichever side learns
+ * the last fact (paid, cancelled, merged) sees all the others and opens the review task.
+ */
+import { and, asc, eq, gte, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../client';
+import { dedupClaims } from '../schema';
+import { openReviewTask, type NewReviewTask } from './review-tasks';
+
+export type Claim = typeof dedupClaims.$inferSelect;
+export type ClaimOutcome = { role: 'primary' } | { role: 'duplicate'; primaryOrderId: string };
+
+export const DUPLICATE_PAYMENT = 'duplicate-payment';
+export const DUPLICATE_PRIMARY_CANCELLED = 'duplicate-primary-cancelled';
+
+async function lockFingerprint(tx: DbOrTx, fingerprint: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`dedup:${fingerprint}`}, 0))`);
+}
+
+const outcomeOf = (claim: Claim): ClaimOutcome =>
+  claim.primaryOrderId ? { role: 'duplicate', primaryOrderId: claim.primaryOrderId } : { role: 'primary' };
+
+/**
+ * Check-and-claim: the closest live primary with this fingerprint created within ±window becomes ours, or
+ * we become a primary. Idempotent: a retried claim returns what the first one decided.
+ */
+export async function claimFingerprint(
+  db: Db,
+  c: { orderId: string; fingerprint: string; orderedAt: Date; paidAt: Date | null; totalFen: number; windowMs: number },
+): Promise<ClaimOutcome> {
+  return db.transaction(async (tx) => {
+    await lockFingerprint(tx, c.fingerprint);
+    const [mine] = await tx.select().from(dedupClaims).where(eq(dedupClaims.orderId, c.orderId));
+    if (mine) return outcomeOf(mine);
+    const [primary] = await tx
+      .select({ orderId: dedupClaims.orderId })
+      .from(dedupClaims)
+      .where(
+        and(
+          eq(dedupClaims.fingerprint, c.fingerprint),
+          isNull(dedupClaims.primaryOrderId),
+          isNull(dedupClaims.cancelledAt),
+          ne(dedupClaims.orderId, c.orderId),
+          gte(dedupClaims.orderedAt, new Date(c.orderedAt.getTime() - c.windowMs)),
+          lte(dedupClaims.orderedAt, new Date(c.orderedAt.getTime() + c.windowMs)),
+        ),
+      )
+      .orderBy(
+        sql`abs(extract(epoch from ${dedupClaims.orderedAt} - ${c.orderedAt.toISOString()}::timestamptz))`,
+        asc(dedupClaims.claimedAt),
+        asc(dedupClaims.orderId),
+      )
+      .limit(1);
+    const claim = {
+      orderId: c.orderId,
+      fingerprint: c.fingerprint,
+      orderedAt: c.orderedAt,
+      primaryOrderId: primary?.orderId ?? null,
+      paidAt: c.paidAt,
+      totalFen: c.totalFen,
+    };
+    await tx.insert(dedupClaims).values(claim);
+    return primary ? { role: 'duplicate', primaryOrderId: primary.orderId } : { role: 'primary' };
+  });
+}
+
+/**
+ * The duplicate has told its primary: the merge is final, unless the primary was cancelled meanwhile, in
+ * which case the duplicate is promoted to a primary of its own and carries on as a normal order.
+ */
+export async function confirmMerge(db: Db, orderId: string): Promise<{ outcome: 'merged' | 'promoted'; opened: NewReviewTask[] }> {
+  const result = await withClaim(db, orderId, async (tx, mine): Promise<{ outcome: 'merged' | 'promoted'; opened: NewReviewTask[] }> => {
+    if (!mine.primaryOrderId) return { outcome: 'promoted', opened: [] };
+    const [primary] = await tx.select().from(dedupClaims).where(eq(dedupClaims.orderId, mine.primaryOrderId));
+    if (!primary || primary.cancelledAt) {
+      await tx.update(dedupClaims).set({ primaryOrderId: null, mergedAt: null }).where(eq(dedupClaims.orderId, orderId));
+      return { outcome: 'promoted', opened: [] };
+    }
+    const [merged] = await tx
+      .update(dedupClaims)
+      .set({ mergedAt: sql`coalesce(${dedupClaims.mergedAt}, now())` })
+      .where(eq(dedupClaims.orderId, orderId))
+      .returning();
+    return { outcome: 'merged', opened: await openDueTasks(tx, [[primary, merged!]]) };
+  });
+  return result ?? { outcome: 'promoted', opened: [] };
+}
+
+/**
+ * Records that the order was paid or cancelled, then opens the review tasks now due for it and the orders
+ * merged with it. Orders without a claim (unmatchable fingerprint) have nothing to settle.
+ */
+export async function settleClaim(db: Db, f: { orderId: string; paidAt?: Date | undefined; cancelled?: boolean | undefined }): Promise<NewReviewTask[]> {
+  const opened = await withClaim(db, f.orderId, async (tx, mine) => {
+    const [updated] = await tx
+      .update(dedupClaims)
+      .set({
+        ...(f.paidAt ? { paidAt: sql`coalesce(${dedupClaims.paidAt}, ${f.paidAt.toISOString()}::timestamptz)` } : {}),
+        ...(f.cancelled ? { cancelledAt: sql`coalesce(${dedupClaims.cancelledAt}, now())` } : {}),
+      })
+      .where(eq(dedupClaims.orderId, f.orderId))
+      .returning();
+    const me = updated ?? mine;
+    if (me.primaryOrderId) {
+      if (!me.mergedAt) return [];
+      const [primary] = await tx.select().from(dedupClaims).where(eq(dedupClaims.orderId, me.primaryOrderId));
+      return primary ? openDueTasks(tx, [[primary, me]]) : [];
+    }
+    const duplicates = await tx
+      .select()
+      .from(dedupClaims)
+      .where(and(eq(dedupClaims.primaryOrderId, me.orderId), isNotNull(dedupClaims.mergedAt)));
+    return openDueTasks(
+      tx,
+      duplicates.map((d) => [me, d] as const),
+    );
+  });
+  return opened ?? [];
+}
+
+/** The orders merged into this one, oldest first. */
+export async function mergedOrderIds(db: DbOrTx, primaryOrderId: string): Promise<string[]> {
+  const rows = await db
+    .select({ orderId: dedupClaims.orderId })
+    .from(dedupClaims)
+    .where(and(eq(dedupClaims.primaryOrderId, primaryOrderId), isNotNull(dedupClaims.mergedAt)))
+    .orderBy(asc(dedupClaims.orderedAt), asc(dedupClaims.orderId));
+  return rows.map((r) => r.orderId);
+}
+
+async function withClaim<T>(db: Db, orderId: string, work: (tx: DbOrTx, mine: Claim) => Promise<T>): Promise<T | undefined> {
+  const [found] = await db.select({ fingerprint: dedupClaims.fingerprint }).from(dedupClaims).where(eq(dedupClaims.orderId, orderId));
+  if (!found) return undefined;
+  return db.transaction(async (tx) => {
+    await lockFingerprint(tx, found.fingerprint);
+    const [mine] = await tx.select().from(dedupClaims).where(eq(dedupClaims.orderId, orderId));
+    return work(tx, mine!);
+  });
+}
+
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
+/**
+ * Money is never dropped silently: a paid duplicate whose primary was cancelled must be shipped or refunded;
+ * a paid duplicate of a paid primary is a double payment to refund. Idempotent (deterministic task ids).
+ */
+async function openDueTasks(tx: DbOrTx, pairs: readonly (readonly [primary: Claim, duplicate: Claim])[]): Promise<NewReviewTask[]> {
+  const opened: NewReviewTask[] = [];
+  for (const [primary, duplicate] of pairs) {
+    if (!duplicate.paidAt) continue;
+    const data = {
+      primaryOrderId: primary.orderId,
+      duplicateOrderId: duplicate.orderId,
+      primaryTotalFen: primary.totalFen,
+      duplicateTotalFen: duplicate.totalFen,
+    };
+    let task: NewReviewTask | undefined;
+    if (primary.cancelledAt) {
+      task = {
+        id: `${DUPLICATE_PRIMARY_CANCELLED}-${duplicate.orderId}`,
+        kind: DUPLICATE_PRIMARY_CANCELLED,
+        orderId: duplicate.orderId,
+        reason: `order ${duplicate.orderId} (paid ${yuan(duplicate.totalFen)}) was merged into ${primary.orderId}, which was then cancelled: ship ${duplicate.orderId} or refund it`,
+        data,
+      };
+    } else if (primary.paidAt) {
+      task = {
+        id: `${DUPLICATE_PAYMENT}-${duplicate.orderId}`,
+        kind: DUPLICATE_PAYMENT,
+        orderId: duplicate.orderId,
+        reason: `order ${duplicate.orderId} was merged into ${primary.orderId} as a duplicate and both were paid: decide whether to refund ${yuan(duplicate.totalFen)} on ${duplicate.orderId}`,
+        data,
+      };
+    }
+    if (!task) continue;
+    await openReviewTask(tx, task);
+    opened.push(task);
+  }
+  return opened;
+}

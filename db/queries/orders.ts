@@ -1,0 +1,159 @@
+import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { orderTotalFen, type CanonicalOrder, type OrderStatus } from '../../domain/order';
+import type { DbOrTx } from '../client';
+import { orderEvents, orderLines, orders } from '../schema';
+
+/** Inserts the order and its lines once; a retry or a redelivery changes nothing. */
+export async function insertOrder(
+  db: DbOrTx,
+  params: { orderId: string; workflowId: string; order: CanonicalOrder; status: OrderStatus; at: Date },
+): Promise<void> {
+  const { order } = params;
+  await db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(orders)
+      .values({
+        orderId: params.orderId,
+        workflowId: params.workflowId,
+        channel: order.channel,
+        channelOrderId: order.channelOrderId,
+        storeId: order.storeId ?? null,
+        status: params.status,
+        statusSince: params.at,
+        urgent: order.urgent,
+        customer: order.customer,
+        shippingAddress: order.shippingAddress,
+        totalFen: orderTotalFen(order.lines),
+        buyerMessage: order.buyerMessage ?? null,
+        orderedAt: new Date(order.createdAt),
+        paidAt: order.paidAt ? new Date(order.paidAt) : null,
+      })
+      .onConflictDoNothing()
+      .returning({ orderId: orders.orderId });
+    if (inserted.length === 0) return;
+    await tx.insert(orderLines).values(
+      order.lines.map((l) => ({
+        orderId: params.orderId,
+        sku: l.sku,
+        quantity: l.quantity,
+        unitPriceFen: l.unitPriceFen,
+        title: l.title ?? null,
+      })),
+    );
+  });
+}
+
+export interface TransitionRecord {
+  orderId: string;
+  seq: number;
+  type: string;
+  at: string;
+  status?: OrderStatus | undefined;
+  detail?: Record<string, unknown> | undefined;
+  /** Columns of the order row that change with this event. */
+  patch?: { warehouseId?: string | null; paidAt?: string | null; shippingAddress?: unknown; mergedInto?: string | null };
+}
+
+/**
+ * Appends a timeline event and applies it to the order row, exactly once per (order, seq). The row only moves
+ * forward: an older event retried late is stored in the timeline but does not roll the status back.
+ */
+export async function recordTransition(db: DbOrTx, t: TransitionRecord): Promise<void> {
+  await db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(orderEvents)
+      .values({ orderId: t.orderId, seq: t.seq, type: t.type, status: t.status ?? null, at: new Date(t.at), data: t.detail ?? null })
+      .onConflictDoNothing()
+      .returning({ id: orderEvents.id });
+    if (inserted.length === 0) return;
+    const set: Partial<typeof orders.$inferInsert> = { lastEventSeq: t.seq, updatedAt: new Date() };
+    if (t.status) Object.assign(set, { status: t.status, statusSince: new Date(t.at) });
+    if (t.patch?.warehouseId !== undefined) set.warehouseId = t.patch.warehouseId;
+    if (t.patch?.paidAt !== undefined) set.paidAt = t.patch.paidAt ? new Date(t.patch.paidAt) : null;
+    if (t.patch?.shippingAddress !== undefined) set.shippingAddress = t.patch.shippingAddress;
+    if (t.patch?.mergedInto !== undefined) set.mergedInto = t.patch.mergedInto;
+    await tx
+      .update(orders)
+      .set(set)
+      .where(and(eq(orders.orderId, t.orderId), lt(orders.lastEventSeq, t.seq)));
+  });
+}
+
+export interface OrderListFilter {
+  status?: string | undefined;
+  channel?: string | undefined;
+  warehouseId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+  cursor?: { orderedAt: string; orderId: string } | undefined;
+}
+
+/** Newest first, keyset-paginated on (orderedAt, orderId). */
+export async function listOrders(db: DbOrTx, f: OrderListFilter) {
+  const conditions: (SQL | undefined)[] = [
+    f.status ? eq(orders.status, f.status) : undefined,
+    f.channel ? eq(orders.channel, f.channel) : undefined,
+    f.warehouseId ? eq(orders.warehouseId, f.warehouseId) : undefined,
+    f.from ? gte(orders.orderedAt, new Date(f.from)) : undefined,
+    f.to ? lte(orders.orderedAt, new Date(f.to)) : undefined,
+    f.cursor
+      ? or(
+          lt(orders.orderedAt, new Date(f.cursor.orderedAt)),
+          and(eq(orders.orderedAt, new Date(f.cursor.orderedAt)), lt(orders.orderId, f.cursor.orderId)),
+        )
+      : undefined,
+  ];
+  const rows = await db
+    .select({
+      orderId: orders.orderId,
+      channel: orders.channel,
+      channelOrderId: orders.channelOrderId,
+      storeId: orders.storeId,
+      status: orders.status,
+      statusSince: orders.statusSince,
+      urgent: orders.urgent,
+      warehouseId: orders.warehouseId,
+      totalFen: orders.totalFen,
+      mergedInto: orders.mergedInto,
+      orderedAt: orders.orderedAt,
+      paidAt: orders.paidAt,
+    })
+    .from(orders)
+    .where(and(...conditions.filter((c) => c !== undefined)))
+    .orderBy(desc(orders.orderedAt), desc(orders.orderId))
+    .limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const last = page.at(-1);
+  return {
+    items: page,
+    next: rows.length > f.limit && last ? { orderedAt: last.orderedAt.toISOString(), orderId: last.orderId } : null,
+  };
+}
+
+export async function findOrder(db: DbOrTx, orderId: string) {
+  const [row] = await db.select().from(orders).where(eq(orders.orderId, orderId));
+  if (!row) return undefined;
+  const [lines, events] = await Promise.all([
+    db.select().from(orderLines).where(eq(orderLines.orderId, orderId)),
+    db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(orderEvents.seq),
+  ]);
+  return { row, lines, events };
+}
+
+export async function orderExists(db: DbOrTx, orderId: string): Promise<boolean> {
+  const rows = await db.select({ one: sql`1` }).from(orders).where(eq(orders.orderId, orderId)).limit(1);
+  return rows.length > 0;
+}
+
+/** Backordered orders with a line for one of these SKUs, oldest first (first come, first served). */
+export async function backorderedOrdersWanting(db: DbOrTx, skus: readonly string[]): Promise<string[]> {
+  if (skus.length === 0) return [];
+  const rows = await db
+    .selectDistinct({ orderId: orders.orderId, orderedAt: orders.orderedAt })
+    .from(orders)
+    .innerJoin(orderLines, eq(orderLines.orderId, orders.orderId))
+    .where(and(eq(orders.status, 'BACKORDERED'), inArray(orderLines.sku, [...skus])))
+    .orderBy(orders.orderedAt);
+  return rows.map((r) => r.orderId);
+}

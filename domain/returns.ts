@@ -1,0 +1,160 @@
+/**
+ * Pure rules of returns (after sale): when a return may be requested, how much may come back, what a
+ * warehouse scan means for each unit, and what the buyer is refunded. Deterministic: the order workflow
+ * and the unit tests both call these.
+ */
+import type { OrderStatus } from './order';
+
+export const RETURN_CONDITIONS = ['resaleable', 'damaged'] as const;
+export type ReturnCondition = (typeof RETURN_CONDITIONS)[number];
+
+export interface QuantityLine {
+  sku: string;
+  quantity: number;
+}
+export interface PricedLine extends QuantityLine {
+  unitPriceFen: number;
+}
+export interface ConditionedLine extends QuantityLine {
+  condition: ReturnCondition;
+}
+
+/** The longest id the carriers accept as their order key (SF and JD: 64). */
+export const MAX_CARRIER_ORDER_ID = 64;
+
+/**
+ * The id of the order's n-th return (n from 1). It keys the reverse waybill at the carrier, which shares one
+ * namespace with order ids: the `ret-` prefix is no channel name, so it never equals an order id. Long order
+ * ids are shortened with a hash so the id stays within the carriers' limit.
+ */
+export function returnIdFor(orderId: string, n: number): string {
+  const plain = `ret-${n}-${orderId}`;
+  if (plain.length <= MAX_CARRIER_ORDER_ID) return plain;
+  const hash = fnv1a32(orderId).toString(36);
+  const head = `ret-${n}-${hash}-`;
+  return head + orderId.slice(-(MAX_CARRIER_ORDER_ID - head.length));
+}
+
+function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+export interface ReturnRequestFacts {
+  status: OrderStatus;
+  /** What left the warehouse. */
+  shipped: readonly QuantityLine[];
+  /** Every return so far, open or received (units of both count as "coming back"). */
+  returns: readonly { returnId: string; open: boolean; lines: readonly QuantityLine[] }[];
+  /** When the order was delivered (ISO), undefined while it is not. */
+  deliveredAt: string | undefined;
+  afterSaleWindowMs: number;
+  /** Set once the workflow has closed the window (it may not accept returns even a millisecond later). */
+  windowClosed: boolean;
+  now: number;
+}
+
+export interface ReturnRequest {
+  lines: readonly QuantityLine[];
+  /** The buyer refused the parcel at the door: allowed while SHIPPED, for the whole parcel. */
+  refusedByBuyer?: boolean | undefined;
+}
+
+/** Why this return cannot be accepted, or undefined when it can. Each reason is a sentence for the 409. */
+export function returnRequestRefusal(facts: ReturnRequestFacts, request: ReturnRequest): string | undefined {
+  const open = facts.returns.find((r) => r.open);
+  if (open) return `return ${open.returnId} is still open; request another once it is received`;
+
+  if (request.refusedByBuyer) {
+    if (facts.status !== 'SHIPPED') return `order is ${facts.status}; only a shipped parcel can be refused by the buyer`;
+    if (!sameQuantities(request.lines, facts.shipped)) return 'a refused parcel comes back whole: return every shipped unit';
+  } else if (facts.status === 'SHIPPED') {
+    return 'order is SHIPPED; returns open once it is delivered (or when the buyer refused the parcel: refusedByBuyer)';
+  } else if (facts.status === 'COMPLETED') {
+    return 'order is COMPLETED; the after-sale window has closed';
+  } else if (facts.status !== 'DELIVERED' && facts.status !== 'RETURNED') {
+    return `order is ${facts.status}; only delivered orders can be returned`;
+  } else {
+    const closesAt = facts.deliveredAt === undefined ? -Infinity : Date.parse(facts.deliveredAt) + facts.afterSaleWindowMs;
+    if (facts.windowClosed || facts.now >= closesAt) return 'the after-sale window has closed';
+  }
+
+  const shipped = totals(facts.shipped);
+  const returned = totals(facts.returns.flatMap((r) => r.lines));
+  const requested = totals(request.lines);
+  if (requested.size === 0) return 'a return needs at least one unit';
+  for (const [sku, quantity] of requested) {
+    const sent = shipped.get(sku);
+    if (sent === undefined) return `SKU ${sku} was not shipped in this order`;
+    const left = sent - (returned.get(sku) ?? 0);
+    if (quantity > left) {
+      return `SKU ${sku}: ${quantity} requested, but only ${left} of ${sent} shipped unit${sent === 1 ? '' : 's'} can still be returned`;
+    }
+  }
+  return undefined;
+}
+
+/** The units requested, with the unit prices the buyer paid. */
+export function priceReturnLines(requested: readonly QuantityLine[], orderLines: readonly PricedLine[]): PricedLine[] {
+  return [...totals(requested)].map(([sku, quantity]) => ({
+    sku,
+    quantity,
+    unitPriceFen: orderLines.find((l) => l.sku === sku)?.unitPriceFen ?? 0,
+  }));
+}
+
+/** The refund: what the buyer paid for the returned units, in fen. */
+export function refundFenOf(lines: readonly PricedLine[]): number {
+  return lines.reduce((sum, l) => sum + l.quantity * l.unitPriceFen, 0);
+}
+
+/** Why a warehouse scan does not fit the return, or undefined when it does. */
+export function receiptRefusal(returnLines: readonly QuantityLine[], scanned: readonly ConditionedLine[] | undefined): string | undefined {
+  if (!scanned) return undefined;
+  const expected = totals(returnLines);
+  for (const [sku, quantity] of totals(scanned)) {
+    const due = expected.get(sku);
+    if (due === undefined) return `SKU ${sku} is not part of this return`;
+    if (quantity > due) return `SKU ${sku}: ${quantity} scanned, but the return has ${due}`;
+  }
+  return undefined;
+}
+
+/**
+ * What came back, unit by unit: the scanned lines with their condition; every unit of the return the scan
+ * does not mention (or all of them, without a scan: the carrier's "signed for") counts as resaleable.
+ * One line per (sku, condition), resaleable first, in the return's SKU order.
+ */
+export function receivedLines(returnLines: readonly QuantityLine[], scanned: readonly ConditionedLine[] | undefined): ConditionedLine[] {
+  const out: ConditionedLine[] = [];
+  for (const [sku, quantity] of totals(returnLines)) {
+    const damaged = (scanned ?? []).filter((l) => l.sku === sku && l.condition === 'damaged').reduce((s, l) => s + l.quantity, 0);
+    const resaleable = quantity - Math.min(damaged, quantity);
+    if (resaleable > 0) out.push({ sku, quantity: resaleable, condition: 'resaleable' });
+    if (damaged > 0) out.push({ sku, quantity: Math.min(damaged, quantity), condition: 'damaged' });
+  }
+  return out;
+}
+
+/** Units per SKU, summed (lines of the same SKU merge). */
+export function totals(lines: readonly QuantityLine[]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const l of lines) map.set(l.sku, (map.get(l.sku) ?? 0) + l.quantity);
+  return map;
+}
+
+function sameQuantities(a: readonly QuantityLine[], b: readonly QuantityLine[]): boolean {
+  const ta = totals(a);
+  const tb = totals(b);
+  return ta.size === tb.size && [...ta].every(([sku, q]) => tb.get(sku) === q);
+}
+
+/** True once every shipped unit has come back. */
+export function everythingReturned(shipped: readonly QuantityLine[], returned: readonly QuantityLine[]): boolean {
+  const back = totals(returned);
+  return [...totals(shipped)].every(([sku, q]) => (back.get(sku) ?? 0) >= q);
+}

@@ -1,0 +1,130 @@
+/**
+ * The ingest pipeline: how platform orders (webhook pushes, polls, dead-letter replays) become order workflows.
+ *
+ * With Redis, `enqueue` appends to a stream and returns at once (the webhook answers the platform within
+ * milliseconds); consumers started with `startConsumer` drain it into Temporal. Without Redis, `enqueue`
+ * hands each entry to Temporal itself before returning. Either way, the same entry twice is one order.
+ */
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/client';
+import { findDeadLetter, markDeadLetterReplayed, messageSeen, rememberMessage, type DeadLetterRow } from '../db/queries/ingest';
+import type { Logger } from '../infra/logger';
+import type { SecretBox } from '../infra/secrets';
+import type { OrderClient } from '../temporal/order-client';
+import { startConsumer, type ConsumerOptions, type RunningConsumer } from './consumer';
+import { readEntry } from './entry';
+import { createMappingStore, type MappingStore } from './mappings';
+import { createIngestProcessor, type IngestProcessor, type ProcessOutcome } from './processor';
+import { appendEntries, backlogOf, bufferKeys, ensureGroup, type AppendResult, type BufferKeys } from './redis-buffer';
+import { createStoreDirectory, type StoreDirectory } from './stores';
+import type { IngestEntry, IngestPipeline } from './types';
+
+export interface IngestDeps {
+  db: Db;
+  orders: OrderClient;
+  secrets: SecretBox;
+  logger: Logger;
+  /** The buffer; without it entries go to Temporal directly. */
+  redis?: Redis | undefined;
+  /** Key prefix in Redis (default `oms:ingest`). */
+  prefix?: string | undefined;
+  /** Overrides the cached store lookup (e.g. one that refreshes OAuth tokens before they expire). */
+  stores?: StoreDirectory | undefined;
+}
+
+export interface Ingest {
+  readonly mode: 'redis' | 'direct';
+  /** What pollers and other producers are given. */
+  readonly pipeline: IngestPipeline;
+  /** `pipeline.enqueue`, telling how many entries were new and how many were redeliveries (already buffered or handed over). */
+  accept(entries: IngestEntry[]): Promise<AppendResult>;
+  readonly processor: IngestProcessor;
+  readonly stores: StoreDirectory;
+  readonly mappings: MappingStore;
+  /** Redis mode only. */
+  readonly keys: BufferKeys | undefined;
+  /** Starts a consumer of the buffer (Redis mode only). */
+  startConsumer(opts?: Partial<Pick<ConsumerOptions, 'name' | 'concurrency' | 'blockMs' | 'reclaimAfterMs' | 'maxAttempts'>>): Promise<RunningConsumer>;
+  /** Entries not yet in Temporal (Redis mode; zeros in direct mode). */
+  backlog(): Promise<{ length: number; pending: number }>;
+  /** Hands a dead letter's entry (and the payload that failed) to the processor again. */
+  replay(deadLetterId: number): Promise<ReplayResult>;
+}
+
+export type ReplayResult =
+  | { found: false }
+  | { found: true; replayable: false; letter: DeadLetterRow; why: string }
+  | { found: true; replayable: true; letter: DeadLetterRow; outcome: ProcessOutcome };
+
+export function createIngest(deps: IngestDeps): Ingest {
+  const { db, orders, logger, redis } = deps;
+  const stores = deps.stores ?? createStoreDirectory(db, deps.secrets);
+  const mappings = createMappingStore(db);
+  const processor = createIngestProcessor({ db, orders, stores, mappings, logger });
+  const keys = redis ? bufferKeys(deps.prefix) : undefined;
+
+  const accept: Ingest['accept'] =
+    redis && keys
+      ? (entries) => appendEntries(redis, keys, entries)
+      : async (entries) => {
+          let duplicates = 0;
+          for (const entry of entries) {
+            if (entry.messageId && (await messageSeen(db, entry.platform, entry.messageId))) {
+              duplicates += 1;
+              continue;
+            }
+            // Throws when the order cannot be handed over now: the caller (webhook, poll) retries.
+            await processor.process(entry);
+            if (entry.messageId) await rememberMessage(db, entry.platform, entry.messageId);
+          }
+          return { accepted: entries.length - duplicates, duplicates };
+        };
+
+  return {
+    mode: redis ? 'redis' : 'direct',
+    pipeline: {
+      async enqueue(entries) {
+        await accept(entries);
+      },
+    },
+    accept,
+    processor,
+    stores,
+    mappings,
+    keys,
+
+    async startConsumer(opts = {}) {
+      if (!redis || !keys) throw new Error('the ingest consumer needs REDIS_URL');
+      return startConsumer({ redis, keys, processor, logger, ...opts });
+    },
+
+    async backlog() {
+      if (!redis || !keys) return { length: 0, pending: 0 };
+      await ensureGroup(redis, keys);
+      return backlogOf(redis, keys);
+    },
+
+    async replay(deadLetterId) {
+      const letter = await findDeadLetter(db, deadLetterId);
+      if (!letter) return { found: false };
+      if (letter.status !== 'open') return { found: true, replayable: false, letter, why: `dead letter ${deadLetterId} was already replayed` };
+      const read = readEntry(
+        JSON.stringify({
+          ...(letter.entry as object | null),
+          source: 'replay',
+          receivedAt: new Date().toISOString(),
+          ...(letter.payload ? { raw: letter.payload } : {}),
+        }),
+      );
+      if (!read.ok) return { found: true, replayable: false, letter, why: `the entry cannot be replayed (${read.message})` };
+      const outcome = await processor.process(read.entry);
+      if (outcome.outcome !== 'dead-lettered') await markDeadLetterReplayed(db, deadLetterId, outcome.orderId);
+      return { found: true, replayable: true, letter: (await findDeadLetter(db, deadLetterId)) ?? letter, outcome };
+    },
+  };
+}
+
+export type { IngestEntry, IngestPipeline } from './types';
+export type { RunningConsumer } from './consumer';
+export type { ProcessOutcome } from './processor';
+export { bufferKeys, type BufferKeys } from './redis-buffer';

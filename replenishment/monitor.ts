@@ -1,0 +1,75 @@
+/**
+ * Watches available stock against safety stock. Called wherever available stock changes (allocation,
+ * releases, stock counts, receipts, safety-stock edits) with the warehouse/SKU pairs touched; opens a stored
+ * alert with a suggested quantity and pushes it through the notifier once, and resolves the alert when the
+ * stock is back. Best effort: a failure is logged and never fails the caller's business step.
+ */
+import type { Db } from '../db/client';
+import { openOrRefreshAlert, pairsOfSku, resolveAlert, stockPositions, type StockPair } from '../db/queries/allocation-replenishment';
+import { DEFAULT_REPLENISHMENT_POLICY, replenishmentSuggestion, type ReplenishmentPolicy } from '../domain/replenishment';
+import type { Logger } from '../infra/logger';
+import type { ReplenishmentNotifier } from './notifier';
+
+export interface ReplenishmentMonitor {
+  check(pairs: readonly StockPair[]): Promise<void>;
+  /** Every warehouse stocking the SKU (its safety stock changed). */
+  checkSku(sku: string): Promise<void>;
+}
+
+export function createReplenishmentMonitor(deps: {
+  db: Db;
+  notifier: ReplenishmentNotifier;
+  logger: Logger;
+  policy?: ReplenishmentPolicy;
+}): ReplenishmentMonitor {
+  const { db, notifier, logger } = deps;
+  const policy = deps.policy ?? DEFAULT_REPLENISHMENT_POLICY;
+
+  async function check(pairs: readonly StockPair[]): Promise<void> {
+    if (pairs.length === 0) return;
+    try {
+      for (const position of await stockPositions(db, pairs, policy.lookbackDays)) {
+        const suggestion = replenishmentSuggestion(position, policy);
+        if (!suggestion) {
+          await resolveAlert(db, position);
+          continue;
+        }
+        const { row, opened } = await openOrRefreshAlert(db, {
+          warehouseId: position.warehouseId,
+          sku: position.sku,
+          available: position.available,
+          safetyStock: position.safetyStock,
+          ...suggestion,
+        });
+        if (!opened) continue;
+        try {
+          await notifier.notify({
+            id: row.id,
+            warehouseId: row.warehouseId,
+            sku: row.sku,
+            available: row.available,
+            safetyStock: row.safetyStock,
+            velocityPerDay: row.velocityPerDay,
+            suggestedQuantity: row.suggestedQuantity,
+            createdAt: row.createdAt,
+          });
+        } catch (err) {
+          logger.error({ err, alertId: row.id, notifier: notifier.name }, 'replenishment alert stored but not pushed');
+        }
+      }
+    } catch (err) {
+      logger.error({ err }, 'replenishment check failed');
+    }
+  }
+
+  return {
+    check,
+    async checkSku(sku) {
+      try {
+        await check(await pairsOfSku(db, sku));
+      } catch (err) {
+        logger.error({ err, sku }, 'replenishment check failed');
+      }
+    },
+  };
+}

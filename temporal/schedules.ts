@@ -1,0 +1,77 @@
+/**
+ * One Temporal Schedule per connected store, `poll-<storeId>`, starting `pollStoreWorkflow` every
+ * POLL_INTERVAL with overlap policy SKIP (a poll still running makes the next one skip). Visible and
+ * pausable in the Temporal UI under Schedules. `upsert` is idempotent: called when a store is connected or
+ * changed, and for every store at start-up, so a changed interval or task queue reaches existing schedules.
+ */
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
+import type { Logger } from '../infra/logger';
+import { pollScheduleId, type pollStoreWorkflow } from '../workflows/poll-store';
+
+export interface PollSchedulesOptions {
+  client: Client;
+  taskQueue: string;
+  intervalMs: number;
+  logger: Logger;
+}
+
+export interface PollSchedules {
+  /** Creates the store's schedule, or brings an existing one up to date. */
+  upsert(storeId: string): Promise<void>;
+  /** Polls now, beside the regular runs (an overlapping window is harmless: ingest is idempotent). */
+  trigger(storeId: string): Promise<void>;
+  remove(storeId: string): Promise<void>;
+}
+
+export function createPollSchedules({ client, taskQueue, intervalMs, logger }: PollSchedulesOptions): PollSchedules {
+  const spec = (storeId: string): ScheduleSpec => ({
+    // Spread over the interval, so a thousand stores do not all call their platforms in the same second.
+    intervals: [{ every: intervalMs, offset: hashOf(storeId) % intervalMs }],
+  });
+  const action = (storeId: string): ScheduleOptionsStartWorkflowAction<typeof pollStoreWorkflow> => ({
+    type: 'startWorkflow',
+    workflowType: 'pollStoreWorkflow',
+    workflowId: pollScheduleId(storeId),
+    taskQueue,
+    args: [{ storeId }],
+    // A poll that cannot finish (no worker, platform hanging) must not block the next ones forever.
+    workflowExecutionTimeout: Math.max(intervalMs * 6, 60 * 60 * 1000),
+  });
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: intervalMs };
+  const note = (storeId: string) => `Polls store ${storeId} for orders changed since its cursor`;
+
+  return {
+    async upsert(storeId) {
+      try {
+        await client.schedule.create({ scheduleId: pollScheduleId(storeId), spec: spec(storeId), action: action(storeId), policies, state: { note: note(storeId) } });
+        logger.info({ storeId, intervalMs }, 'poll schedule created');
+      } catch (err) {
+        if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+        await client.schedule.getHandle(pollScheduleId(storeId)).update((previous) => ({
+          spec: spec(storeId),
+          action: action(storeId),
+          policies,
+          state: { ...previous.state, note: previous.state.paused ? previous.state.note : note(storeId) },
+        }));
+      }
+    },
+
+    async trigger(storeId) {
+      await client.schedule.getHandle(pollScheduleId(storeId)).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+    },
+
+    async remove(storeId) {
+      try {
+        await client.schedule.getHandle(pollScheduleId(storeId)).delete();
+      } catch (err) {
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+      }
+    },
+  };
+}
+
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}

@@ -1,0 +1,105 @@
+/**
+ * The `onStockChanged` seam of the activities, wired to channel stock sync: each changed SKU's
+ * `stock-sync-<sku>` workflow gets a `stockChanged` signal (signal-with-start, so it runs if it was not).
+ * Any process can call it; the per-SKU workflow is what coalesces across all of them.
+ *
+ * Within one process, signals for the same SKU are coalesced too: while one is on its way, later changes
+ * wait and go out together in one more signal, so a burst costs Temporal a handful of signals, not one per
+ * order. Each caller's promise resolves only once a signal sent after its change has been accepted.
+ *
+ * A failure to signal is logged and swallowed: the order that changed stock must not fail or wait for the
+ * channels. The next change of the SKU pushes the right count again.
+ */
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { workflowIdOf } from '../domain/order';
+import type { Logger } from '../infra/logger';
+import { mergeStockChange, stockChangedSignal, stockSyncWorkflowId, type PendingStockChanges, type StockChange, type stockSyncWorkflow } from '../workflows/stock-sync';
+
+export interface StockSyncTriggerOptions {
+  client: Client;
+  taskQueue: string;
+  /** At most one push round per SKU per this many milliseconds. */
+  intervalMs: number;
+  /** A SKU's workflow ends after this long without a change. */
+  idleMs: number;
+  logger: Logger;
+}
+
+interface Waiting {
+  pending: PendingStockChanges;
+  promise: Promise<void>;
+  settle: () => void;
+}
+
+const ORDER_WORKFLOW_PREFIX = workflowIdOf('');
+
+export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, logger }: StockSyncTriggerOptions): (skus: string[]) => Promise<void> {
+  /** Per SKU: a signal on its way (present) and the changes waiting for the next one. */
+  const slots = new Map<string, { waiting: Waiting | undefined }>();
+
+  async function send(sku: string, pending: PendingStockChanges): Promise<void> {
+    const change: StockChange = { at: pending.firstChangeAt, changes: pending.changes, ...(pending.orderIds.length ? { orderIds: pending.orderIds } : {}) };
+    try {
+      await client.workflow.signalWithStart<typeof stockSyncWorkflow, [StockChange]>('stockSyncWorkflow', {
+        workflowId: stockSyncWorkflowId(sku),
+        taskQueue,
+        args: [{ sku, intervalMs, idleMs }],
+        signal: stockChangedSignal,
+        signalArgs: [change],
+      });
+    } catch (err) {
+      logger.error({ err, sku }, 'could not signal channel stock sync; the next change of this SKU will push the count');
+    }
+  }
+
+  function afterSend(sku: string): void {
+    const slot = slots.get(sku);
+    const next = slot?.waiting;
+    if (!slot || !next) {
+      slots.delete(sku);
+      return;
+    }
+    slot.waiting = undefined;
+    void send(sku, next.pending).finally(() => {
+      next.settle();
+      afterSend(sku);
+    });
+  }
+
+  function notify(sku: string, change: StockChange): Promise<void> {
+    const slot = slots.get(sku);
+    if (!slot) {
+      slots.set(sku, { waiting: undefined });
+      return send(sku, mergeStockChange(undefined, change)).finally(() => afterSend(sku));
+    }
+    if (slot.waiting) {
+      slot.waiting.pending = mergeStockChange(slot.waiting.pending, change);
+      return slot.waiting.promise;
+    }
+    let settle!: () => void;
+    const promise = new Promise<void>((resolve) => (settle = resolve));
+    slot.waiting = { pending: mergeStockChange(undefined, change), promise, settle };
+    return promise;
+  }
+
+  return async (skus) => {
+    const change: StockChange = { at: new Date().toISOString(), ...orderBehindChange() };
+    await Promise.all([...new Set(skus)].map((sku) => notify(sku, change)));
+  };
+}
+
+/**
+ * When the change is an order's reservation (the allocateOrder activity of an order workflow), the order's
+ * id, so the stock sync can measure order accepted → channels updated for it.
+ */
+function orderBehindChange(): { orderIds?: string[] } {
+  try {
+    const { activityType, workflowExecution } = Context.current().info;
+    const workflowId = workflowExecution?.workflowId;
+    if (activityType !== 'allocateOrder' || !workflowId?.startsWith(ORDER_WORKFLOW_PREFIX)) return {};
+    return { orderIds: [workflowId.slice(ORDER_WORKFLOW_PREFIX.length)] };
+  } catch {
+    return {}; // not inside an activity (API stock counts)
+  }
+}

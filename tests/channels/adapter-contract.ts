@@ -1,0 +1,112 @@
+/**
+ * The behaviour every platform client must show against its simulator, over real HTTP on port 0.
+ * Each platform's adapter.test.ts runs it with that platform's codes.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { adapterFor, ChannelApiError } from '../../channels';
+import { type RunningSimulator, startSimulator } from '../../channels/simulators';
+import type { Platform, StoreCredentials } from '../../channels/types';
+import { applyMapping } from '../../domain/mapping';
+
+export interface ContractCase {
+  platform: Platform;
+  /** The carrier codes the platform expects, as the simulator records them. */
+  carrierCodes: { sf: string; jd: string };
+  /** The platform error code a request signed (or authorised) with the wrong secret gets. */
+  wrongSecretCode: string;
+}
+
+const T0 = new Date('2024-05-01T12:00:00Z');
+const minutesBefore = (minutes: number) => new Date(T0.getTime() - minutes * 60_000);
+const SKUS = ['TEE-WHT-M', 'CUP-500', 'TEA-250'];
+
+export function adapterContract({ platform, carrierCodes, wrongSecretCode }: ContractCase): void {
+  describe(`${platform} client against the ${platform} simulator`, () => {
+    const adapter = adapterFor(platform);
+    const appKey = `${platform}-key`;
+    const appSecret = `${platform}-secret`;
+    let running: RunningSimulator;
+    let store: StoreCredentials;
+
+    beforeEach(async () => {
+      running = await startSimulator(platform, { appKey, appSecret, pushToken: 'push-token', skus: SKUS, seed: 42, now: () => T0 });
+      store = { storeId: 'store-1', platform, shopId: 'shop-1', appKey, appSecret, baseUrl: running.baseUrl, pushToken: 'push-token' };
+    });
+    afterEach(() => running.close());
+
+    const addOrder = (minutes: number) => running.sim.addOrder(running.sim.generateOrder({ at: minutesBefore(minutes), province: '浙江省', city: '杭州市' }));
+
+    it('when fetching an order, then the client returns the order exactly as the platform serves it', async () => {
+      const order = addOrder(10);
+      await expect(adapter.fetchOrder(store, running.sim.idOf(order))).resolves.toEqual(JSON.parse(JSON.stringify(order)));
+    });
+
+    it('when a generated order is fetched and mapped, then it is a valid canonical order with the chosen SKUs and city', async () => {
+      const raw = await adapter.fetchOrder(store, running.sim.idOf(addOrder(10)));
+      const mapped = applyMapping(adapter.mapping, raw);
+      expect(mapped.ok).toBe(true);
+      if (!mapped.ok) return;
+      expect(mapped.order).toMatchObject({ channel: platform, channelOrderId: running.sim.idOf(raw), shippingAddress: { province: '浙江省', city: '杭州市' } });
+      expect(mapped.order.lines.every((line) => SKUS.includes(line.sku))).toBe(true);
+      expect(adapter.statusOf(raw)).toBe('paid');
+    });
+
+    it('when listing a window longer than the platform allows per query, with more than a page of changes, then every change inside it comes back once', async () => {
+      const inside = [170, 125, 61, 30, 5, ...Array.from({ length: 101 }, () => 20)].map((m) => running.sim.idOf(addOrder(m)));
+      addOrder(240);
+      running.sim.addOrder(running.sim.generateOrder({ at: new Date(T0.getTime() + 60_000) }));
+      const listed: string[] = [];
+      for await (const raw of adapter.listChangedOrders(store, { from: minutesBefore(180), to: T0 })) listed.push(running.sim.idOf(raw));
+      expect(listed).toHaveLength(inside.length);
+      expect(new Set(listed)).toEqual(new Set(inside));
+    });
+
+    it('when pushing stock, then the platform records the full count for that SKU, and a negative count as 0', async () => {
+      await adapter.pushStock(store, { sku: 'CUP-500', available: 37 });
+      await adapter.pushStock(store, { sku: 'TEA-250', available: -4 });
+      expect(running.sim.stockPushes).toEqual([
+        { sku: 'CUP-500', quantity: 37 },
+        { sku: 'TEA-250', quantity: 0 },
+      ]);
+    });
+
+    it('when pushing stock for a SKU the shop has not listed, then the client throws ChannelApiError', async () => {
+      await expect(adapter.pushStock(store, { sku: 'NOT-LISTED', available: 1 })).rejects.toBeInstanceOf(ChannelApiError);
+      expect(running.sim.stockPushes).toEqual([]);
+    });
+
+    for (const carrier of ['sf', 'jd'] as const) {
+      it(`when writing a ${carrier} tracking number, then the platform records it under its own carrier code and the order shows as shipped`, async () => {
+        const id = running.sim.idOf(addOrder(10));
+        await adapter.writeTracking(store, { channelOrderId: id, carrier, waybillNo: 'WB1234567890' });
+        expect(running.sim.trackingWrites).toEqual([{ channelOrderId: id, company: carrierCodes[carrier], waybillNo: 'WB1234567890' }]);
+        expect(adapter.statusOf(await adapter.fetchOrder(store, id))).toBe('shipped');
+      });
+    }
+
+    it('when the store has the wrong secret, then the simulator refuses and the client throws the platform error', async () => {
+      const id = running.sim.idOf(addOrder(10));
+      const refused = adapter.fetchOrder({ ...store, appSecret: 'wrong-secret' }, id);
+      await expect(refused).rejects.toMatchObject({ name: 'ChannelApiError', platform, code: wrongSecretCode, retryable: false });
+    });
+
+    it('when the order does not exist, then the client throws ChannelApiError', async () => {
+      await expect(adapter.fetchOrder(store, '404404404')).rejects.toBeInstanceOf(ChannelApiError);
+    });
+
+    it('when the platform cannot be reached, then the error is a retryable NETWORK error', async () => {
+      // Port 1 is never listening: the connection is refused at once.
+      const unreachable = { ...store, baseUrl: 'http://127.0.0.1:1', accessToken: 'token' };
+      await expect(adapter.fetchOrder(unreachable, '1')).rejects.toMatchObject({ code: 'NETWORK', retryable: true });
+    });
+
+    it('when the simulator sends a signed push, then the adapter verifies it with the store secret and parses the order id out', () => {
+      const id = running.sim.idOf(addOrder(10));
+      const push = running.sim.signedPush({ kind: 'paid', channelOrderId: id, at: T0 });
+      const request = { headers: push.headers, query: push.query, rawBody: push.body };
+      expect(adapter.verifyPush(request, store, T0)).toEqual({ ok: true });
+      expect(adapter.verifyPush(request, { ...store, appSecret: 'other', pushToken: 'other' }, T0)).toMatchObject({ ok: false });
+      expect(adapter.parsePush(push.body)).toEqual([expect.objectContaining({ platform, channelOrderId: id, kind: 'paid', occurredAt: T0.toISOString() })]);
+    });
+  });
+}

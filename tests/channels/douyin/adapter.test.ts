@@ -1,0 +1,3 @@
+import { adapterContract } from '../adapter-contract';
+
+adapterContract({ platform: 'douyin', carrierCodes: { sf: 'shunfeng', jd: 'jd' }, wrongSecretCode: '30002' });

@@ -1,0 +1,3 @@
+import { adapterContract } from '../adapter-contract';
+
+adapterContract({ platform: 'taobao', carrierCodes: { sf: 'SF', jd: 'JD' }, wrongSecretCode: '25' });

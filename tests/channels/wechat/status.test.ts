@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { wechatStatusOf } from '../../../channels/wechat/status';
+
+describe('wechatStatusOf', () => {
+  const cases = [
+    { status: 10, expected: 'unpaid' },
+    { status: 20, expected: 'paid' },
+    { status: 21, expected: 'shipped' },
+    { status: 30, expected: 'shipped' },
+    { status: 100, expected: 'completed' },
+    { status: 200, expected: 'cancelled' },
+    { status: 250, expected: 'cancelled' },
+    { status: 20, afterSales: 1, expected: 'refund_requested' },
+    { status: 100, afterSales: 2, expected: 'refund_requested' },
+    { status: 10, afterSales: 1, expected: 'unpaid' },
+  ];
+  for (const { status, afterSales, expected } of cases) {
+    it(`when status is ${status}${afterSales ? ` with ${afterSales} open after-sale order(s)` : ''}, then the status is ${expected}`, () => {
+      const order = {
+        order_id: '1',
+        status,
+        order_detail: { product_infos: [{ product_id: '1', sku_id: '2', sku_cnt: 1 }] },
+        aftersale_detail: { on_aftersale_order_cnt: afterSales ?? 0 },
+      };
+      expect(wechatStatusOf(order)).toBe(expected);
+    });
+  }
+});

@@ -1,0 +1,23 @@
+/**
+ * Running orders live for weeks: a code change that makes the workflow decide differently on replay would
+ * break them. Replays the recorded histories in tests/histories/ with the current workflow code.
+ * Re-record after an intended change with `npm run histories:record`.
+ */
+import { Worker } from '@temporalio/worker';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, inject, it } from 'vitest';
+
+const dir = fileURLToPath(new URL('../histories/', import.meta.url));
+
+it('when the recorded order histories are replayed, then the current workflow code makes the same decisions', async () => {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  expect(files.length).toBeGreaterThanOrEqual(3);
+  // The worker converts the CLI's JSON export itself (historyFromJSON), with its own protobuf classes.
+  const histories = files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), history: JSON.parse(readFileSync(dir + f, 'utf8')) as unknown }));
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  expect(failures).toEqual([]);
+});

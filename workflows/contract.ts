@@ -1,0 +1,262 @@
+/**
+ * The order workflow's public contract: signal, query and update definitions, their payloads and the
+ * search attributes. The API, the ingest consumer and the workflow all import this one module.
+ * Temporal stores these names in histories: never rename one casually.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Address, CanonicalOrder, OrderLine, OrderStatus } from '../domain/order';
+import type { ConditionedLine, PricedLine, QuantityLine } from '../domain/returns';
+
+export const DEFAULT_TASK_QUEUE = 'oms-orders';
+
+export const OrderStatusKey = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
+export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
+export const WarehouseIdKey = defineSearchAttributeKey('WarehouseId', SearchAttributeType.KEYWORD);
+export const UrgentKey = defineSearchAttributeKey('Urgent', SearchAttributeType.BOOL);
+export const StatusSinceKey = defineSearchAttributeKey('StatusSince', SearchAttributeType.DATETIME);
+export const MergedIntoKey = defineSearchAttributeKey('MergedInto', SearchAttributeType.KEYWORD);
+
+/** Every custom search attribute, registered on the Temporal server at start-up. */
+export const SEARCH_ATTRIBUTES = [OrderStatusKey, ChannelKey, WarehouseIdKey, UrgentKey, StatusSinceKey, MergedIntoKey];
+
+/** Business durations in milliseconds, passed in at start so each order keeps the rules it began with. */
+export interface OrderTimings {
+  paymentTimeoutMs: number;
+  afterSaleWindowMs: number;
+  returnWatchTimeoutMs: number;
+  trackingIntervalMs: number;
+  /** How often an open return's waybill is tracked; orders started without it use trackingIntervalMs. */
+  returnTrackingIntervalMs?: number;
+  /** One transfer day (TRANSFER_ETA): a T+1 transfer is due this long after it is created. Default 1 day. */
+  transferEtaMs?: number;
+  /** How long past its ETA a transfer may be before a review task opens (TRANSFER_GRACE). Default 12 h. */
+  transferGraceMs?: number;
+  /** Suspected duplicates: same phone and SKU set created within this much of each other (DEDUP_WINDOW). Default 3 min. */
+  dedupWindowMs?: number;
+  /** Shipment merge: an order may join a buyer's parcel opened this long ago at most (SHIPMENT_MERGE_WINDOW). Default 30 min. */
+  shipmentMergeWindowMs?: number;
+}
+
+export interface OrderWorkflowInput {
+  orderId: string;
+  order: CanonicalOrder;
+  timings: OrderTimings;
+}
+
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  type: string;
+  status?: OrderStatus;
+  detail?: Record<string, unknown>;
+}
+
+export interface Allocation {
+  rule: string;
+  warehouseId: string;
+  transferId?: string;
+  purchaseOrderId?: string;
+  /** Split orders: one parcel per warehouse (`warehouseId` is the first parcel's). */
+  parcels?: Parcel[];
+}
+
+/** What one warehouse ships of the order. `parcelNo` is set only when the order is split (1, 2, …). */
+export interface Parcel {
+  warehouseId: string;
+  lines: { sku: string; quantity: number }[];
+  parcelNo?: number;
+}
+
+export interface WarehouseTaskRef {
+  taskId: string;
+  kind: 'pick';
+  warehouseId: string;
+  status: 'open' | 'completed' | 'cancelled';
+}
+
+export interface ShipmentRef {
+  direction: 'forward' | 'return';
+  carrier: string;
+  waybillNo: string;
+  status: 'created' | 'picked_up' | 'in_transit' | 'delivered' | 'exception';
+  lastEventAt?: string;
+}
+
+export interface OrderState {
+  orderId: string;
+  channel: CanonicalOrder['channel'];
+  channelOrderId: string;
+  storeId?: string;
+  status: OrderStatus;
+  statusSince: string;
+  urgent: boolean;
+  createdAt: string;
+  paidAt: string | null;
+  customer: CanonicalOrder['customer'];
+  shippingAddress: Address;
+  lines: OrderLine[];
+  totalFen: number;
+  allocation: Allocation | null;
+  tasks: WarehouseTaskRef[];
+  shipments: ShipmentRef[];
+  returns: ReturnRef[];
+  mergedInto: string | null;
+  merged: string[];
+  cancelReason?: string;
+  timeline: TimelineEntry[];
+}
+
+export interface PaymentInput {
+  paidAt?: string;
+  reference?: string;
+}
+export interface CancelInput {
+  reason: string;
+}
+export interface TaskCompletedInput {
+  taskId: string;
+  completedBy?: string;
+}
+export interface CarrierEventInput {
+  carrier: string;
+  waybillNo: string;
+  eventId: string;
+  kind: 'created' | 'picked_up' | 'in_transit' | 'out_for_delivery' | 'delivered' | 'exception';
+  at: string;
+  remark?: string;
+}
+
+/** Synchronous API calls are Updates: the caller learns at once whether the order accepted them. */
+export const confirmPaymentUpdate = defineUpdate<OrderState, [PaymentInput]>('confirmPayment');
+export const cancelOrderUpdate = defineUpdate<OrderState, [CancelInput]>('cancelOrder');
+export const changeAddressUpdate = defineUpdate<OrderState, [Address]>('changeAddress');
+
+/** Facts reported by warehouses, carriers and channels are Signals: they happened, the order reacts. */
+export const paymentReceivedSignal = defineSignal<[PaymentInput]>('paymentReceived');
+export const channelCancelledSignal = defineSignal<[CancelInput]>('channelCancelled');
+export const taskCompletedSignal = defineSignal<[TaskCompletedInput]>('taskCompleted');
+export const carrierEventSignal = defineSignal<[CarrierEventInput]>('carrierEvent');
+/** Stock arrived somewhere: a backordered order tries to allocate again. */
+export const stockReplenishedSignal = defineSignal<[{ skus: string[] }]>('stockReplenished');
+/**
+ * Stock arrived: a backordered order tries to allocate again and answers once it has (still BACKORDERED, or
+ * moved on), so stock is offered to waiting orders one at a time, oldest first. Answers at once when the
+ * order is not waiting for stock.
+ */
+export const retryAllocationUpdate = defineUpdate<OrderState, []>('retryAllocation');
+/** The transfer the order waits for was received at its local warehouse (stock already moved and reserved). */
+export const transferReceivedSignal = defineSignal<[{ transferId: string }]>('transferReceived');
+/** The purchase the order waits for was booked into its local warehouse (stock already reserved). */
+export const purchaseReceivedSignal = defineSignal<[{ purchaseOrderId: string }]>('purchaseReceived');
+
+/** A person resolved a review task about this order (`resolution` is free text or a kind-specific verb). */
+export interface ReviewResolvedInput {
+  taskId: string;
+  kind: string;
+  resolution: string;
+  note?: string;
+}
+export const reviewResolvedSignal = defineSignal<[ReviewResolvedInput]>('reviewResolved');
+
+/** A later order with the same fingerprint merged into this one (sent by the duplicate's workflow). */
+export interface DuplicateMergedInput {
+  orderId: string;
+  channel: CanonicalOrder['channel'];
+  channelOrderId: string;
+  paid: boolean;
+}
+export const duplicateMergedSignal = defineSignal<[DuplicateMergedInput]>('duplicateMerged');
+
+export const getOrderQuery = defineQuery<OrderState>('getOrder');
+
+/** More stock of these SKUs became sellable while a restock run was already offering stock. */
+export const moreStockSignal = defineSignal<[{ skus: string[] }]>('moreStock');
+export const restockWorkflowId = (sku: string) => `restock-${sku}`;
+
+/** Failure types the API maps to HTTP statuses. */
+export const ILLEGAL_TRANSITION = 'IllegalTransition';
+
+// ── Returns (after sale) ─────────────────────────────────────────────────────────────────────────────────
+
+/** One return of (part of) the order: requested, carried back by a reverse waybill, received, refunded. */
+export interface ReturnRef {
+  returnId: string;
+  /** Who asked: a person through the API, or the sales channel (a platform refund/return request). */
+  source: 'api' | 'channel';
+  /** The caller's Idempotency-Key or the platform's refund id: the same one never opens a second return. */
+  externalId?: string;
+  reason: string;
+  /** The buyer refused the parcel at the door (the order was SHIPPED, never delivered). */
+  refusedByBuyer: boolean;
+  /** requested → in_transit (carrier picked up) → received; `review` while a person checks a stalled return. */
+  status: 'requested' | 'in_transit' | 'review' | 'received';
+  /** The units coming back, with the unit prices paid. */
+  lines: PricedLine[];
+  /** The warehouse that shipped the order receives the return. */
+  warehouseId: string;
+  requestedAt: string;
+  carrier?: string;
+  waybillNo?: string;
+  /** Last carrier event kind seen (by push or tracking), and when the workflow last learned anything new. */
+  carrierStatus?: CarrierEventInput['kind'];
+  lastUpdateAt?: string;
+  /** When the watch expires unless a logistics update arrives first (restarted by every update). */
+  watchExpiresAt?: string;
+  /** The review task opened when the watch last expired. */
+  reviewTaskId?: string;
+  receivedAt?: string;
+  receivedBy?: 'carrier' | 'warehouse' | 'review';
+  /** What came back, per SKU and condition. */
+  received?: ConditionedLine[];
+  /** What the buyer gets back, in fen (recorded when the goods are received). */
+  refundFen: number;
+}
+
+/** `POST /v1/orders/:orderId/returns`. */
+export interface ReturnRequestInput {
+  lines: QuantityLine[];
+  reason: string;
+  /** The buyer refused the parcel at the door: accepted while SHIPPED, for every shipped unit. */
+  refusedByBuyer?: boolean;
+  /** Idempotency-Key: asking again with the same key answers with the same return. */
+  externalId?: string;
+}
+export interface ReturnAccepted {
+  returnId: string;
+  status: OrderStatus;
+}
+
+/**
+ * A platform refund/return request arriving through a channel push. `externalId` is the platform's refund id
+ * (redeliveries are ignored); without `lines` every unit not yet returned comes back. A request the order
+ * cannot accept is recorded on the timeline and opens a `return-request-refused` review task.
+ */
+export interface ChannelReturnRequest {
+  externalId: string;
+  reason: string;
+  lines?: QuantityLine[];
+  refusedByBuyer?: boolean;
+}
+
+/** The warehouse scanned the returned parcel (`POST /v1/returns/:returnId/received`). */
+export interface ReceiveReturnInput {
+  returnId: string;
+  /** Per-line condition; units not listed are resaleable. Without lines, everything is resaleable. */
+  lines?: ConditionedLine[];
+  receivedBy?: string;
+}
+export interface ReturnReceipt {
+  return: ReturnRef;
+  /** The return had already been received (by the carrier's "signed for" or an earlier scan): nothing changed. */
+  alreadyReceived: boolean;
+}
+
+export const requestReturnUpdate = defineUpdate<ReturnAccepted, [ReturnRequestInput]>('requestReturn');
+export const receiveReturnUpdate = defineUpdate<ReturnReceipt, [ReceiveReturnInput]>('receiveReturn');
+export const returnRequestedSignal = defineSignal<[ChannelReturnRequest]>('returnRequested');
+
+/** Review task kinds the after-sale phase opens; resolving `return-stalled` with "received" completes the return. */
+export const RETURN_STALLED = 'return-stalled';
+export const RETURN_REQUEST_REFUSED = 'return-request-refused';
+export const RETURN_CONDITION_CHECK = 'return-condition-check';

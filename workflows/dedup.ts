@@ -1,0 +1,84 @@
+/**
+ * Duplicate orders: the same buyer ordering the same SKUs twice within minutes, on two platforms or twice on
+ * one. Right after the order is received it claims its fingerprint (phone + SKU set + creation time, see
+ * domain/fingerprint.ts). The first order to claim is the primary; a later one tells the primary, ends
+ * MERGED and reserves nothing. Money is never dropped: every payment and cancellation of either side is
+ * recorded with the claim, and a paid duplicate opens a review task (docs/dedup.md).
+ */
+import { condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { fingerprintOf } from '../domain/fingerprint';
+import { workflowIdOf } from '../domain/order';
+import { activities } from './activities';
+import { duplicateMergedSignal, MergedIntoKey } from './contract';
+import type { OrderContext } from './order-context';
+
+const DEFAULT_WINDOW_MS = 3 * 60_000;
+
+/** Registers the phase's handlers (call before the first await) and returns its steps. */
+export function dedupPhase(ctx: OrderContext) {
+  const { state, orderId } = ctx;
+
+  setHandler(duplicateMergedSignal, async (duplicate) => {
+    if (state.merged.includes(duplicate.orderId)) return;
+    state.merged.push(duplicate.orderId);
+    await ctx.whenReceived();
+    const { channel, channelOrderId, paid } = duplicate;
+    await ctx.record('DUPLICATE_MERGED', undefined, { orderId: duplicate.orderId, channel, channelOrderId, paid });
+  });
+
+  /** From now on other orders may merge into this one: report its payment and its cancellation. */
+  function actAsPrimary(): void {
+    ctx.addCompensation(() => activities.settleDuplicatePayments({ orderId, cancelled: true }));
+    if (state.paidAt) return; // already recorded with the claim
+    void (async () => {
+      await condition(() => state.paidAt !== null);
+      await activities.settleDuplicatePayments({ orderId, paidAt: state.paidAt! });
+    })();
+  }
+
+  return {
+    /**
+     * True when the order is a duplicate and has been merged into its primary (status MERGED): it must not
+     * reserve or ship anything. False when it is a primary, or has a fingerprint that cannot match.
+     */
+    async mergeIfDuplicate(): Promise<boolean> {
+      const fingerprint = fingerprintOf(ctx.input.order);
+      if (!fingerprint.matchable) return false;
+      const claim = await activities.claimOrderFingerprint({
+        orderId,
+        fingerprintKey: fingerprint.key,
+        orderedAt: state.createdAt,
+        paidAt: state.paidAt,
+        totalFen: state.totalFen,
+        windowMs: ctx.timings.dedupWindowMs ?? DEFAULT_WINDOW_MS,
+      });
+      if (claim.role === 'duplicate') {
+        const primaryOrderId = claim.primaryOrderId;
+        try {
+          await getExternalWorkflowHandle(workflowIdOf(primaryOrderId)).signal(duplicateMergedSignal, {
+            orderId,
+            channel: state.channel,
+            channelOrderId: state.channelOrderId,
+            paid: state.paidAt !== null,
+          });
+        } catch {
+          // The primary's workflow has closed: whether it was cancelled (we carry on alone) is decided below.
+        }
+        if ((await activities.confirmDuplicateMerge({ orderId })) === 'merged') {
+          state.mergedInto = primaryOrderId;
+          upsertSearchAttributes([{ key: MergedIntoKey, value: primaryOrderId }]);
+          await ctx.record('MERGED', 'MERGED', { primaryOrderId }, { mergedInto: primaryOrderId });
+          return true;
+        }
+        await ctx.record('DUPLICATE_OF_CANCELLED', undefined, { primaryOrderId });
+      }
+      actAsPrimary();
+      return false;
+    },
+
+    /** A merged duplicate still takes its payment (until the payment deadline), so a person can refund it. */
+    async duplicatePaid(): Promise<void> {
+      if (state.paidAt) await activities.settleDuplicatePayments({ orderId, paidAt: state.paidAt });
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Pick & pack, ship, follow the parcel. The warehouse confirms the pick from its PDA (signal); carrier pushes
+ * arrive as signals, and between them the workflow asks the carrier itself, so a lost push never freezes it.
+ */
+import { condition, setHandler } from '@temporalio/workflow';
+import type { CarrierName } from '../carriers/types';
+import { activities } from './activities';
+import { startTrackingWriteBack } from './channel-writeback';
+import { carrierEventSignal, taskCompletedSignal, type CarrierEventInput, type Parcel, type ShipmentRef } from './contract';
+import type { OrderContext } from './order-context';
+import { shipmentMerge } from './shipment-merge';
+
+/** Registers the phase's handlers (call before the first await) and returns its steps. */
+export function fulfilmentPhase(ctx: OrderContext) {
+  const { state, orderId } = ctx;
+  const completedTasks = new Set<string>();
+  const seenCarrierEvents = new Set<string>();
+  const merge = shipmentMerge(ctx);
+
+  setHandler(taskCompletedSignal, ({ taskId }) => {
+    completedTasks.add(taskId);
+  });
+  setHandler(carrierEventSignal, (event) => {
+    applyCarrierEvent(event);
+    for (const listener of ctx.carrierEventListeners) listener(event);
+  });
+
+  function applyCarrierEvent(event: CarrierEventInput): void {
+    if (seenCarrierEvents.has(event.eventId)) return;
+    const shipment = state.shipments.find((s) => s.waybillNo === event.waybillNo && s.carrier === event.carrier);
+    if (!shipment) return;
+    seenCarrierEvents.add(event.eventId);
+    if (shipment.status === 'delivered') return;
+    shipment.lastEventAt = event.at;
+    if (event.kind === 'delivered') shipment.status = 'delivered';
+    else if (event.kind === 'picked_up') shipment.status = 'picked_up';
+    else if (event.kind === 'in_transit' || event.kind === 'out_for_delivery') shipment.status = 'in_transit';
+    else if (event.kind === 'exception') shipment.status = 'exception';
+  }
+
+  async function closeTask(taskId: string, status: 'completed' | 'cancelled'): Promise<void> {
+    // A merged parcel's task is shared: a cancelled order only takes its own lines off it.
+    if (status === 'cancelled' && merge.parcelId) await merge.leave();
+    else await activities.closeTask({ taskId, status });
+    for (const task of state.tasks) if (task.taskId === taskId) task.status = status;
+  }
+
+  return {
+    /**
+     * True once packed; false when the order was cancelled before the picker finished. `split`: one parcel of
+     * a split order (its own task with its own lines; never merged with other orders).
+     */
+    async pickAndPack(warehouseId: string, split?: Parcel): Promise<boolean> {
+      const splitNo = split?.parcelNo;
+      const parcel = splitNo === undefined ? await merge.joinParcel(warehouseId) : undefined;
+      const { taskId } =
+        parcel ??
+        (await activities.createPickTask({ orderId, warehouseId, lines: splitNo === undefined ? ctx.stockLines() : split!.lines, parcelNo: splitNo }));
+      state.tasks.push({ taskId, kind: 'pick', warehouseId, status: 'open' });
+      ctx.addCompensation(() => closeTask(taskId, 'cancelled'));
+      const shared = parcel ? { parcelId: parcel.parcelId, withOrders: parcel.orderIds.filter((id) => id !== orderId) } : {};
+      await ctx.record('PICK_TASK_CREATED', 'PICKING', { taskId, warehouseId, ...shared });
+      await condition(() => completedTasks.has(taskId) || ctx.cancelRequested);
+      if (!completedTasks.has(taskId)) return false;
+      await closeTask(taskId, 'completed');
+      await ctx.record('PACKED', undefined, { taskId });
+      return true;
+    },
+
+    /** Books the waybill and takes the goods out of stock. From here on a cancel is answered "too late". */
+    async ship(warehouseId: string, split?: Parcel): Promise<ShipmentRef> {
+      ctx.shipping = true;
+      const splitNo = split?.parcelNo;
+      const shipment =
+        (splitNo === undefined ? await merge.ship(warehouseId) : undefined) ??
+        (await activities.shipOrder({
+          orderId,
+          warehouseId,
+          customer: state.customer,
+          address: state.shippingAddress,
+          lines: splitNo === undefined ? ctx.stockLines() : split!.lines,
+          parcelNo: splitNo,
+        }));
+      state.shipments.push(shipment);
+      ctx.clearCompensations();
+      await ctx.record('SHIPPED', 'SHIPPED', { carrier: shipment.carrier, waybillNo: shipment.waybillNo });
+      ctx.settleCancel('too-late');
+      // An order from a platform store: the platform is told in a workflow of its own, retried apart from the order.
+      await startTrackingWriteBack(state, shipment);
+      return shipment;
+    },
+
+    /** Waits for the carrier to report delivery, by push or by asking every tracking interval. */
+    async followDelivery(shipment: ShipmentRef): Promise<void> {
+      while (shipment.status !== 'delivered' && !ctx.deliveryRefused) {
+        const pushed = await condition(() => shipment.status === 'delivered' || ctx.deliveryRefused, ctx.timings.trackingIntervalMs);
+        if (pushed) break;
+        const events = await activities.trackShipment({ carrier: shipment.carrier as CarrierName, waybillNo: shipment.waybillNo });
+        for (const event of events) applyCarrierEvent(event);
+      }
+      if (shipment.status !== 'delivered') return; // refused at the door: the return takes over
+      const at = shipment.lastEventAt ?? ctx.now();
+      await activities.recordShipmentStatus({ carrier: shipment.carrier, waybillNo: shipment.waybillNo, status: 'delivered', at });
+      // A split order is DELIVERED once its last parcel is.
+      const allDelivered = state.shipments.every((s) => s.direction !== 'forward' || s.status === 'delivered');
+      await ctx.record('DELIVERED', allDelivered ? 'DELIVERED' : undefined, { waybillNo: shipment.waybillNo, at });
+    },
+  };
+}

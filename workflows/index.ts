@@ -1,0 +1,6 @@
+// Entry point of the workflow bundle: every workflow type the worker runs.
+export { orderWorkflow } from './order';
+export { pollStoreWorkflow } from './poll-store';
+export { stockSyncWorkflow } from './stock-sync';
+export { trackingWriteBackWorkflow } from './channel-writeback';
+export { restockWorkflow } from './restock';

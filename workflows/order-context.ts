@@ -1,0 +1,148 @@
+/**
+ * The state one order workflow carries, and the few operations every phase needs: record a timeline event
+ * (projected to PostgreSQL, mirrored into search attributes), refuse a request, and know whether a cancel is
+ * pending. Phases (payment, allocation, fulfilment, after sale) receive this object.
+ */
+import { ApplicationFailure, condition, upsertSearchAttributes } from '@temporalio/workflow';
+import type { TransitionRecord } from '../db/queries/orders';
+import { orderTotalFen, type OrderStatus } from '../domain/order';
+import { activities } from './activities';
+import { ILLEGAL_TRANSITION, OrderStatusKey, StatusSinceKey, type OrderState, type OrderWorkflowInput, type TimelineEntry } from './contract';
+import type { CarrierEventInput, ReviewResolvedInput } from './contract';
+
+/** Statuses after which the parcel has left the warehouse: no cancel, no address change. */
+export const SHIPPED_OR_LATER: ReadonlySet<OrderStatus> = new Set([
+  'SHIPPED',
+  'DELIVERED',
+  'RETURN_REQUESTED',
+  'RETURN_IN_TRANSIT',
+  'RETURN_REVIEW',
+  'RETURNED',
+  'COMPLETED',
+]);
+
+export class OrderContext {
+  readonly orderId: string;
+  readonly state: OrderState;
+  /** Handlers that write to the timeline wait until the order itself is recorded. */
+  received = false;
+  /** Set once the waybill is being booked: from then on cancel and address change are refused. */
+  shipping = false;
+  /** The buyer refused the parcel at the door: delivery will never be reported, the return takes over. */
+  deliveryRefused = false;
+  /** Every carrier event the order receives, for phases following waybills of their own (returns). */
+  readonly carrierEventListeners: ((event: CarrierEventInput) => void)[] = [];
+  /** Every resolved review task of the order; each phase picks the kinds it opened. */
+  readonly reviewListeners: ((input: ReviewResolvedInput) => void)[] = [];
+  private cancelRequest: { reason: string } | undefined;
+  /** Undo steps pushed after each step that must be undone on cancel (saga), run in reverse. */
+  private readonly compensations: (() => Promise<void>)[] = [];
+  /** How a pending cancel request ended: the order cancelled, or it had already shipped. */
+  private cancelOutcome: 'cancelled' | 'too-late' | undefined;
+
+  constructor(readonly input: OrderWorkflowInput) {
+    const { order } = input;
+    this.orderId = input.orderId;
+    this.state = {
+      orderId: input.orderId,
+      channel: order.channel,
+      channelOrderId: order.channelOrderId,
+      ...(order.storeId ? { storeId: order.storeId } : {}),
+      status: 'PENDING_PAYMENT',
+      statusSince: new Date().toISOString(),
+      urgent: order.urgent,
+      createdAt: order.createdAt,
+      paidAt: order.paidAt ?? null,
+      customer: order.customer,
+      shippingAddress: order.shippingAddress,
+      lines: order.lines,
+      totalFen: orderTotalFen(order.lines),
+      allocation: null,
+      tasks: [],
+      shipments: [],
+      returns: [],
+      mergedInto: null,
+      merged: [],
+      timeline: [],
+    };
+  }
+
+  /** Resolves once the order row exists, so handlers never write to the timeline before it. */
+  async whenReceived(): Promise<void> {
+    await condition(() => this.received);
+  }
+
+  get timings() {
+    return this.input.timings;
+  }
+
+  now(): string {
+    return new Date().toISOString();
+  }
+
+  /** The lines as stock sees them. */
+  stockLines(): { sku: string; quantity: number }[] {
+    return this.state.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+  }
+
+  /** Appends to the timeline, projects it to PostgreSQL and updates the search attributes ops filter on. */
+  async record(type: string, status?: OrderStatus, detail?: Record<string, unknown>, patch?: TransitionRecord['patch']): Promise<void> {
+    const entry: TimelineEntry = { seq: this.state.timeline.length + 1, at: this.now(), type };
+    if (status) entry.status = status;
+    if (detail) entry.detail = detail;
+    this.state.timeline.push(entry);
+    if (status && status !== this.state.status) {
+      this.state.status = status;
+      this.state.statusSince = entry.at;
+      upsertSearchAttributes([
+        { key: OrderStatusKey, value: status },
+        { key: StatusSinceKey, value: new Date(entry.at) },
+      ]);
+    }
+    await activities.recordTransition({ orderId: this.orderId, ...entry, patch });
+  }
+
+  /** A business refusal: the Update is rejected and the API answers 409 with this message. */
+  refuse(message: string): never {
+    throw ApplicationFailure.nonRetryable(message, ILLEGAL_TRANSITION);
+  }
+
+  // ── Cancellation: requested by a handler, carried out by the main flow at its next step ───────────────
+
+  get cancelRequested(): boolean {
+    return this.cancelRequest !== undefined;
+  }
+
+  get cancelReason(): string | undefined {
+    return this.cancelRequest?.reason;
+  }
+
+  requestCancel(reason: string): void {
+    this.cancelRequest ??= { reason };
+  }
+
+  /** Waits until the main flow has acted on the cancel request; throws if the order shipped first. */
+  async awaitCancelOutcome(): Promise<void> {
+    await condition(() => this.cancelOutcome !== undefined);
+    if (this.cancelOutcome === 'too-late') this.refuse('order has already shipped; request a return instead');
+  }
+
+  /** Registers how to undo the step just taken, should the order be cancelled before shipping. */
+  addCompensation(undo: () => Promise<void>): void {
+    this.compensations.push(undo);
+  }
+
+  /** Once shipped there is nothing to undo: returns take over. */
+  clearCompensations(): void {
+    this.compensations.length = 0;
+  }
+
+  async compensate(): Promise<void> {
+    while (this.compensations.length) await this.compensations.pop()!();
+  }
+
+  settleCancel(outcome: 'cancelled' | 'too-late'): void {
+    if (this.cancelRequest || outcome === 'cancelled') this.cancelOutcome = outcome;
+    if (outcome === 'too-late') this.cancelRequest = undefined;
+  }
+}

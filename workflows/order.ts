@@ -1,0 +1,123 @@
+/**
+ * One order, one workflow: from "received" to "completed" (or cancelled), reading top to bottom like the
+ * business story. Deterministic: all I/O happens in activities, all waiting in Temporal timers and conditions.
+ * Each phase registers its own signal/update handlers up front and exposes its steps.
+ */
+import { log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CANCELLABLE, type OrderStatus } from '../domain/order';
+import { activities } from './activities';
+import { afterSalePhase } from './after-sale';
+import { allocationPhase } from './allocation';
+import {
+  cancelOrderUpdate,
+  changeAddressUpdate,
+  channelCancelledSignal,
+  getOrderQuery,
+  reviewResolvedSignal,
+  type OrderWorkflowInput,
+  type ShipmentRef,
+} from './contract';
+import { dedupPhase } from './dedup';
+import { fulfilmentPhase } from './fulfilment';
+import { OrderContext, SHIPPED_OR_LATER } from './order-context';
+import { paymentPhase } from './payment';
+
+export interface OrderOutcome {
+  orderId: string;
+  status: OrderStatus;
+}
+
+export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOutcome> {
+  const ctx = new OrderContext(input);
+  const { state, orderId } = ctx;
+
+  setHandler(getOrderQuery, () => state);
+  setHandler(reviewResolvedSignal, (resolved) => {
+    for (const listener of ctx.reviewListeners) listener(resolved);
+  });
+  registerOrderChangeHandlers(ctx);
+  const dedup = dedupPhase(ctx);
+  const payment = paymentPhase(ctx);
+  const allocation = allocationPhase(ctx);
+  const fulfilment = fulfilmentPhase(ctx);
+  const afterSale = afterSalePhase(ctx);
+
+  await activities.recordOrder({ orderId, workflowId: workflowInfo().workflowId, order: input.order, at: state.statusSince });
+  await ctx.record('ORDER_RECEIVED', 'PENDING_PAYMENT', { channel: state.channel, totalFen: state.totalFen });
+
+  // A suspected duplicate ends MERGED into its primary, reserving nothing; it still takes its payment.
+  if (await dedup.mergeIfDuplicate()) {
+    if ((await payment.awaitPayment()) === 'paid') await dedup.duplicatePaid();
+    return { orderId, status: state.status };
+  }
+
+  const paid = await payment.awaitPayment();
+  if (paid !== 'paid') return cancel(ctx, paid === 'timeout' ? 'payment timeout' : undefined);
+
+  const parcels = await allocation.allocate();
+  if (!parcels || ctx.cancelRequested) return cancel(ctx);
+
+  // Usually one parcel; a split order has one per warehouse, picked in parallel and shipped one by one.
+  const packed = await Promise.all(parcels.map((p) => fulfilment.pickAndPack(p.warehouseId, p)));
+  if (!packed.every(Boolean)) return cancel(ctx);
+  const shipments: ShipmentRef[] = [];
+  for (const p of parcels) shipments.push(await fulfilment.ship(p.warehouseId, p));
+  for (const shipment of shipments) await fulfilment.followDelivery(shipment);
+
+  return { orderId, status: await afterSale.run() };
+}
+
+/** Cancel and address change: accepted until the parcel is being shipped, refused (409) after. */
+function registerOrderChangeHandlers(ctx: OrderContext): void {
+  const { state } = ctx;
+  const closed = () => state.status === 'CANCELLED' || state.status === 'MERGED';
+  /** Why a change is refused: the status, or "being shipped" while the waybill is being booked. */
+  const where = () => (ctx.shipping && !SHIPPED_OR_LATER.has(state.status) ? 'being shipped' : state.status);
+
+  setHandler(
+    cancelOrderUpdate,
+    async ({ reason }) => {
+      ctx.requestCancel(reason);
+      await ctx.awaitCancelOutcome();
+      return state;
+    },
+    {
+      validator: (_request) => {
+        if (ctx.shipping || !CANCELLABLE.has(state.status)) {
+          ctx.refuse(`order is ${where()}; it can no longer be cancelled`);
+        }
+      },
+    },
+  );
+
+  setHandler(channelCancelledSignal, ({ reason }) => {
+    if (!ctx.shipping && CANCELLABLE.has(state.status)) ctx.requestCancel(reason);
+  });
+
+  setHandler(
+    changeAddressUpdate,
+    async (address) => {
+      await ctx.whenReceived();
+      state.shippingAddress = address;
+      await ctx.record('ADDRESS_CHANGED', undefined, { province: address.province, city: address.city }, { shippingAddress: address });
+      return state;
+    },
+    {
+      validator: (_address) => {
+        if (ctx.shipping || SHIPPED_OR_LATER.has(state.status) || closed()) {
+          ctx.refuse(`order is ${where()}; the address can no longer change`);
+        }
+      },
+    },
+  );
+}
+
+/** Compensates in reverse (open tasks closed, reservations released), then answers the cancel request. */
+async function cancel(ctx: OrderContext, reason = ctx.cancelReason ?? 'cancelled'): Promise<OrderOutcome> {
+  await ctx.compensate();
+  ctx.state.cancelReason = reason;
+  await ctx.record('CANCELLED', 'CANCELLED', { reason });
+  ctx.settleCancel('cancelled');
+  log.info('order cancelled', { orderId: ctx.orderId, reason });
+  return { orderId: ctx.orderId, status: ctx.state.status };
+}

@@ -1,0 +1,84 @@
+/**
+ * Channel stock sync for one SKU: `stock-sync-<sku>`. Every reservation, release, shipment or stock count
+ * of the SKU signals it (signal-with-start, from whichever worker or API process made the change); it pushes
+ * the SKU's available count to every store selling it, coalescing changes:
+ *
+ *   - the first change after a quiet spell is pushed at once (no debounce delay on a lone order);
+ *   - after each round it waits `intervalMs`; everything that changed meanwhile goes out in ONE next round,
+ *     so a burst of 1,000 orders makes about (burst length / interval) calls per store, not 1,000;
+ *   - rounds of one SKU never overlap, and each reads the count afresh, so an older count can never
+ *     overwrite a newer one on a platform;
+ *   - after `idleMs` without a change the workflow ends (the next change starts it again), and it continues
+ *     as new every MAX_ROUNDS rounds so its history stays short.
+ *
+ * Deterministic: the reading and pushing happen in the `syncSkuStock` activity.
+ */
+import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+export interface StockChange {
+  /** When the change was made (ISO). */
+  at: string;
+  /** Orders whose reservation made the change, for the order-accepted → channels-updated measurement. */
+  orderIds?: string[];
+  /** How many changes this signal stands for (a sender may coalesce several); default 1. */
+  changes?: number;
+}
+
+/** The SKU's available stock changed. Name stored by Temporal: never rename. */
+export const stockChangedSignal = defineSignal<[StockChange]>('stockChanged');
+
+export interface PendingStockChanges {
+  firstChangeAt: string;
+  changes: number;
+  orderIds: string[];
+}
+
+export interface StockSyncInput {
+  sku: string;
+  /** At most one push round per this many milliseconds; changes in between are coalesced. */
+  intervalMs: number;
+  /** End the run after this long without a change. */
+  idleMs: number;
+  /** Changes not pushed yet, carried over continue-as-new. */
+  pending?: PendingStockChanges;
+}
+
+export const stockSyncWorkflowId = (sku: string) => `stock-sync-${sku}`;
+
+const MAX_ROUNDS = 100;
+/** Orders remembered per round for the latency measurement; more changes still count, unmeasured. */
+const MAX_ORDER_IDS = 2_000;
+
+const { syncSkuStock } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  // A platform that is down is retried with backoff; each attempt reads the count afresh.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export function mergeStockChange(pending: PendingStockChanges | undefined, change: StockChange): PendingStockChanges {
+  const orderIds = pending ? [...pending.orderIds] : [];
+  for (const id of change.orderIds ?? []) if (orderIds.length < MAX_ORDER_IDS && !orderIds.includes(id)) orderIds.push(id);
+  const changes = change.changes ?? 1;
+  if (!pending) return { firstChangeAt: change.at, changes, orderIds };
+  return { firstChangeAt: change.at < pending.firstChangeAt ? change.at : pending.firstChangeAt, changes: pending.changes + changes, orderIds };
+}
+
+export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
+  let pending = input.pending;
+  setHandler(stockChangedSignal, (change) => {
+    pending = mergeStockChange(pending, change);
+  });
+
+  for (let rounds = 0; ; ) {
+    if (!(await condition(() => pending !== undefined, input.idleMs))) return;
+    const round = pending!;
+    pending = undefined;
+    await syncSkuStock({ sku: input.sku, firstChangeAt: round.firstChangeAt, changes: round.changes, orderIds: round.orderIds });
+    rounds += 1;
+    await sleep(input.intervalMs);
+    if (rounds >= MAX_ROUNDS || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof stockSyncWorkflow>({ ...input, ...(pending ? { pending } : {}) });
+    }
+  }
+}

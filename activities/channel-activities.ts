@@ -1,6 +1,7 @@
 /**
  * Side effects of the channel sync: poll a store for changed orders (into the ingest pipeline, cursor moved
- * only after), push a SKU's available count to every store selling it, write tracking back to the platform.
+ * only after), push a SKU's available count to every store selling it, write tracking and refunds back to the
+ * platform.
  * Platform calls go through the token keeper, which refreshes tokens ahead of expiry and once more when a
  * platform refuses one. Idempotent: polled orders are ingested once however often they are handed over, a
  * stock push sets the full count, a tracking write-back that already happened is refused by the platform
@@ -14,9 +15,12 @@ import { ChannelApiError } from '../channels/errors';
 import { StoreNotAuthorizedError, type StoreTokens } from '../channels/oauth-tokens';
 import type { ChannelAdapter, Platform, RawOrder } from '../channels/types';
 import type { Db } from '../db/client';
+import { setRefundWriteBack } from '../db/queries/returns';
 import { openReviewTask } from '../db/queries/review-tasks';
 import { advancePollCursor, findStore, recordPollError, storesSellingSku } from '../db/queries/stores';
 import { orders, stockSyncOrders, stockSyncRounds } from '../db/schema';
+import type { Channel } from '../domain/order';
+import type { PricedLine } from '../domain/returns';
 import type { Logger } from '../infra/logger';
 import type { IngestEntry, IngestPipeline } from '../ingest/types';
 import type { TrackingWriteBackInput } from '../workflows/channel-writeback';
@@ -60,6 +64,30 @@ export interface SyncRoundResult {
   available: number;
   stores: StoreStockOutcome[];
 }
+
+export interface RefundWriteBackInput {
+  returnId: string;
+  orderId: string;
+  channel: Channel;
+  channelOrderId: string;
+  storeId?: string | undefined;
+  /** The idempotency key the return was opened with (API Idempotency-Key, or `<platform>-refund-<order>`). */
+  externalId?: string | undefined;
+  /** The platform's refund / after-sale id, when the platform asked for the return. */
+  platformRefundId?: string | undefined;
+  amountFen: number;
+  lines: PricedLine[];
+}
+
+/**
+ * written_back: the platform agreed the refund · not_applicable: a manual order, no platform · manual: the
+ * platform has no refund to agree (the return was opened in the OMS, or the store is not connected), so a
+ * person refunds in the platform's back office (review task) · refused: the platform said no (review task).
+ */
+export type RefundWriteBackOutcome = 'written_back' | 'not_applicable' | 'manual' | 'refused';
+
+/** The review task a refund that was not written back leaves for a person. */
+export const REFUND_WRITEBACK_TASK = 'refund-writeback';
 
 const ENQUEUE_BATCH = 100;
 
@@ -226,6 +254,51 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
       }
       logger.info({ orderId: p.orderId, storeId: p.storeId, carrier: p.carrier, waybillNo: p.waybillNo }, 'tracking written back to the platform');
       return { outcome: 'written' };
+    },
+
+    /**
+     * Agrees the platform's refund once the returned goods are received, so the platform pays the buyer back.
+     * Where there is nothing to agree on the platform (no connected store, no platform refund id) or the
+     * platform refuses, a review task asks a person to refund in the platform's back office; the outcome is
+     * recorded on the refund row either way. Agreeing twice is refused by the platform, never paid twice.
+     */
+    async writeBackRefund(p: RefundWriteBackInput): Promise<{ outcome: RefundWriteBackOutcome; reference?: string }> {
+      const log = { orderId: p.orderId, returnId: p.returnId, channel: p.channel, amountFen: p.amountFen };
+      const settle = async (outcome: Exclude<RefundWriteBackOutcome, 'written_back'>, why?: string) => {
+        if (why) {
+          await openReviewTask(db, {
+            id: `${REFUND_WRITEBACK_TASK}-${p.returnId}`,
+            kind: REFUND_WRITEBACK_TASK,
+            orderId: p.orderId,
+            reason: `refund ${p.amountFen} fen for return ${p.returnId} on ${p.channel} by hand: ${why}`,
+            data: { returnId: p.returnId, channel: p.channel, channelOrderId: p.channelOrderId, storeId: p.storeId ?? null, platformRefundId: p.platformRefundId ?? null, amountFen: p.amountFen },
+          });
+          logger.warn({ ...log, why }, 'refund not written back to the platform: review task opened');
+        } else {
+          logger.info(log, 'refund recorded; manual order, no platform to write back to');
+        }
+        await setRefundWriteBack(db, { returnId: p.returnId, status: outcome });
+        return { outcome };
+      };
+
+      if (p.channel === 'manual') return settle('not_applicable');
+      const row = p.storeId && deps.channels ? await findStore(db, p.storeId) : undefined;
+      if (!row) return settle('manual', 'the order came from no connected store');
+      if (!p.platformRefundId) return settle('manual', 'the platform never asked for this refund (the return was opened in the OMS)');
+      const refundId = p.platformRefundId;
+
+      let reference: string;
+      try {
+        ({ reference } = await runtime().tokens.withCredentials(row.id, (store) =>
+          adapter(row.platform as Platform).writeRefund(store, { channelOrderId: p.channelOrderId, refundId, amountFen: p.amountFen }),
+        ));
+      } catch (err) {
+        if (err instanceof ChannelApiError && !err.retryable) return settle('refused', `the platform refused it: ${err.message}`);
+        throw err; // unreachable platform, store waiting for authorization: retried
+      }
+      await setRefundWriteBack(db, { returnId: p.returnId, status: 'written_back', reference });
+      logger.info({ ...log, reference }, 'refund written back to the platform');
+      return { outcome: 'written_back', reference };
     },
   };
 }

@@ -8,7 +8,7 @@ import { createShipmentMergeActivities } from './shipment-merge-activities';
 
 export type ActivityDeps = OrderActivityDeps &
   RestockActivityDeps &
-  Partial<Pick<ReturnActivityDeps, 'purchasingNotifier' | 'refundWriteBack'>> &
+  Partial<Pick<ReturnActivityDeps, 'purchasingNotifier'>> &
   Partial<Pick<AllocationActivityDeps, 'purchasing' | 'replenishment'>> &
   Partial<Pick<ChannelActivityDeps, 'channels'>>;
 

@@ -1,7 +1,7 @@
 /**
  * Side effects of returns (after sale): book the reverse waybill, mirror progress, receive the goods (restock,
- * quarantine, purchasing, refund, all exactly once), find backorders to wake, write the refund back to the
- * platform. Every activity is idempotent: ids come from the return id.
+ * quarantine, purchasing, refund, all exactly once), find backorders to wake. (The refund is written back to
+ * the platform by the channel activities.) Every activity is idempotent: ids come from the return id.
  */
 import { isCarrierName, type Carriers } from '../carriers';
 import type { Db } from '../db/client';
@@ -11,15 +11,13 @@ import {
   markPurchasingNotified,
   pendingPurchasingNotifications,
   recordReturnWaybill,
-  setRefundWriteBack,
   updateReturnProgress,
   type NewReturn,
   type ReceiptInput,
   type ReceiptOutcome,
 } from '../db/queries/returns';
 import { resolveReviewTask } from '../db/queries/review-tasks';
-import type { Address, CanonicalOrder, Channel } from '../domain/order';
-import type { PricedLine } from '../domain/returns';
+import type { Address, CanonicalOrder } from '../domain/order';
 import type { Logger } from '../infra/logger';
 import { customerParty, warehouseParty } from './parties';
 
@@ -37,20 +35,6 @@ export interface PurchasingNotice {
 /** Passes notices on to purchasing (at least once; `id` lets the receiver dedup). The default logs them. */
 export type PurchasingNotifier = (notices: PurchasingNotice[]) => Promise<void>;
 
-export interface RefundWriteBackInput {
-  returnId: string;
-  orderId: string;
-  channel: Channel;
-  channelOrderId: string;
-  storeId?: string | undefined;
-  /** The platform's refund id when the platform asked for the return. */
-  externalId?: string | undefined;
-  amountFen: number;
-  lines: PricedLine[];
-}
-/** Tells the platform the refund (connected to the channel adapters by whoever wires channels). */
-export type RefundWriteBack = (input: RefundWriteBackInput) => Promise<{ reference?: string }>;
-
 export interface ReturnActivityDeps {
   db: Db;
   carriers: Carriers;
@@ -58,10 +42,7 @@ export interface ReturnActivityDeps {
   defaultSenderPhone: string;
   onStockChanged?: (skus: string[]) => Promise<void>;
   purchasingNotifier?: PurchasingNotifier;
-  refundWriteBack?: RefundWriteBack;
 }
-
-export type RefundWriteBackOutcome = 'written_back' | 'not_applicable' | 'no_adapter';
 
 /** The default notifier: a log line per notice, for whoever watches purchasing's log stream. */
 export function logPurchasingNotifier(logger: Logger): PurchasingNotifier {
@@ -132,24 +113,6 @@ export function createReturnActivities(deps: ReturnActivityDeps) {
         for (const n of pending) await markPurchasingNotified(db, n.id);
       }
       return outcome;
-    },
-
-    /** The refund seam: manual orders have no platform; platform orders go through the connected writer. */
-    async writeBackRefund(p: RefundWriteBackInput): Promise<{ outcome: RefundWriteBackOutcome; reference?: string }> {
-      if (p.channel === 'manual') {
-        logger.info({ orderId: p.orderId, returnId: p.returnId, amountFen: p.amountFen }, 'refund recorded; manual order, no platform to write back to');
-        await setRefundWriteBack(db, { returnId: p.returnId, status: 'not_applicable' });
-        return { outcome: 'not_applicable' };
-      }
-      if (!deps.refundWriteBack) {
-        logger.warn({ orderId: p.orderId, returnId: p.returnId, channel: p.channel, amountFen: p.amountFen }, 'refund recorded; no platform adapter connected to write it back');
-        await setRefundWriteBack(db, { returnId: p.returnId, status: 'no_adapter' });
-        return { outcome: 'no_adapter' };
-      }
-      const { reference } = await deps.refundWriteBack(p);
-      await setRefundWriteBack(db, { returnId: p.returnId, status: 'written_back', reference });
-      logger.info({ orderId: p.orderId, returnId: p.returnId, channel: p.channel, amountFen: p.amountFen }, 'refund written back to the platform');
-      return { outcome: 'written_back', ...(reference ? { reference } : {}) };
     },
 
     /** Closes a review task the workflow no longer needs (the stalled return moved again). Idempotent. */

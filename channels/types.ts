@@ -50,6 +50,8 @@ export interface PushEvent {
   kind: PushKind;
   /** ISO 8601. */
   occurredAt: string;
+  /** Refund pushes: the platform's refund / after-sale id, needed later to agree the refund. */
+  refundId?: string;
 }
 
 /** What to answer the platform so it stops redelivering. */
@@ -81,6 +83,15 @@ export interface TrackingUpdate {
   waybillNo: string;
 }
 
+/** Agreeing a platform refund once the returned goods are in: the platform then pays the buyer back. */
+export interface RefundWrite {
+  channelOrderId: string;
+  /** The platform's refund / after-sale id (Taobao refund_id, PDD after-sales id, Douyin aftersale_id, WeChat after_sale_order_id). */
+  refundId: string;
+  /** What the OMS owes for the received units, integer fen. */
+  amountFen: number;
+}
+
 /** The platform's view of an order, coarse enough to compare across platforms. */
 export const PLATFORM_STATUSES = ['unpaid', 'paid', 'cancelled', 'shipped', 'completed', 'refund_requested'] as const;
 export type PlatformStatus = (typeof PLATFORM_STATUSES)[number];
@@ -99,7 +110,14 @@ export interface ChannelAdapter {
   listChangedOrders(store: StoreCredentials, window: TimeWindow): AsyncIterable<RawOrder>;
   pushStock(store: StoreCredentials, update: StockUpdate): Promise<void>;
   writeTracking(store: StoreCredentials, update: TrackingUpdate): Promise<void>;
+  /**
+   * Agrees the refund on the platform; returns the platform's reference for it. A refund the platform no
+   * longer accepts (closed, unknown id, amount above what was paid) throws a non-retryable ChannelApiError.
+   */
+  writeRefund(store: StoreCredentials, refund: RefundWrite): Promise<{ reference: string }>;
   statusOf(raw: RawOrder): PlatformStatus;
+  /** The open refund's id when the order JSON carries one (polled orders have no push to read it from). */
+  refundIdOf(raw: RawOrder): string | undefined;
 }
 
 /** Header lookup that does not care how the HTTP layer cased the names. */

@@ -11,6 +11,7 @@ export const ingestEntrySchema = z.object({
   kind: z.enum(PUSH_KINDS).optional(),
   raw: z.record(z.string(), z.unknown()).optional(),
   messageId: z.string().optional(),
+  refundId: z.string().max(64).optional(),
   receivedAt: z.string(),
 }) satisfies z.ZodType<IngestEntry>;
 

@@ -127,7 +127,7 @@ export function createIngestProcessor({ db, orders, stores, mappings, logger }: 
       }
 
       const order: CanonicalOrder = { ...mapped.order, storeId: entry.storeId };
-      const result = await handOver(orders, order, status, entry);
+      const result = await handOver(orders, order, status, entry, entry.refundId ?? adapter.refundIdOf(raw));
       if (result.outcome === 'closed' || result.outcome === 'not-started') {
         stats.ignored += 1;
         const why = result.outcome === 'closed' ? 'the order has finished' : `${status} on the platform before the OMS saw it; not fulfilled here`;
@@ -159,7 +159,7 @@ function consistencyIssues(order: CanonicalOrder, entry: IngestEntry): MappingIs
  * OMS has never seen is started with it; one the platform already reports shipped or completed is not (it
  * was fulfilled elsewhere: starting it would reserve and ship it a second time).
  */
-async function handOver(orders: OrderClient, order: CanonicalOrder, status: PlatformStatus, entry: IngestEntry): Promise<DeliverResult> {
+async function handOver(orders: OrderClient, order: CanonicalOrder, status: PlatformStatus, entry: IngestEntry, refundId: string | undefined): Promise<DeliverResult> {
   const reference = `${entry.platform}:${entry.channelOrderId}`;
   const paid = { paidAt: order.paidAt ?? entry.receivedAt, reference };
   switch (status) {
@@ -176,6 +176,11 @@ async function handOver(orders: OrderClient, order: CanonicalOrder, status: Plat
       return orders.deliver(order, channelCancelledSignal, { reason: `cancelled on ${entry.platform}` });
     case 'refund_requested':
       // One platform refund per order: polls and redeliveries repeat it, the workflow ignores a known externalId.
-      return orders.deliver(order, returnRequestedSignal, { externalId: `${entry.platform}-refund-${entry.channelOrderId}`, reason: `refund requested on ${entry.platform}` });
+      // The platform's refund id, when known, is what the refund is agreed with once the goods are back.
+      return orders.deliver(order, returnRequestedSignal, {
+        externalId: `${entry.platform}-refund-${entry.channelOrderId}`,
+        reason: `refund requested on ${entry.platform}`,
+        ...(refundId ? { platformRefundId: refundId } : {}),
+      });
   }
 }

@@ -18,6 +18,8 @@ export interface IngestEntry {
   raw?: RawOrder | undefined;
   /** Platform message id, for replay protection and tracing. */
   messageId?: string | undefined;
+  /** Refund pushes: the platform's refund / after-sale id, kept to agree the refund once the goods are back. */
+  refundId?: string | undefined;
   receivedAt: string;
 }
 

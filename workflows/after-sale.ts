@@ -126,7 +126,7 @@ export function afterSalePhase(ctx: OrderContext) {
 
   /** Opens the return: in the state at once (so a second request sees it), then recorded. */
   async function openReturn(
-    request: { lines: QuantityLine[]; reason: string; refusedByBuyer?: boolean | undefined; externalId?: string | undefined },
+    request: { lines: QuantityLine[]; reason: string; refusedByBuyer?: boolean | undefined; externalId?: string | undefined; platformRefundId?: string | undefined },
     source: ReturnRef['source'],
   ): Promise<ReturnRef> {
     const lines = priceReturnLines(request.lines, state.lines);
@@ -134,6 +134,7 @@ export function afterSalePhase(ctx: OrderContext) {
       returnId: returnIdFor(orderId, state.returns.length + 1),
       source,
       ...(request.externalId ? { externalId: request.externalId } : {}),
+      ...(request.platformRefundId ? { platformRefundId: request.platformRefundId } : {}),
       reason: request.reason,
       refusedByBuyer: request.refusedByBuyer ?? false,
       status: 'requested',
@@ -197,7 +198,13 @@ export function afterSalePhase(ctx: OrderContext) {
   );
 
   setHandler(returnRequestedSignal, async (request) => {
-    if (byExternalId(request.externalId) || refusedRequests.has(request.externalId)) return; // a redelivered push
+    const known = byExternalId(request.externalId);
+    if (known) {
+      // A redelivery; a poll may have opened the return before the push that names the platform's refund id.
+      if (request.platformRefundId) known.platformRefundId ??= request.platformRefundId;
+      return;
+    }
+    if (refusedRequests.has(request.externalId)) return; // a redelivered push
     const lines = request.lines ?? remainingLines();
     const why = refusal({ lines, refusedByBuyer: request.refusedByBuyer });
     if (!why) {
@@ -447,7 +454,7 @@ export function afterSalePhase(ctx: OrderContext) {
       channel: state.channel,
       channelOrderId: state.channelOrderId,
       storeId: state.storeId,
-      externalId: ret.externalId,
+      platformRefundId: ret.platformRefundId,
       amountFen: ret.refundFen,
       lines: ret.lines,
     });

@@ -186,6 +186,8 @@ export interface ReturnRef {
   source: 'api' | 'channel';
   /** The caller's Idempotency-Key or the platform's refund id: the same one never opens a second return. */
   externalId?: string;
+  /** The platform's refund / after-sale id the refund is agreed with (channel requests that named one). */
+  platformRefundId?: string;
   reason: string;
   /** The buyer refused the parcel at the door (the order was SHIPPED, never delivered). */
   refusedByBuyer: boolean;
@@ -235,6 +237,8 @@ export interface ReturnAccepted {
 export interface ChannelReturnRequest {
   externalId: string;
   reason: string;
+  /** The platform's refund / after-sale id, when the push or the polled order named it. */
+  platformRefundId?: string;
   lines?: QuantityLine[];
   refusedByBuyer?: boolean;
 }

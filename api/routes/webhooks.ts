@@ -63,6 +63,7 @@ export function channelWebhookRoutes({ ingest, logger, now = () => new Date() }:
           channelOrderId: e.channelOrderId,
           kind: e.kind,
           messageId: e.messageId,
+          ...(e.refundId ? { refundId: e.refundId } : {}),
           receivedAt,
         }),
       );

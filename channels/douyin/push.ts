@@ -44,6 +44,7 @@ export function parseDouyinPush(rawBody: string): PushEvent[] {
         channelOrderId: String(data.p_id),
         kind: tag.kind,
         occurredAt: new Date(seconds * 1000).toISOString(),
+        ...(data.aftersale_id !== undefined ? { refundId: String(data.aftersale_id) } : {}),
       },
     ];
   });

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { lookupStatus, withOpenRefund } from '../status';
 import type { PlatformStatus, RawOrder } from '../types';
 import { douyinOrderSchema } from './wire';
@@ -14,11 +15,23 @@ const ORDER_STATUSES: Readonly<Record<string, PlatformStatus>> = {
   5: 'completed',
 };
 
-/** after_sale_info.refund_status: 1 awaiting refund, 2 refunding. */
+/** after_sale_info.refund_status: 1 awaiting refund, 2 refunding. 3 refunded and 4 refund failed leave nothing open. */
 const REFUND_OPEN = new Set([1, 2]);
 
 export function douyinStatusOf(raw: RawOrder): PlatformStatus {
   const order = douyinOrderSchema.parse(raw);
-  const refundOpen = (order.sku_order_list ?? []).some((sku) => REFUND_OPEN.has(sku.after_sale_info?.refund_status ?? 0));
-  return withOpenRefund(lookupStatus('douyin', ORDER_STATUSES, order.order_status), refundOpen);
+  return withOpenRefund(lookupStatus('douyin', ORDER_STATUSES, order.order_status), openAfterSales(order).length > 0);
+}
+
+/** The after-sale id of the first line with an open refund: each line (sku order) carries its own after-sale. */
+export function douyinRefundIdOf(raw: RawOrder): string | undefined {
+  const id = openAfterSales(douyinOrderSchema.parse(raw)).find((info) => info.after_sale_id !== undefined)?.after_sale_id;
+  return id === undefined ? undefined : String(id);
+}
+
+function openAfterSales(order: z.output<typeof douyinOrderSchema>) {
+  return (order.sku_order_list ?? []).flatMap((sku) => {
+    const info = sku.after_sale_info;
+    return info !== undefined && REFUND_OPEN.has(info.refund_status ?? 0) ? [info] : [];
+  });
 }

@@ -17,7 +17,11 @@ export const douyinOrderSchema = z.looseObject({
   order_status: z.number(),
   update_time: z.number().optional(),
   sku_order_list: z
-    .array(z.looseObject({ after_sale_info: z.looseObject({ refund_status: z.number().optional() }).optional() }))
+    .array(
+      z.looseObject({
+        after_sale_info: z.looseObject({ refund_status: z.number().optional(), after_sale_id: id.optional() }).optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -35,4 +39,10 @@ export const douyinMessageSchema = z.object({
   data: z.string(),
 });
 
-export const douyinMessageData = z.looseObject({ p_id: id, shop_id: id.optional() });
+/** After-sale messages (tags 2xx) also name the after-sale; like p_id it is a 19-digit id. */
+export const douyinMessageData = z.looseObject({ p_id: id, shop_id: id.optional(), aftersale_id: id.optional() });
+
+/** afterSale.operate answers per after-sale: status_code 0 is done, anything else names why not. */
+export const afterSaleOperateData = z.object({
+  items: z.array(z.looseObject({ aftersale_id: id.optional(), status_code: z.number(), status_msg: z.string().optional() })),
+});

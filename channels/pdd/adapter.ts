@@ -9,7 +9,7 @@ import { pddCall } from './api';
 import { pddMapping } from './mapping';
 import { parsePddPush } from './push';
 import { pddStatusOf } from './status';
-import { goodsListResponse, incrementResponse, onlineSendResponse, orderInfoResponse, quantityUpdateResponse } from './wire';
+import { goodsListResponse, incrementResponse, onlineSendResponse, orderInfoResponse, quantityUpdateResponse, refundAgreeResponse } from './wire';
 
 /** pdd.order.number.list.increment.get accepts at most 30 minutes per query. */
 const MAX_WINDOW_MS = 30 * 60 * 1000;
@@ -28,6 +28,8 @@ export const pddAdapter: ChannelAdapter = {
   parsePush: parsePddPush,
   pushAck: () => RELAY_ACK,
   statusOf: pddStatusOf,
+  // Order info says an after-sale is open (refund_status) but not which one: only the refund push names it.
+  refundIdOf: () => undefined,
 
   async fetchOrder(store, channelOrderId) {
     const method = 'pdd.order.information.get';
@@ -62,6 +64,25 @@ export const pddAdapter: ChannelAdapter = {
     if (!expectShape({ platform: 'pdd', method }, onlineSendResponse, json).logistics_online_send_response.is_success) {
       throw new ChannelApiError({ platform: 'pdd', method, code: 'NOT_SHIPPED', message: 'PDD did not accept the shipment' });
     }
+  },
+
+  /**
+   * Agrees the buyer's after-sale so PDD pays them back: pdd.refund.agree with order_sn, after_sales_id and
+   * operate_desc (the merchant's note the buyer sees). PDD refunds what the after-sale asked; we also send
+   * refund_amount (fen, our own cross-check field) so the request records what the OMS owes. An unknown,
+   * closed or already agreed after-sale comes back as `succ: false` with PDD's reason: non-retryable.
+   */
+  async writeRefund(store, { channelOrderId, refundId, amountFen }) {
+    const method = 'pdd.refund.agree';
+    if (!Number.isInteger(amountFen) || amountFen <= 0) {
+      throw new ChannelApiError({ platform: 'pdd', method, code: 'INVALID_AMOUNT', message: `refund amount must be a positive number of fen, got ${amountFen}` });
+    }
+    const json = await pddCall(store, method, { order_sn: channelOrderId, after_sales_id: refundId, refund_amount: amountFen, operate_desc: '同意退款' });
+    const { result } = expectShape({ platform: 'pdd', method }, refundAgreeResponse, json).response;
+    if (!result.succ) {
+      throw new ChannelApiError({ platform: 'pdd', method, code: 'REFUND_REFUSED', message: `PDD did not agree after-sale ${refundId}: ${result.message ?? 'no reason given'}` });
+    }
+    return { reference: refundId };
   },
 };
 

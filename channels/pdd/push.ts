@@ -18,6 +18,8 @@ export function parsePddPush(rawBody: string): PushEvent[] {
     const kind = PDD_MESSAGE_KINDS[envelope.message.type];
     if (kind === undefined) return [];
     const content = parsePushJson(envelope.message.content, pddContentSchema, `PDD message ${envelope.id} content`);
+    // The push is the only place PDD names the after-sale: order info does not carry its id.
+    const refundId = kind === 'refund_requested' && content.refund_id !== undefined ? String(content.refund_id) : undefined;
     return [
       {
         platform: 'pdd' as const,
@@ -27,6 +29,7 @@ export function parsePddPush(rawBody: string): PushEvent[] {
         kind,
         // sendTime is unix milliseconds.
         occurredAt: new Date(envelope.sendTime).toISOString(),
+        ...(refundId !== undefined ? { refundId } : {}),
       },
     ];
   });

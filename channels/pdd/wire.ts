@@ -49,6 +49,11 @@ export const onlineSendResponse = z.object({
   logistics_online_send_response: z.object({ is_success: z.boolean() }),
 });
 
+/** pdd.refund.agree answers per after-sale: `succ`, and in `message` why not when it refused. */
+export const refundAgreeResponse = z.object({
+  response: z.object({ result: z.object({ succ: z.boolean(), message: z.string().optional() }) }),
+});
+
 /** One message from PDD's message service; `message.content` is itself JSON text. */
 export const pddMessageSchema = z.object({
   id,
@@ -57,4 +62,5 @@ export const pddMessageSchema = z.object({
   message: z.object({ type: z.string(), mallID: id, content: z.string() }),
 });
 
-export const pddContentSchema = z.looseObject({ tid: id });
+/** Refund messages also carry the after-sale's `refund_id`. */
+export const pddContentSchema = z.looseObject({ tid: id, refund_id: id.optional() });

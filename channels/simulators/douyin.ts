@@ -11,7 +11,7 @@ import { sameHex } from '../signing';
 import { Catalogue, idLiteral, listingOf, messageIds, OrderBook } from './book';
 import { createRng, digits, fakeBuyerMessage, fakeLines, fakeReceiver, intBetween } from './fake-data';
 import { isRefusal, serveConsentPage, SimulatedOAuth, tokenRequired, type GrantRefusal, type IssuedToken } from './oauth';
-import type { ChannelSimulator, SimulatorOptions, StockRecord, TrackingRecord } from './types';
+import type { ChannelSimulator, RefundRecord, SimulatorOptions, StockRecord, TrackingRecord } from './types';
 
 export type DouyinRegion = { name: string; id: string };
 
@@ -28,7 +28,8 @@ export type DouyinSkuOrder = {
   origin_amount: number;
   /** Paid for the whole line, fen. */
   pay_amount: number;
-  after_sale_info: { after_sale_status: number; refund_status: number };
+  /** after_sale_status 6 applied, 12 succeeded; refund_status 1 awaiting refund, 3 refunded. */
+  after_sale_info: { after_sale_status: number; refund_status: number; after_sale_id?: string };
 };
 
 export type DouyinOrder = {
@@ -68,6 +69,9 @@ export function createDouyinSimulator(opts: SimulatorOptions): DouyinSimulator {
   (opts.skus ?? []).forEach((sku) => catalogue.register(sku));
   const stockPushes: StockRecord[] = [];
   const trackingWrites: TrackingRecord[] = [];
+  const refundWrites: RefundRecord[] = [];
+  /** After-sale id → the parent order and the sku order (line) it is for. */
+  const afterSales = new Map<string, { orderId: string; skuOrderId: string }>();
   let requests = 0;
   const oauth = new SimulatedOAuth(opts.oauth ?? {}, now, opts.accessToken);
 
@@ -125,6 +129,11 @@ export function createDouyinSimulator(opts: SimulatorOptions): DouyinSimulator {
       update(order.order_id, { order_status: 3, order_status_desc: STATUS_DESC[3] ?? '', logistics_info: [...order.logistics_info, shipped] });
       return reply(c, SUCCESS, 'success');
     },
+    'afterSale.operate'(c, p) {
+      const items = Array.isArray(p.items) ? (p.items as { aftersale_id?: unknown; operate_info?: { refund_amount?: unknown } }[]) : [];
+      if (p.type !== 201 || items.length === 0) return reply(c, 40004, '参数错误', {}, ['isv.parameter-invalid', 'the simulator takes type 201 (agree refund) with items']);
+      return reply(c, SUCCESS, 'success', { items: items.map((item) => agreeRefund(String(item.aftersale_id), item.operate_info?.refund_amount)) });
+    },
   };
 
   const app = new Hono();
@@ -153,6 +162,27 @@ export function createDouyinSimulator(opts: SimulatorOptions): DouyinSimulator {
     return handler ? handler(c, params) : reply(c, 30003, '方法不存在');
   });
 
+  /** One afterSale.operate item: refunds the line unless the after-sale is unknown, already refunded or asks too much. */
+  function agreeRefund(aftersaleId: string, amount: unknown) {
+    const result = (statusCode: number, statusMsg: string) => ({ aftersale_id: aftersaleId, status_code: statusCode, status_msg: statusMsg });
+    const found = afterSales.get(aftersaleId);
+    const order = found && book.get(found.orderId);
+    const line = order?.sku_order_list.find((s) => s.order_id === found?.skuOrderId);
+    if (!order || !line) return result(20309540, '售后单不存在');
+    if (line.after_sale_info.after_sale_id !== aftersaleId || line.after_sale_info.refund_status !== 1) return result(20309541, '售后状态错误');
+    const amountFen = amount === undefined ? line.pay_amount : Number(amount);
+    if (!Number.isInteger(amountFen) || amountFen <= 0 || amountFen > line.pay_amount) return result(20309542, '退款金额超过可退金额');
+    const refunded = { ...line.after_sale_info, after_sale_status: 12, refund_status: 3 };
+    update(order.order_id, { sku_order_list: order.sku_order_list.map((s) => (s === line ? { ...s, after_sale_info: refunded } : s)) });
+    refundWrites.push({ channelOrderId: order.order_id, refundId: aftersaleId, amountFen });
+    return result(0, 'success');
+  }
+
+  /** The latest after-sale on an order, which refund pushes name. */
+  function latestAfterSaleOf(orderId: string): string | undefined {
+    return [...afterSales].filter(([, a]) => a.orderId === orderId).at(-1)?.[0];
+  }
+
   function update(orderId: string, patch: Partial<DouyinOrder>): DouyinOrder {
     const order = book.get(orderId);
     if (!order) throw new Error(`no order ${orderId}`);
@@ -173,7 +203,19 @@ export function createDouyinSimulator(opts: SimulatorOptions): DouyinSimulator {
     idOf: (order) => order.order_id,
     stockPushes,
     trackingWrites,
+    refundWrites,
     oauth,
+
+    requestRefund(orderId) {
+      const order = book.get(orderId);
+      const line = order?.sku_order_list[0];
+      if (!order || !line) throw new Error(`no order ${orderId} with lines`);
+      const aftersaleId = `7${digits(rng, 18)}`;
+      afterSales.set(aftersaleId, { orderId, skuOrderId: line.order_id });
+      const applied = { after_sale_status: 6, refund_status: 1, after_sale_id: aftersaleId };
+      update(orderId, { sku_order_list: order.sku_order_list.map((s) => (s === line ? { ...s, after_sale_info: applied } : s)) });
+      return aftersaleId;
+    },
 
     generateOrder(g = {}) {
       const created = unixSeconds(g.at ?? new Date(now().getTime() - intBetween(rng, 60, 600) * 1000));
@@ -233,7 +275,10 @@ export function createDouyinSimulator(opts: SimulatorOptions): DouyinSimulator {
       if (!tag || !timeField || !order) throw new Error(`cannot push ${kind} for ${channelOrderId}`);
       // Written by hand so the 19-digit ids go out as bare JSON numbers, as Douyin sends them.
       const sIds = order.sku_order_list.map((s) => idLiteral(s.order_id)).join(',');
-      const data = `{"biz":2,"order_status":${order.order_status},"order_type":0,"p_id":${idLiteral(order.order_id)},"s_ids":[${sIds}],"shop_id":${order.shop_id},"${timeField}":${unixSeconds(at ?? now())}}`;
+      // After-sale messages name the after-sale too (when the order has one).
+      const aftersaleId = tag.startsWith('2') ? latestAfterSaleOf(order.order_id) : undefined;
+      const afterSale = aftersaleId ? `"aftersale_id":${idLiteral(aftersaleId)},` : '';
+      const data = `{${afterSale}"biz":2,"order_status":${order.order_status},"order_type":0,"p_id":${idLiteral(order.order_id)},"s_ids":[${sIds}],"shop_id":${order.shop_id},"${timeField}":${unixSeconds(at ?? now())}}`;
       const body = JSON.stringify([{ tag, msg_id: nextMessageId(), data }]);
       return {
         headers: { 'content-type': 'application/json', 'app-id': opts.appKey, 'event-sign': douyinEventSign(opts.appKey, body, opts.appSecret) },

@@ -69,7 +69,7 @@ export async function startSimulator(platform: Platform, opts: SimulatorOptions 
   };
 }
 
-export type { ChannelSimulator, GenerateOrderOptions, PushSpec, SignedPush, SimulatorOptions, StockRecord, TrackingRecord } from './types';
+export type { ChannelSimulator, GenerateOrderOptions, PushSpec, RefundRecord, SignedPush, SimulatorOptions, StockRecord, TrackingRecord } from './types';
 export type { TaobaoSimulator, TaobaoTrade, TaobaoTradeLine } from './taobao';
 export type { PddSimulator, PddOrder, PddOrderItem } from './pdd';
 export type { DouyinSimulator, DouyinOrder, DouyinSkuOrder } from './douyin';

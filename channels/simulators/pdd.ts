@@ -11,7 +11,7 @@ import { sameHex } from '../signing';
 import { asJsonId, Catalogue, formParams, listingOf, messageIds, OrderBook } from './book';
 import { createRng, digits, fakeBuyerMessage, fakeLines, fakeReceiver, fenToYuan, intBetween, productOf } from './fake-data';
 import { isRefusal, serveConsentPage, SimulatedOAuth, tokenRequired, type GrantRefusal, type IssuedToken } from './oauth';
-import type { ChannelSimulator, SimulatorOptions, StockRecord, TrackingRecord } from './types';
+import type { ChannelSimulator, RefundRecord, SimulatorOptions, StockRecord, TrackingRecord } from './types';
 
 export type PddOrderItem = {
   goods_id: number;
@@ -54,6 +54,11 @@ export type PddOrder = {
 
 export type PddSimulator = ChannelSimulator<PddOrder>;
 
+/** A buyer's after-sale (whole-order refund). after_sales_status 2: awaiting the merchant; 10: refunded. */
+type PddAfterSale = { id: string; order_sn: string; after_sales_status: number; refund_amount_fen: number };
+const AWAITING_MERCHANT = 2;
+const REFUND_SUCCESS = 10;
+
 type Params = Record<string, string>;
 const MAX_WINDOW_S = 30 * 60;
 const TOKEN_METHODS = new Set(['pdd.pop.auth.token.create', 'pdd.pop.auth.token.refresh']);
@@ -68,6 +73,8 @@ export function createPddSimulator(opts: SimulatorOptions): PddSimulator {
   (opts.skus ?? []).forEach((sku) => catalogue.register(sku));
   const stockPushes: StockRecord[] = [];
   const trackingWrites: TrackingRecord[] = [];
+  const refundWrites: RefundRecord[] = [];
+  const afterSales = new Map<string, PddAfterSale>();
   let requests = 0;
   const oauth = new SimulatedOAuth(opts.oauth ?? {}, now, opts.accessToken);
 
@@ -153,6 +160,20 @@ export function createPddSimulator(opts: SimulatorOptions): PddSimulator {
       });
       return { logistics_online_send_response: { is_success: true } };
     },
+    'pdd.refund.agree'(p) {
+      const answer = (succ: boolean, message: string) => ({
+        response: { result: { succ, message, after_sales_id: p.after_sales_id ?? '', order_sn: p.order_sn ?? '' } },
+      });
+      const afterSale = afterSales.get(p.after_sales_id ?? '');
+      if (!afterSale || afterSale.order_sn !== p.order_sn) return answer(false, '售后单不存在');
+      if (afterSale.after_sales_status !== AWAITING_MERCHANT) return answer(false, '售后单状态不允许同意退款');
+      const fen = /^\d+$/.test(p.refund_amount ?? '') ? Number(p.refund_amount) : NaN;
+      if (!(fen > 0 && fen <= afterSale.refund_amount_fen)) return answer(false, '退款金额超过买家实付金额');
+      afterSales.set(afterSale.id, { ...afterSale, after_sales_status: REFUND_SUCCESS });
+      update(afterSale.order_sn, { refund_status: 4 });
+      refundWrites.push({ channelOrderId: afterSale.order_sn, refundId: afterSale.id, amountFen: fen });
+      return answer(true, '退款操作成功');
+    },
   };
 
   const app = new Hono();
@@ -181,7 +202,23 @@ export function createPddSimulator(opts: SimulatorOptions): PddSimulator {
     idOf: (order) => order.order_sn,
     stockPushes,
     trackingWrites,
+    refundWrites,
     oauth,
+
+    requestRefund(orderSn) {
+      const order = book.get(orderSn);
+      if (!order) throw new Error(`no order ${orderSn}`);
+      const afterSale: PddAfterSale = {
+        id: digits(rng, 12),
+        order_sn: orderSn,
+        after_sales_status: AWAITING_MERCHANT,
+        refund_amount_fen: Math.round(order.pay_amount * 100),
+      };
+      afterSales.set(afterSale.id, afterSale);
+      // 2: after-sale in progress. Order info shows only that, never the after-sale's id.
+      update(orderSn, { refund_status: 2 });
+      return afterSale.id;
+    },
 
     generateOrder(g = {}) {
       // PDD's API only ever shows orders once paid.
@@ -234,11 +271,14 @@ export function createPddSimulator(opts: SimulatorOptions): PddSimulator {
     signedPush({ kind, channelOrderId, at }) {
       const type = Object.keys(PDD_MESSAGE_KINDS).find((t) => PDD_MESSAGE_KINDS[t] === kind);
       if (!type || !book.get(channelOrderId)) throw new Error(`cannot push ${kind} for ${channelOrderId}`);
+      // Refund messages name the order's latest after-sale.
+      const afterSale = kind === 'refund_requested' ? [...afterSales.values()].filter((a) => a.order_sn === channelOrderId).at(-1) : undefined;
+      const content = { tid: channelOrderId, mall_id: asJsonId(mallId), ...(afterSale ? { refund_id: asJsonId(afterSale.id) } : {}) };
       const body = JSON.stringify({
         id: nextMessageId(),
         commandType: 'Common',
         sendTime: (at ?? now()).getTime(),
-        message: { type, mallID: asJsonId(mallId), content: JSON.stringify({ tid: channelOrderId, mall_id: asJsonId(mallId) }) },
+        message: { type, mallID: asJsonId(mallId), content: JSON.stringify(content) },
       });
       return { headers: relayHeaders(opts, body, now()), query: {}, body };
     },

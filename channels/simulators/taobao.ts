@@ -11,7 +11,7 @@ import { TOP_SIGN_METHODS, topSign, type TopSignMethod } from '../taobao/sign';
 import { asJsonId, Catalogue, formParams, idLiteral, listingOf, messageIds, OrderBook } from './book';
 import { createRng, digits, fakeBuyerMessage, fakeLines, fakeReceiver, fenToYuan, intBetween } from './fake-data';
 import { isRefusal, serveConsentPage, SimulatedOAuth, tokenRequired } from './oauth';
-import type { ChannelSimulator, SimulatorOptions, StockRecord, TrackingRecord } from './types';
+import type { ChannelSimulator, RefundRecord, SimulatorOptions, StockRecord, TrackingRecord } from './types';
 
 export type TaobaoTradeLine = {
   oid: string;
@@ -25,6 +25,8 @@ export type TaobaoTradeLine = {
   title: string;
   status: string;
   refund_status: string;
+  /** Set once the buyer asks for a refund on this line. */
+  refund_id?: string;
 };
 
 export type TaobaoTrade = {
@@ -54,8 +56,33 @@ export type TaobaoTrade = {
 
 export type TaobaoSimulator = ChannelSimulator<TaobaoTrade>;
 
+/** A buyer's refund on one trade line, as taobao.refund.get reports it. */
+type TaobaoRefund = {
+  refund_id: string;
+  tid: string;
+  oid: string;
+  status: string;
+  /** Yuan, like every TOP amount. */
+  refund_fee: string;
+  /** Epoch milliseconds of the last change: an agree quoting an older version is refused. */
+  refund_version: number;
+  /** Before (onsale) or after (aftersale) the trade finished. */
+  refund_phase: 'onsale' | 'aftersale';
+  created: string;
+  modified: string;
+};
+
+/** Refund states in which the seller's agreement is what the refund waits for. */
+const AGREEABLE = new Set(['WAIT_SELLER_AGREE', 'WAIT_SELLER_CONFIRM_GOODS']);
+
 type Params = Record<string, string>;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** "200.07" → 20007, without the float error of multiplying by 100. */
+function yuanToFen(yuan: string): number {
+  const [whole = '0', cents = ''] = yuan.split('.');
+  return Number(whole) * 100 + Number(cents.padEnd(2, '0').slice(0, 2));
+}
 
 export function createTaobaoSimulator(opts: SimulatorOptions): TaobaoSimulator {
   const now = opts.now ?? (() => new Date());
@@ -67,6 +94,8 @@ export function createTaobaoSimulator(opts: SimulatorOptions): TaobaoSimulator {
   (opts.skus ?? []).forEach((sku) => catalogue.register(sku));
   const stockPushes: StockRecord[] = [];
   const trackingWrites: TrackingRecord[] = [];
+  const refundWrites: RefundRecord[] = [];
+  const refunds = new Map<string, TaobaoRefund>();
   let requests = 0;
   const oauth = new SimulatedOAuth(opts.oauth ?? {}, now, opts.accessToken);
 
@@ -132,7 +161,44 @@ export function createTaobaoSimulator(opts: SimulatorOptions): TaobaoSimulator {
       update(trade.tid_str, { status: 'WAIT_BUYER_CONFIRM_GOODS', consign_time: formatBeijing(now()) });
       return { logistics_offline_send_response: { shipping: { is_success: true } } };
     },
+    'taobao.refund.get'(p) {
+      const refund = refunds.get(p.refund_id ?? '');
+      return refund ? { refund_get_response: { refund } } : error(15, 'Remote service error', 'isv.refund-not-exist', 'refund not found');
+    },
+    'taobao.rp.refunds.agree'(p) {
+      // A batch call: each refund gets its own verdict, and the call as a whole still answers normally.
+      const results = (p.refund_infos ?? '').split(',').map(agreeRefund);
+      const agreed = results.filter((r) => r.succ).length;
+      return {
+        rp_refunds_agree_response: {
+          succ: agreed === results.length,
+          msg: agreed === results.length ? 'success' : 'some refunds were not agreed',
+          msg_code: agreed === results.length ? 'OP_SUCC' : agreed > 0 ? 'SOME_OP_SUCC' : 'OP_FAILURE_UE',
+          results: { refund_mapping_result: results },
+        },
+      };
+    },
   };
+
+  /** One "refund_id|amount in fen|refund_version|refund_phase" entry of refund_infos. */
+  function agreeRefund(info: string): { refund_id: string; succ: boolean; message: string } {
+    const [refundId = '', amount = '', version = '', phase] = info.split('|');
+    const refused = (message: string) => ({ refund_id: refundId, succ: false, message });
+    const refund = refunds.get(refundId);
+    if (!refund) return refused('refund not found');
+    if (!AGREEABLE.has(refund.status)) return refused(`refund is ${refund.status}, not awaiting the seller`);
+    if (version !== String(refund.refund_version)) return refused('refund_version is stale: read the refund again');
+    if (phase !== undefined && phase !== refund.refund_phase) return refused(`refund_phase is ${refund.refund_phase}`);
+    const fen = /^\d+$/.test(amount) ? Number(amount) : NaN;
+    if (!(fen > 0)) return refused('amount must be a positive number of fen');
+    if (fen > yuanToFen(refund.refund_fee)) return refused(`amount ${fen} fen is above the refund fee ${refund.refund_fee}`);
+    const at = now();
+    refunds.set(refundId, { ...refund, status: 'SUCCESS', refund_version: at.getTime(), modified: formatBeijing(at) });
+    setLineRefund(refund.tid, refund.oid, { refund_status: 'SUCCESS' });
+    refundWrites.push({ channelOrderId: refund.tid, refundId, amountFen: fen });
+    return { refund_id: refundId, succ: true, message: 'success' };
+  }
+
 
   const app = new Hono();
   // OAuth (oauth.taobao.com): the consent page and POST /token for both grants.
@@ -178,6 +244,18 @@ export function createTaobaoSimulator(opts: SimulatorOptions): TaobaoSimulator {
     return book.put({ ...trade, ...patch, modified: patch.modified ?? formatBeijing(now()) });
   }
 
+  function setLineRefund(tid: string, oid: string, patch: Partial<TaobaoTradeLine>): void {
+    const trade = book.get(tid);
+    if (!trade) throw new Error(`no trade ${tid}`);
+    update(tid, { orders: { order: trade.orders.order.map((line) => (line.oid === oid ? { ...line, ...patch } : line)) } });
+  }
+
+  /** The refund TMC refund messages are about: the one on the first line that has one. */
+  function refundOf(trade: TaobaoTrade): TaobaoRefund | undefined {
+    const line = trade.orders.order.find((l) => l.refund_id !== undefined);
+    return line?.refund_id === undefined ? undefined : refunds.get(line.refund_id);
+  }
+
   return {
     platform: 'taobao',
     app,
@@ -187,7 +265,29 @@ export function createTaobaoSimulator(opts: SimulatorOptions): TaobaoSimulator {
     idOf: (trade) => trade.tid_str,
     stockPushes,
     trackingWrites,
+    refundWrites,
     oauth,
+
+    requestRefund(tid) {
+      const trade = book.get(tid);
+      const line = trade?.orders.order[0];
+      if (!trade || !line) throw new Error(`no trade ${tid}`);
+      const at = now();
+      const refund: TaobaoRefund = {
+        refund_id: digits(rng, 19),
+        tid: trade.tid_str,
+        oid: line.oid,
+        status: 'WAIT_SELLER_AGREE',
+        refund_fee: line.payment,
+        refund_version: at.getTime(),
+        refund_phase: trade.status === 'TRADE_FINISHED' ? 'aftersale' : 'onsale',
+        created: formatBeijing(at),
+        modified: formatBeijing(at),
+      };
+      refunds.set(refund.refund_id, refund);
+      setLineRefund(trade.tid_str, line.oid, { refund_status: 'WAIT_SELLER_AGREE', refund_id: refund.refund_id });
+      return refund.refund_id;
+    },
 
     generateOrder(g = {}) {
       const created = g.at ?? new Date(now().getTime() - intBetween(rng, 60, 600) * 1000);
@@ -245,7 +345,10 @@ export function createTaobaoSimulator(opts: SimulatorOptions): TaobaoSimulator {
       const trade = book.get(channelOrderId);
       if (!topic || !trade) throw new Error(`cannot push ${kind} for ${channelOrderId}`);
       // TMC content is JSON text with numeric ids, exactly the kind that loses digits in a careless parser.
-      const content = `{"buyer_nick":${JSON.stringify(trade.buyer_nick)},"payment":${JSON.stringify(trade.payment)},"status":${JSON.stringify(trade.status)},"tid":${idLiteral(trade.tid)},"type":"fixed"}`;
+      const refund = topic.startsWith('taobao_refund_') ? refundOf(trade) : undefined;
+      const content = refund
+        ? `{"buyer_nick":${JSON.stringify(trade.buyer_nick)},"oid":${idLiteral(refund.oid)},"refund_fee":${JSON.stringify(refund.refund_fee)},"refund_id":${idLiteral(refund.refund_id)},"refund_phase":${JSON.stringify(refund.refund_phase)},"refund_version":${refund.refund_version},"tid":${idLiteral(trade.tid)}}`
+        : `{"buyer_nick":${JSON.stringify(trade.buyer_nick)},"payment":${JSON.stringify(trade.payment)},"status":${JSON.stringify(trade.status)},"tid":${idLiteral(trade.tid)},"type":"fixed"}`;
       const body = JSON.stringify({
         id: nextMessageId(),
         topic,

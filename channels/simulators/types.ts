@@ -62,6 +62,13 @@ export interface TrackingRecord {
   waybillNo: string;
 }
 
+/** A refund the shop agreed through the API (the platform pays the buyer back). */
+export interface RefundRecord {
+  channelOrderId: string;
+  refundId: string;
+  amountFen: number;
+}
+
 export interface ChannelSimulator<TOrder extends RawOrder = RawOrder> {
   readonly platform: Platform;
   readonly app: Hono;
@@ -73,12 +80,19 @@ export interface ChannelSimulator<TOrder extends RawOrder = RawOrder> {
   generateOrder(opts?: GenerateOrderOptions): TOrder;
   getOrder(channelOrderId: string): TOrder | undefined;
   idOf(order: TOrder): string;
-  /** Throws when the platform has no push for that kind (e.g. PDD "created"). */
+  /** Throws when the platform has no push for that kind (e.g. PDD "created"). Refund pushes carry the open refund's id. */
   signedPush(spec: PushSpec): SignedPush;
+  /**
+   * The buyer asks for a refund / return on the platform: the order shows an open refund (as the platform's
+   * order API reports it) and its modified time moves. Returns the platform's refund id.
+   */
+  requestRefund(channelOrderId: string): string;
   /** Every accepted stock update, in order. */
   readonly stockPushes: StockRecord[];
   /** Every accepted tracking write-back, in order. */
   readonly trackingWrites: TrackingRecord[];
+  /** Every refund agreed through the API, in order. */
+  readonly refundWrites: RefundRecord[];
   /** The authorization server: issued tokens, grants, test helpers to expire or revoke them. */
   readonly oauth: SimulatedOAuth;
 }

@@ -9,7 +9,7 @@ import { wechatPushSignature } from '../wechat/sign';
 import { Catalogue, idLiteral, listingOf, messageIds, OrderBook } from './book';
 import { createRng, digits, fakeBuyerMessage, fakeLines, fakeReceiver, intBetween, pick, productOf } from './fake-data';
 import { SimulatedOAuth } from './oauth';
-import type { ChannelSimulator, SimulatorOptions, StockRecord, TrackingRecord } from './types';
+import type { ChannelSimulator, RefundRecord, SimulatorOptions, StockRecord, TrackingRecord } from './types';
 
 export type WechatProductInfo = {
   product_id: string;
@@ -46,8 +46,12 @@ export type WechatOrder = {
     delivery_info: { address_info: WechatAddress; delivery_product_info: { waybill_id: string; delivery_id: string; deliver_type: number }[] };
     ext_info: { customer_notes: string };
   };
-  aftersale_detail: { on_aftersale_order_cnt: number };
+  /** on_aftersale_order_cnt counts the open after-sales; the list names every after-sale (WeChat no longer says each one's status here). */
+  aftersale_detail: { on_aftersale_order_cnt: number; aftersale_order_list?: { aftersale_order_id: string }[] };
 };
+
+/** The after-sale as /channels/ec/aftersale/getaftersaleorder would show it. */
+type WechatAfterSale = { orderId: string; status: 'MERCHANT_PROCESSING' | 'MERCHANT_REFUND_SUCCESS'; refundAmount: number };
 
 export type WechatSimulator = ChannelSimulator<WechatOrder>;
 
@@ -66,6 +70,8 @@ export function createWechatSimulator(opts: SimulatorOptions): WechatSimulator {
   (opts.skus ?? []).forEach((sku) => catalogue.register(sku));
   const stockPushes: StockRecord[] = [];
   const trackingWrites: TrackingRecord[] = [];
+  const refundWrites: RefundRecord[] = [];
+  const afterSales = new Map<string, WechatAfterSale>();
   // The stable token is always accepted; /cgi-bin/token hands out tokens that expire (and replace each other).
   const oauth = new SimulatedOAuth(opts.oauth ?? { accessTtlSeconds: 7200 }, now, token);
 
@@ -144,9 +150,34 @@ export function createWechatSimulator(opts: SimulatorOptions): WechatSimulator {
       });
       return ok(c);
     },
+    '/channels/ec/aftersale/acceptapply'(c, body) {
+      const id = String(body.after_sale_order_id);
+      const afterSale = afterSales.get(id);
+      if (!afterSale) return fail(c, 10021050, '售后单不存在');
+      if (afterSale.status !== 'MERCHANT_PROCESSING') return fail(c, 10020001, '售后单状态不合法');
+      if (body.accept_type !== undefined && body.accept_type !== 2) return fail(c, 40097, 'invalid args: the simulator takes accept_type 2 (refund) only');
+      // refund_amount is our client's cross-check, not a WeChat field: refuse an amount the after-sale does not cover.
+      const amountFen = body.refund_amount === undefined ? afterSale.refundAmount : Number(body.refund_amount);
+      if (!Number.isInteger(amountFen) || amountFen <= 0 || amountFen > afterSale.refundAmount) return fail(c, 40097, 'invalid args: refund_amount exceeds the after-sale');
+      afterSales.set(id, { ...afterSale, status: 'MERCHANT_REFUND_SUCCESS' });
+      const order = book.get(afterSale.orderId);
+      if (order) update(order.order_id, { aftersale_detail: { ...order.aftersale_detail, on_aftersale_order_cnt: openAfterSalesOf(order.order_id).length } });
+      refundWrites.push({ channelOrderId: afterSale.orderId, refundId: id, amountFen });
+      return ok(c);
+    },
   };
   for (const [path, handler] of Object.entries(routes)) {
     app.post(path, async (c) => handler(c, (await c.req.json()) as Body));
+  }
+
+  /** What an after-sale push says: the order's latest after-sale (a made-up one if the buyer never asked). */
+  function afterSaleUpdateOf(order: WechatOrder): { status: string; after_sale_order_id: string } {
+    const id = order.aftersale_detail.aftersale_order_list?.at(-1)?.aftersale_order_id ?? digits(rng, 16);
+    return { status: afterSales.get(id)?.status ?? 'MERCHANT_PROCESSING', after_sale_order_id: id };
+  }
+
+  function openAfterSalesOf(orderId: string): string[] {
+    return [...afterSales].filter(([, a]) => a.orderId === orderId && a.status === 'MERCHANT_PROCESSING').map(([id]) => id);
   }
 
   function update(orderId: string, patch: Partial<WechatOrder>): WechatOrder {
@@ -167,7 +198,18 @@ export function createWechatSimulator(opts: SimulatorOptions): WechatSimulator {
     idOf: (order) => order.order_id,
     stockPushes,
     trackingWrites,
+    refundWrites,
     oauth,
+
+    requestRefund(orderId) {
+      const order = book.get(orderId);
+      if (!order) throw new Error(`no order ${orderId}`);
+      const id = digits(rng, 16);
+      afterSales.set(id, { orderId, status: 'MERCHANT_PROCESSING', refundAmount: order.order_detail.price_info.order_price });
+      const list = [...(order.aftersale_detail.aftersale_order_list ?? []), { aftersale_order_id: id }];
+      update(orderId, { aftersale_detail: { on_aftersale_order_cnt: openAfterSalesOf(orderId).length, aftersale_order_list: list } });
+      return id;
+    },
 
     generateOrder(g = {}) {
       const created = unixSeconds(g.at ?? new Date(now().getTime() - intBetween(rng, 60, 600) * 1000));
@@ -220,10 +262,7 @@ export function createWechatSimulator(opts: SimulatorOptions): WechatSimulator {
       const order = book.get(channelOrderId);
       if (!event || !order || !opts.pushToken) throw new Error(`cannot push ${kind} for ${channelOrderId} (is pushToken set?)`);
       const marker = '__ORDER_ID__';
-      const subject =
-        kind === 'refund_requested'
-          ? { finder_shop_aftersale_status_update: { status: 'MERCHANT_PROCESSING', after_sale_order_id: digits(rng, 19), order_id: marker } }
-          : { order_info: { order_id: marker } };
+      const subject = kind === 'refund_requested' ? { finder_shop_aftersale_status_update: { ...afterSaleUpdateOf(order), order_id: marker } } : { order_info: { order_id: marker } };
       // WeChat sends order ids as bare 19-digit JSON numbers.
       const body = JSON.stringify({
         ToUserName: shopId,

@@ -8,8 +8,16 @@ import { splitWindow } from '../windows';
 import { topCall } from './api';
 import { taobaoMapping, tmallMapping } from './mapping';
 import { parseTmcPush } from './push';
-import { taobaoStatusOf } from './status';
-import { fullinfoResponse, incrementResponse, offlineSendResponse, quantityUpdateResponse, skusCustomResponse } from './wire';
+import { taobaoOpenRefundId, taobaoStatusOf } from './status';
+import {
+  fullinfoResponse,
+  incrementResponse,
+  offlineSendResponse,
+  quantityUpdateResponse,
+  refundGetResponse,
+  refundsAgreeResponse,
+  skusCustomResponse,
+} from './wire';
 
 /** Everything the mapping and status rules read. */
 const TRADE_FIELDS = [
@@ -17,6 +25,9 @@ const TRADE_FIELDS = [
   'receiver_name', 'receiver_mobile', 'receiver_state', 'receiver_city', 'receiver_district', 'receiver_town',
   'receiver_address', 'receiver_zip', 'orders',
 ].join(',');
+
+/** What agreeing a refund needs to quote back, plus the trade to check it belongs to. */
+const REFUND_FIELDS = 'refund_id,tid,refund_fee,status,refund_version,refund_phase';
 
 /** taobao.trades.sold.increment.get accepts at most one day per query. */
 const MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -33,6 +44,7 @@ export function createTaobaoAdapter(platform: 'taobao' | 'tmall'): ChannelAdapte
     parsePush: (rawBody) => parseTmcPush(platform, rawBody),
     pushAck: () => RELAY_ACK,
     statusOf: taobaoStatusOf,
+    refundIdOf: taobaoOpenRefundId,
 
     async fetchOrder(store, channelOrderId) {
       const method = 'taobao.trade.fullinfo.get';
@@ -68,6 +80,35 @@ export function createTaobaoAdapter(platform: 'taobao' | 'tmall'): ChannelAdapte
       const json = await topCall(store, method, { tid: channelOrderId, out_sid: waybillNo, company_code: TOP_CARRIER_CODES[carrier] });
       const { shipping } = expectShape({ platform, method }, offlineSendResponse, json).logistics_offline_send_response;
       if (!shipping.is_success) throw new ChannelApiError({ platform, method, code: 'NOT_SHIPPED', message: 'TOP did not accept the shipment' });
+    },
+
+    /**
+     * Agrees the buyer's refund so Taobao pays them back. taobao.refund.get reads the refund's current
+     * refund_version and refund_phase, which taobao.rp.refunds.agree must quote in
+     * refund_infos = "refund_id|amount in fen|refund_version|refund_phase". The agree call is a batch: a refused
+     * refund comes back as a result with succ false, not as an error envelope.
+     */
+    async writeRefund(store, { channelOrderId, refundId, amountFen }) {
+      const method = 'taobao.rp.refunds.agree';
+      if (!Number.isInteger(amountFen) || amountFen <= 0) {
+        throw new ChannelApiError({ platform, method, code: 'INVALID_AMOUNT', message: `refund amount must be a positive number of fen, got ${amountFen}` });
+      }
+      const lookup = 'taobao.refund.get';
+      const found = await topCall(store, lookup, { refund_id: refundId, fields: REFUND_FIELDS });
+      const refund = expectShape({ platform, method: lookup }, refundGetResponse, found).refund_get_response.refund;
+      // Agreeing pays money out: never on a refund of another trade because of a mixed-up id.
+      if (String(refund.tid) !== channelOrderId) {
+        throw new ChannelApiError({ platform, method: lookup, code: 'REFUND_ORDER_MISMATCH', message: `refund ${refundId} is not on trade ${channelOrderId}` });
+      }
+      // Tmall requires the phase; a Taobao refund may have none, and then the field is left off.
+      const info = [refundId, String(amountFen), String(refund.refund_version), ...(refund.refund_phase ? [refund.refund_phase] : [])].join('|');
+      const json = await topCall(store, method, { refund_infos: info });
+      const body = expectShape({ platform, method }, refundsAgreeResponse, json).rp_refunds_agree_response;
+      const result = body.results?.refund_mapping_result.find((r) => String(r.refund_id) === refundId);
+      if (!result?.succ) {
+        throw new ChannelApiError({ platform, method, code: 'REFUND_REFUSED', message: result?.message ?? body.msg ?? `refund ${refundId} not agreed` });
+      }
+      return { reference: refundId };
     },
   };
 }

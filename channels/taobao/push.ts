@@ -24,6 +24,8 @@ export function parseTmcPush(platform: Platform, rawBody: string): PushEvent[] {
     const kind = TMC_TOPIC_KINDS[message.topic];
     if (kind === undefined) return [];
     const content = parsePushJson(message.content, tmcContentSchema, `TMC message ${message.id} content`);
+    // Only refund topics name a refund; a trade message's content has no refund_id to read.
+    const refundId = message.topic.startsWith('taobao_refund_') && content.refund_id !== undefined ? String(content.refund_id) : undefined;
     const publishedAt = parseBeijing(message.pub_time);
     if (Number.isNaN(publishedAt.getTime())) throw new InvalidPushError(`TMC message ${message.id}: bad pub_time`);
     return [
@@ -34,6 +36,7 @@ export function parseTmcPush(platform: Platform, rawBody: string): PushEvent[] {
         channelOrderId: String(content.tid),
         kind,
         occurredAt: publishedAt.toISOString(),
+        ...(refundId !== undefined ? { refundId } : {}),
       },
     ];
   });

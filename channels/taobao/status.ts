@@ -26,3 +26,10 @@ export function taobaoStatusOf(raw: RawOrder): PlatformStatus {
   const refundOpen = (trade.orders?.order ?? []).some((line) => OPEN_REFUND.has(line.refund_status ?? ''));
   return withOpenRefund(lookupStatus('taobao', TRADE_STATUSES, trade.status), refundOpen);
 }
+
+/** The refund_id of the first line whose refund is still open; closed or finished refunds are nothing to agree. */
+export function taobaoOpenRefundId(raw: RawOrder): string | undefined {
+  const trade = tradeSchema.parse(raw);
+  const line = (trade.orders?.order ?? []).find((l) => OPEN_REFUND.has(l.refund_status ?? '') && l.refund_id !== undefined);
+  return line?.refund_id === undefined ? undefined : String(line.refund_id);
+}

@@ -18,7 +18,7 @@ export const tradeSchema = z.looseObject({
   tid_str: z.string().optional(),
   status: z.string(),
   modified: z.string().optional(),
-  orders: z.looseObject({ order: z.array(z.looseObject({ refund_status: z.string().optional() })) }).optional(),
+  orders: z.looseObject({ order: z.array(z.looseObject({ refund_status: z.string().optional(), refund_id: id.optional() })) }).optional(),
 });
 
 export const fullinfoResponse = z.object({
@@ -48,6 +48,33 @@ export const offlineSendResponse = z.object({
   logistics_offline_send_response: z.object({ shipping: z.object({ is_success: z.boolean() }) }),
 });
 
+/** taobao.refund.get: the refund's version and phase are what taobao.rp.refunds.agree must quote back. */
+export const refundGetResponse = z.object({
+  refund_get_response: z.object({
+    refund: z.looseObject({
+      refund_id: id,
+      tid: id,
+      status: z.string(),
+      refund_fee: z.string().optional(),
+      // Epoch milliseconds of the refund's last change; TOP refuses an agree quoting an older one.
+      refund_version: id,
+      // onsale / aftersale: Tmall requires it in refund_infos, Taobao ignores it.
+      refund_phase: z.string().optional(),
+    }),
+  }),
+});
+
+/** taobao.rp.refunds.agree is a batch call: each refund's own verdict is in `results`, even when the call succeeds. */
+export const refundsAgreeResponse = z.object({
+  rp_refunds_agree_response: z.looseObject({
+    succ: z.boolean().optional(),
+    msg: z.string().optional(),
+    results: z
+      .object({ refund_mapping_result: z.array(z.looseObject({ refund_id: id, succ: z.boolean(), message: z.string().optional() })) })
+      .optional(),
+  }),
+});
+
 /** One TMC message; `content` is itself JSON text. */
 export const tmcMessageSchema = z.object({
   id,
@@ -59,4 +86,5 @@ export const tmcMessageSchema = z.object({
   content: z.string(),
 });
 
-export const tmcContentSchema = z.looseObject({ tid: id });
+/** Refund topics also carry `refund_id`, `oid` and `refund_fee` (yuan). */
+export const tmcContentSchema = z.looseObject({ tid: id, refund_id: id.optional() });

@@ -1,4 +1,4 @@
-/** WeChat Channels shop (视频号小店): order list and detail, stock per listing, delivery write-back. */
+/** WeChat Channels shop (视频号小店): order list and detail, stock per listing, delivery and refund write-back. */
 import { unixSeconds } from '../beijing-time';
 import { ChannelApiError } from '../errors';
 import { expectShape } from '../http';
@@ -8,7 +8,7 @@ import { wechatCall } from './api';
 import { wechatMapping } from './mapping';
 import { parseWechatPush, verifyWechatPush, WECHAT_ACK } from './push';
 import { listingsOf } from './sku-index';
-import { wechatStatusOf } from './status';
+import { wechatRefundIdOf, wechatStatusOf } from './status';
 import { orderGetResponse, orderListResponse, wechatOrderSchema } from './wire';
 
 /** /order/list/get accepts an update_time_range of at most 7 days. */
@@ -18,6 +18,11 @@ const PAGE_SIZE = 100;
 /** delivery_id values from /channels/ec/order/deliverycompanylist/get. */
 export const WECHAT_DELIVERY_IDS: Readonly<Record<Carrier, string>> = { sf: 'SF', jd: 'JD' };
 
+/** acceptapply `accept_type` 2: refund the buyer (goods received back, or refund only). 1 would only let the buyer send goods back. */
+export const WECHAT_ACCEPT_REFUND = 2;
+/** 10021044 "too many users, try later", 10021059 "at most one refund request per order per minute": worth retrying. */
+const REFUND_TRY_LATER: ReadonlySet<number> = new Set([10021044, 10021059]);
+
 export const wechatAdapter: ChannelAdapter = {
   platform: 'wechat',
   mapping: wechatMapping,
@@ -25,6 +30,7 @@ export const wechatAdapter: ChannelAdapter = {
   parsePush: parseWechatPush,
   pushAck: () => WECHAT_ACK,
   statusOf: wechatStatusOf,
+  refundIdOf: wechatRefundIdOf,
 
   fetchOrder: (store, channelOrderId) => fetchOrder(store, channelOrderId),
 
@@ -55,6 +61,17 @@ export const wechatAdapter: ChannelAdapter = {
         },
       ],
     });
+  },
+
+  /**
+   * Agrees the after-sale with /channels/ec/aftersale/acceptapply (accept_type 2): WeChat refunds what the
+   * buyer asked for. `refund_amount` (fen, what the OMS owes) is not a WeChat parameter: it rides along so
+   * the request log shows the amount we agreed to. Any errcode is final except WeChat's "try later" codes.
+   */
+  async writeRefund(store, { refundId, amountFen }) {
+    const body = { after_sale_order_id: refundId, accept_type: WECHAT_ACCEPT_REFUND, refund_amount: amountFen };
+    await wechatCall(store, '/channels/ec/aftersale/acceptapply', body, REFUND_TRY_LATER);
+    return { reference: refundId };
   },
 };
 

@@ -20,8 +20,8 @@ export function baseUrlOf(store: StoreCredentials): string {
   return store.baseUrl ?? WECHAT_DEFAULT_BASE_URL;
 }
 
-/** Returns the whole response JSON once errcode says success. */
-export async function wechatCall(store: StoreCredentials, path: string, body: object): Promise<unknown> {
+/** Returns the whole response JSON once errcode says success. `tryLater`: the call's own errcodes that mean "retry later". */
+export async function wechatCall(store: StoreCredentials, path: string, body: object, tryLater?: ReadonlySet<number>): Promise<unknown> {
   const token = await accessTokenOf(store);
   const target = { platform: 'wechat' as const, method: path };
   const url = `${baseUrlOf(store)}${path}?access_token=${encodeURIComponent(token)}`;
@@ -30,7 +30,7 @@ export async function wechatCall(store: StoreCredentials, path: string, body: ob
   if (errcode !== undefined && errcode !== 0) {
     const stale = TOKEN_ERRORS.has(errcode) && store.accessToken === undefined;
     if (stale) tokens.delete(tokenKey(store));
-    throw new ChannelApiError({ ...target, code: errcode, message: errmsg ?? 'error', retryable: stale });
+    throw new ChannelApiError({ ...target, code: errcode, message: errmsg ?? 'error', retryable: stale || (tryLater?.has(errcode) ?? false) });
   }
   return json;
 }

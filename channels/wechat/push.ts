@@ -26,7 +26,8 @@ export function verifyWechatPush(req: PushRequest, store: StoreCredentials, now:
 export function parseWechatPush(rawBody: string): PushEvent[] {
   const push = parsePushJson(rawBody, wechatPushSchema, 'WeChat push body');
   const kind = push.Event === undefined ? undefined : WECHAT_EVENT_KINDS[push.Event];
-  const orderId = push.order_info?.order_id ?? push.finder_shop_aftersale_status_update?.order_id;
+  const afterSale = push.finder_shop_aftersale_status_update;
+  const orderId = push.order_info?.order_id ?? afterSale?.order_id;
   if (push.MsgType !== 'event' || kind === undefined || orderId === undefined) return [];
   return [
     {
@@ -37,6 +38,7 @@ export function parseWechatPush(rawBody: string): PushEvent[] {
       channelOrderId: String(orderId),
       kind,
       occurredAt: new Date(push.CreateTime * 1000).toISOString(),
+      ...(afterSale?.after_sale_order_id !== undefined ? { refundId: String(afterSale.after_sale_order_id) } : {}),
     },
   ];
 }

@@ -19,3 +19,14 @@ export function wechatStatusOf(raw: RawOrder): PlatformStatus {
   const refundOpen = (order.aftersale_detail?.on_aftersale_order_cnt ?? 0) > 0;
   return withOpenRefund(lookupStatus('wechat', ORDER_STATUSES, order.status), refundOpen);
 }
+
+/**
+ * The open after-sale's id. The order says how many after-sales are open but (WeChat dropped the per-entry
+ * status) not which, so the last one listed is taken; with several open, the push's id is the one to trust.
+ */
+export function wechatRefundIdOf(raw: RawOrder): string | undefined {
+  const detail = wechatOrderSchema.parse(raw).aftersale_detail;
+  if ((detail?.on_aftersale_order_cnt ?? 0) <= 0) return undefined;
+  const id = detail?.aftersale_order_list?.at(-1)?.aftersale_order_id;
+  return id === undefined ? undefined : String(id);
+}

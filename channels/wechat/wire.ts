@@ -14,7 +14,12 @@ export const wechatOrderSchema = z.looseObject({
   order_detail: z.looseObject({
     product_infos: z.array(z.looseObject({ product_id: id, sku_id: id, sku_cnt: z.number() })),
   }),
-  aftersale_detail: z.looseObject({ on_aftersale_order_cnt: z.number().optional() }).optional(),
+  aftersale_detail: z
+    .looseObject({
+      on_aftersale_order_cnt: z.number().optional(),
+      aftersale_order_list: z.array(z.looseObject({ aftersale_order_id: id })).optional(),
+    })
+    .optional(),
 });
 
 export const orderGetResponse = z.object({ order: wechatOrderSchema });
@@ -45,5 +50,5 @@ export const wechatPushSchema = z.looseObject({
   Event: z.string().optional(),
   order_info: z.looseObject({ order_id: id }).optional(),
   // After-sale events name the order here instead of in order_info.
-  finder_shop_aftersale_status_update: z.looseObject({ order_id: id }).optional(),
+  finder_shop_aftersale_status_update: z.looseObject({ order_id: id, after_sale_order_id: id.optional() }).optional(),
 });

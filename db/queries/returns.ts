@@ -209,7 +209,7 @@ export async function markPurchasingNotified(db: DbOrTx, id: string): Promise<vo
 
 export async function setRefundWriteBack(
   db: DbOrTx,
-  p: { returnId: string; status: 'written_back' | 'not_applicable' | 'no_adapter'; reference?: string | undefined },
+  p: { returnId: string; status: 'written_back' | 'not_applicable' | 'manual' | 'refused'; reference?: string | undefined },
 ): Promise<void> {
   await db
     .update(returnRefunds)

@@ -68,7 +68,7 @@ export const returnRefunds = pgTable('return_refunds', {
   orderId: text().notNull(),
   channel: text().notNull(),
   amountFen: integer().notNull(),
-  /** recorded → written_back | not_applicable (manual orders) | no_adapter (no platform connection yet) */
+  /** recorded → written_back | not_applicable (manual orders) | manual (a person refunds on the platform) | refused (the platform said no) */
   status: text().notNull().default('recorded'),
   /** The platform's reference for the refund, once written back. */
   reference: text(),

@@ -14,13 +14,15 @@ export interface ContractCase {
   carrierCodes: { sf: string; jd: string };
   /** The platform error code a request signed (or authorised) with the wrong secret gets. */
   wrongSecretCode: string;
+  /** Whether the platform's order JSON names the open refund (PDD's order API does not: only its push does). */
+  refundIdInOrder: boolean;
 }
 
 const T0 = new Date('2024-05-01T12:00:00Z');
 const minutesBefore = (minutes: number) => new Date(T0.getTime() - minutes * 60_000);
 const SKUS = ['TEE-WHT-M', 'CUP-500', 'TEA-250'];
 
-export function adapterContract({ platform, carrierCodes, wrongSecretCode }: ContractCase): void {
+export function adapterContract({ platform, carrierCodes, wrongSecretCode, refundIdInOrder }: ContractCase): void {
   describe(`${platform} client against the ${platform} simulator`, () => {
     const adapter = adapterFor(platform);
     const appKey = `${platform}-key`;
@@ -83,6 +85,36 @@ export function adapterContract({ platform, carrierCodes, wrongSecretCode }: Con
         expect(adapter.statusOf(await adapter.fetchOrder(store, id))).toBe('shipped');
       });
     }
+
+    it('when the buyer asks for a refund, then the push carries the refund id, and the polled order shows the refund open with the same id', async () => {
+      const id = running.sim.idOf(addOrder(10));
+      const refundId = running.sim.requestRefund(id);
+      const push = running.sim.signedPush({ kind: 'refund_requested', channelOrderId: id, at: T0 });
+      expect(adapter.verifyPush({ headers: push.headers, query: push.query, rawBody: push.body }, store, T0)).toEqual({ ok: true });
+      expect(adapter.parsePush(push.body)).toEqual([expect.objectContaining({ channelOrderId: id, kind: 'refund_requested', refundId })]);
+      const raw = await adapter.fetchOrder(store, id);
+      expect(adapter.statusOf(raw)).toBe('refund_requested');
+      expect(adapter.refundIdOf(raw)).toBe(refundIdInOrder ? refundId : undefined);
+      expect(adapter.refundIdOf(await adapter.fetchOrder(store, running.sim.idOf(addOrder(5))))).toBeUndefined();
+    });
+
+    it('when the OMS agrees a refund, then the platform records it once with the amount in fen and the refund is no longer open', async () => {
+      const id = running.sim.idOf(addOrder(10));
+      const refundId = running.sim.requestRefund(id);
+      const written = await adapter.writeRefund(store, { channelOrderId: id, refundId, amountFen: 1 });
+      expect(written.reference).toEqual(expect.any(String));
+      expect(running.sim.refundWrites).toEqual([{ channelOrderId: id, refundId, amountFen: 1 }]);
+      expect(adapter.statusOf(await adapter.fetchOrder(store, id))).not.toBe('refund_requested');
+      // Agreed already: the platform refuses a second time, for good (the caller must not retry it).
+      await expect(adapter.writeRefund(store, { channelOrderId: id, refundId, amountFen: 1 })).rejects.toMatchObject({ name: 'ChannelApiError', retryable: false });
+      expect(running.sim.refundWrites).toHaveLength(1);
+    });
+
+    it('when the refund id is unknown to the platform, then the client throws a non-retryable ChannelApiError and nothing is refunded', async () => {
+      const id = running.sim.idOf(addOrder(10));
+      await expect(adapter.writeRefund(store, { channelOrderId: id, refundId: '999999999', amountFen: 100 })).rejects.toMatchObject({ name: 'ChannelApiError', retryable: false });
+      expect(running.sim.refundWrites).toEqual([]);
+    });
 
     it('when the store has the wrong secret, then the simulator refuses and the client throws the platform error', async () => {
       const id = running.sim.idOf(addOrder(10));

@@ -301,8 +301,10 @@ describe('returns through the HTTP API', () => {
     await stack.call('POST', `/v1/returns/${requested.returns[0].returnId}/received`, {});
     const returned = await orderInStatus(stack, orderId, 'RETURNED');
     expect(returned.returns).toHaveLength(1);
-    // No platform adapter is connected in this stack: the refund is recorded and the write-back says so.
-    expect(entries(returned, 'REFUND_WRITE_BACK')[0]!.detail).toMatchObject({ outcome: 'no_adapter' });
+    // The order came from no connected store: the refund is recorded and a person refunds it on the platform.
+    expect(entries(returned, 'REFUND_WRITE_BACK')[0]!.detail).toMatchObject({ outcome: 'manual' });
+    const refundTasks = await stack.call('GET', `/v1/ops/review-tasks?kind=refund-writeback&orderId=${orderId}`);
+    expect(refundTasks.body).toEqual([expect.objectContaining({ kind: 'refund-writeback', reason: expect.stringMatching(/no connected store/) })]);
     expect(await stockOfSku(stack, warehouseId, sku)).toMatchObject({ onHand: 2 });
   });
 });

@@ -9,6 +9,11 @@ describe('reading an entry back from the stream', () => {
     expect(readEntry(JSON.stringify(good))).toEqual({ ok: true, entry: good });
   });
 
+  it('when a refund push names the platform refund id, then the id survives the stream', () => {
+    const refund = { ...good, kind: 'refund_requested', refundId: '7300000000000000042' };
+    expect(readEntry(JSON.stringify(refund))).toEqual({ ok: true, entry: refund });
+  });
+
   it.each<[string, string | undefined, string, Record<string, string>]>([
     ['missing field', undefined, 'not JSON', {}],
     ['not JSON', '{"platform":', 'not JSON', {}],

@@ -1,3 +1,3 @@
 import { adapterContract } from '../adapter-contract';
 
-adapterContract({ platform: 'douyin', carrierCodes: { sf: 'shunfeng', jd: 'jd' }, wrongSecretCode: '30002' });
+adapterContract({ platform: 'douyin', carrierCodes: { sf: 'shunfeng', jd: 'jd' }, wrongSecretCode: '30002', refundIdInOrder: true });

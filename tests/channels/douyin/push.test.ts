@@ -76,3 +76,17 @@ describe('Douyin push parsing', () => {
     expect(douyin.pushAck()).toEqual({ status: 200, contentType: 'application/json', body: '{"code":0,"msg":"success"}' });
   });
 });
+
+describe('Douyin refund push parsing', () => {
+  const douyin = adapterFor('douyin');
+  const refundMessage = (data: string) => `[{"tag":"200","msg_id":"m1","data":${JSON.stringify(data)}}]`;
+
+  it('when a refund-requested message names its after-sale with a 19-digit number, then the event carries the exact digits as refundId', () => {
+    const body = refundMessage('{"aftersale_id":7351234567890123459,"p_id":6921234567890123456,"s_id":6921234567890123457,"shop_id":4463798,"apply_time":1714566665}');
+    expect(douyin.parsePush(body)).toEqual([expect.objectContaining({ kind: 'refund_requested', channelOrderId: '6921234567890123456', refundId: '7351234567890123459' })]);
+  });
+
+  it('when a message names no after-sale, then the event has no refundId', () => {
+    expect(douyin.parsePush(BODY)[0]).not.toHaveProperty('refundId');
+  });
+});

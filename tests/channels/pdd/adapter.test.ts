@@ -1,3 +1,3 @@
 import { adapterContract } from '../adapter-contract';
 
-adapterContract({ platform: 'pdd', carrierCodes: { sf: '44', jd: '120' }, wrongSecretCode: '10017' });
+adapterContract({ platform: 'pdd', carrierCodes: { sf: '44', jd: '120' }, wrongSecretCode: '10017', refundIdInOrder: false });

@@ -31,6 +31,15 @@ describe('PDD push parsing', () => {
     });
   }
 
+  it('when a refund message arrives, then the event carries the after-sale id from the content', () => {
+    const body = message('pdd_refund_RefundCreated').replace('\\"tid\\"', '\\"refund_id\\":123456789012,\\"tid\\"');
+    expect(pdd.parsePush(body)).toEqual([expect.objectContaining({ channelOrderId: '240501-512345678901234', kind: 'refund_requested', refundId: '123456789012' })]);
+  });
+
+  it('when a trade message arrives, then the event has no refund id', () => {
+    expect(pdd.parsePush(message('pdd_trade_TradeConfirmed'))[0]).not.toHaveProperty('refundId');
+  });
+
   it('when the type is one we do not track, then no event comes out', () => {
     expect(pdd.parsePush(message('pdd_chat_Message'))).toEqual([]);
   });

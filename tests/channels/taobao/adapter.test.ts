@@ -1,3 +1,3 @@
 import { adapterContract } from '../adapter-contract';
 
-adapterContract({ platform: 'taobao', carrierCodes: { sf: 'SF', jd: 'JD' }, wrongSecretCode: '25' });
+adapterContract({ platform: 'taobao', carrierCodes: { sf: 'SF', jd: 'JD' }, wrongSecretCode: '25', refundIdInOrder: true });

@@ -37,6 +37,23 @@ describe('Taobao TMC push parsing', () => {
     });
   }
 
+  const refundContent = JSON.stringify(
+    '{"buyer_nick":"王**","oid":3912845670123456790,"refund_fee":"180.08","refund_id":2900012345678901234,"refund_phase":"onsale","refund_version":1714566665000,"tid":3912845670123456789}',
+  );
+  const refundMessage = (topic: string) =>
+    `{"id":2148530022107519386,"topic":"${topic}","pub_time":"2024-05-01 12:31:06","user_id":2200000000001,"content":${refundContent}}`;
+
+  it('when a refund message arrives, then the event carries the exact 19-digit refund id next to the trade id', () => {
+    expect(taobao.parsePush(refundMessage('taobao_refund_RefundCreated'))).toEqual([
+      expect.objectContaining({ channelOrderId: '3912845670123456789', kind: 'refund_requested', refundId: '2900012345678901234' }),
+    ]);
+    expect(taobao.parsePush(refundMessage('taobao_refund_RefundSuccess'))[0]?.refundId).toBe('2900012345678901234');
+  });
+
+  it('when a trade message arrives, then the event has no refund id', () => {
+    expect(taobao.parsePush(message('taobao_trade_TradeBuyerPay'))[0]).not.toHaveProperty('refundId');
+  });
+
   it('when the topic is one we do not track, then no event comes out', () => {
     expect(taobao.parsePush(message('taobao_item_ItemUpdate'))).toEqual([]);
   });

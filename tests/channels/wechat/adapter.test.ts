@@ -1,3 +1,3 @@
 import { adapterContract } from '../adapter-contract';
 
-adapterContract({ platform: 'wechat', carrierCodes: { sf: 'SF', jd: 'JD' }, wrongSecretCode: '40125' });
+adapterContract({ platform: 'wechat', carrierCodes: { sf: 'SF', jd: 'JD' }, wrongSecretCode: '40125', refundIdInOrder: true });

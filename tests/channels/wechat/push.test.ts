@@ -60,6 +60,15 @@ describe('WeChat push parsing', () => {
     expect(wechat.parsePush(body)).toEqual([expect.objectContaining({ kind: 'refund_requested', channelOrderId: '3705115058471208928' })]);
   });
 
+  it('when an after-sale update arrives, then its after_sale_order_id becomes the refundId, exact even as a bare big number', () => {
+    const body = '{"ToUserName":"gh_0123456789ab","FromUserName":"o1","CreateTime":1714566620,"MsgType":"event","Event":"channels_ec_aftersale_update","finder_shop_aftersale_status_update":{"status":"MERCHANT_PROCESSING","after_sale_order_id":2000002468828209123,"order_id":3705115058471208928}}';
+    expect(wechat.parsePush(body)).toEqual([expect.objectContaining({ channelOrderId: '3705115058471208928', refundId: '2000002468828209123' })]);
+  });
+
+  it('when an order event arrives, then it carries no refundId', () => {
+    expect(wechat.parsePush(BODY)[0]).not.toHaveProperty('refundId');
+  });
+
   it('when the message is not an event we track, then no event comes out', () => {
     expect(wechat.parsePush(BODY.replace('channels_ec_order_pay', 'product_spu_audit'))).toEqual([]);
     expect(wechat.parsePush(BODY.replace('"MsgType":"event"', '"MsgType":"text"'))).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wechatStatusOf } from '../../../channels/wechat/status';
+import { wechatRefundIdOf, wechatStatusOf } from '../../../channels/wechat/status';
 
 describe('wechatStatusOf', () => {
   const cases = [
@@ -23,6 +23,21 @@ describe('wechatStatusOf', () => {
         aftersale_detail: { on_aftersale_order_cnt: afterSales ?? 0 },
       };
       expect(wechatStatusOf(order)).toBe(expected);
+    });
+  }
+});
+
+describe('wechatRefundIdOf', () => {
+  const order = (aftersale_detail: object) => ({ order_id: '1', status: 30, order_detail: { product_infos: [] }, aftersale_detail });
+  const cases = [
+    { when: 'one after-sale is open', detail: { on_aftersale_order_cnt: 1, aftersale_order_list: [{ aftersale_order_id: '1768034782998651' }] }, expected: '1768034782998651' },
+    { when: 'an earlier after-sale is done and a new one is open', detail: { on_aftersale_order_cnt: 1, aftersale_order_list: [{ aftersale_order_id: '1' }, { aftersale_order_id: 2 }] }, expected: '2' },
+    { when: 'every after-sale is done', detail: { on_aftersale_order_cnt: 0, aftersale_order_list: [{ aftersale_order_id: '1768034782998651' }] }, expected: undefined },
+    { when: 'the order never had an after-sale', detail: { on_aftersale_order_cnt: 0 }, expected: undefined },
+  ];
+  for (const { when, detail, expected } of cases) {
+    it(`when ${when}, then the refund id is ${String(expected)}`, () => {
+      expect(wechatRefundIdOf(order(detail))).toBe(expected);
     });
   }
 });

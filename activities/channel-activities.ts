@@ -20,7 +20,6 @@ import { openReviewTask } from '../db/queries/review-tasks';
 import { advancePollCursor, findStore, recordPollError, storesSellingSku } from '../db/queries/stores';
 import { orders, stockSyncOrders, stockSyncRounds } from '../db/schema';
 import type { Channel } from '../domain/order';
-import type { PricedLine } from '../domain/returns';
 import type { Logger } from '../infra/logger';
 import type { IngestEntry, IngestPipeline } from '../ingest/types';
 import type { TrackingWriteBackInput } from '../workflows/channel-writeback';
@@ -71,12 +70,9 @@ export interface RefundWriteBackInput {
   channel: Channel;
   channelOrderId: string;
   storeId?: string | undefined;
-  /** The idempotency key the return was opened with (API Idempotency-Key, or `<platform>-refund-<order>`). */
-  externalId?: string | undefined;
   /** The platform's refund / after-sale id, when the platform asked for the return. */
   platformRefundId?: string | undefined;
   amountFen: number;
-  lines: PricedLine[];
 }
 
 /**
@@ -264,27 +260,28 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
      */
     async writeBackRefund(p: RefundWriteBackInput): Promise<{ outcome: RefundWriteBackOutcome; reference?: string }> {
       const log = { orderId: p.orderId, returnId: p.returnId, channel: p.channel, amountFen: p.amountFen };
-      const settle = async (outcome: Exclude<RefundWriteBackOutcome, 'written_back'>, why?: string) => {
-        if (why) {
-          await openReviewTask(db, {
-            id: `${REFUND_WRITEBACK_TASK}-${p.returnId}`,
-            kind: REFUND_WRITEBACK_TASK,
-            orderId: p.orderId,
-            reason: `refund ${p.amountFen} fen for return ${p.returnId} on ${p.channel} by hand: ${why}`,
-            data: { returnId: p.returnId, channel: p.channel, channelOrderId: p.channelOrderId, storeId: p.storeId ?? null, platformRefundId: p.platformRefundId ?? null, amountFen: p.amountFen },
-          });
-          logger.warn({ ...log, why }, 'refund not written back to the platform: review task opened');
-        } else {
-          logger.info(log, 'refund recorded; manual order, no platform to write back to');
-        }
+      /** Not written back: a person refunds in the platform's back office. */
+      const byHand = async (outcome: 'manual' | 'refused', why: string) => {
+        await openReviewTask(db, {
+          id: `${REFUND_WRITEBACK_TASK}-${p.returnId}`,
+          kind: REFUND_WRITEBACK_TASK,
+          orderId: p.orderId,
+          reason: `refund ${p.amountFen} fen for return ${p.returnId} on ${p.channel} by hand: ${why}`,
+          data: { returnId: p.returnId, channel: p.channel, channelOrderId: p.channelOrderId, storeId: p.storeId ?? null, platformRefundId: p.platformRefundId ?? null, amountFen: p.amountFen },
+        });
+        logger.warn({ ...log, why }, 'refund not written back to the platform: review task opened');
         await setRefundWriteBack(db, { returnId: p.returnId, status: outcome });
         return { outcome };
       };
 
-      if (p.channel === 'manual') return settle('not_applicable');
+      if (p.channel === 'manual') {
+        logger.info(log, 'refund recorded; manual order, no platform to write back to');
+        await setRefundWriteBack(db, { returnId: p.returnId, status: 'not_applicable' });
+        return { outcome: 'not_applicable' };
+      }
       const row = p.storeId && deps.channels ? await findStore(db, p.storeId) : undefined;
-      if (!row) return settle('manual', 'the order came from no connected store');
-      if (!p.platformRefundId) return settle('manual', 'the platform never asked for this refund (the return was opened in the OMS)');
+      if (!row) return byHand('manual', 'the order came from no connected store');
+      if (!p.platformRefundId) return byHand('manual', 'the platform never asked for this refund (the return was opened in the OMS)');
       const refundId = p.platformRefundId;
 
       let reference: string;
@@ -293,7 +290,7 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
           adapter(row.platform as Platform).writeRefund(store, { channelOrderId: p.channelOrderId, refundId, amountFen: p.amountFen }),
         ));
       } catch (err) {
-        if (err instanceof ChannelApiError && !err.retryable) return settle('refused', `the platform refused it: ${err.message}`);
+        if (err instanceof ChannelApiError && !err.retryable) return byHand('refused', `the platform refused it: ${err.message}`);
         throw err; // unreachable platform, store waiting for authorization: retried
       }
       await setRefundWriteBack(db, { returnId: p.returnId, status: 'written_back', reference });

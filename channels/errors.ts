@@ -32,6 +32,13 @@ export class ChannelApiError extends Error {
   }
 }
 
+/** Refund calls pay money out: anything but a positive whole number of fen is refused before the call. */
+export function checkRefundAmount(platform: Platform, method: string, amountFen: number): void {
+  if (!Number.isInteger(amountFen) || amountFen <= 0) {
+    throw new ChannelApiError({ platform, method, code: 'INVALID_AMOUNT', message: `refund amount must be a positive number of fen, got ${amountFen}` });
+  }
+}
+
 /** A push body we cannot read. Answer 400: the platform should not count it as delivered. */
 export class InvalidPushError extends Error {
   override readonly name = 'InvalidPushError';

@@ -127,7 +127,8 @@ export function createIngestProcessor({ db, orders, stores, mappings, logger }: 
       }
 
       const order: CanonicalOrder = { ...mapped.order, storeId: entry.storeId };
-      const result = await handOver(orders, order, status, entry, entry.refundId ?? adapter.refundIdOf(raw));
+      const refundId = status === 'refund_requested' ? (entry.refundId ?? adapter.refundIdOf(raw)) : undefined;
+      const result = await handOver(orders, order, status, entry, refundId);
       if (result.outcome === 'closed' || result.outcome === 'not-started') {
         stats.ignored += 1;
         const why = result.outcome === 'closed' ? 'the order has finished' : `${status} on the platform before the OMS saw it; not fulfilled here`;

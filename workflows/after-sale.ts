@@ -456,7 +456,6 @@ export function afterSalePhase(ctx: OrderContext) {
       storeId: state.storeId,
       platformRefundId: ret.platformRefundId,
       amountFen: ret.refundFen,
-      lines: ret.lines,
     });
     await ctx.record('REFUND_WRITE_BACK', undefined, { returnId: ret.returnId, outcome: writeBack.outcome, ...(writeBack.reference ? { reference: writeBack.reference } : {}) });
     // A stalled-return task nobody resolved yet has nothing left to check.

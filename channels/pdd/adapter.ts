@@ -1,6 +1,6 @@
 /** Pinduoduo: orders by incremental sync, stock by merchant SKU code, online shipping notice. */
 import { unixSeconds } from '../beijing-time';
-import { ChannelApiError } from '../errors';
+import { ChannelApiError, checkRefundAmount } from '../errors';
 import { expectShape } from '../http';
 import { RELAY_ACK, verifyRelay } from '../relay';
 import type { Carrier, ChannelAdapter, RawOrder, StoreCredentials, TimeWindow } from '../types';
@@ -74,9 +74,7 @@ export const pddAdapter: ChannelAdapter = {
    */
   async writeRefund(store, { channelOrderId, refundId, amountFen }) {
     const method = 'pdd.refund.agree';
-    if (!Number.isInteger(amountFen) || amountFen <= 0) {
-      throw new ChannelApiError({ platform: 'pdd', method, code: 'INVALID_AMOUNT', message: `refund amount must be a positive number of fen, got ${amountFen}` });
-    }
+    checkRefundAmount('pdd', method, amountFen);
     const json = await pddCall(store, method, { order_sn: channelOrderId, after_sales_id: refundId, refund_amount: amountFen, operate_desc: '同意退款' });
     const { result } = expectShape({ platform: 'pdd', method }, refundAgreeResponse, json).response;
     if (!result.succ) {

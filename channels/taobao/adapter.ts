@@ -1,6 +1,6 @@
 /** Taobao / Tmall through TOP: trades API, stock by merchant SKU code, offline shipping notice. */
 import { formatBeijing } from '../beijing-time';
-import { ChannelApiError } from '../errors';
+import { ChannelApiError, checkRefundAmount } from '../errors';
 import { expectShape } from '../http';
 import { RELAY_ACK, verifyRelay } from '../relay';
 import type { Carrier, ChannelAdapter, RawOrder, StoreCredentials, TimeWindow } from '../types';
@@ -90,9 +90,7 @@ export function createTaobaoAdapter(platform: 'taobao' | 'tmall'): ChannelAdapte
      */
     async writeRefund(store, { channelOrderId, refundId, amountFen }) {
       const method = 'taobao.rp.refunds.agree';
-      if (!Number.isInteger(amountFen) || amountFen <= 0) {
-        throw new ChannelApiError({ platform, method, code: 'INVALID_AMOUNT', message: `refund amount must be a positive number of fen, got ${amountFen}` });
-      }
+      checkRefundAmount(platform, method, amountFen);
       const lookup = 'taobao.refund.get';
       const found = await topCall(store, lookup, { refund_id: refundId, fields: REFUND_FIELDS });
       const refund = expectShape({ platform, method: lookup }, refundGetResponse, found).refund_get_response.refund;

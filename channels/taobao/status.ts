@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { lookupStatus, withOpenRefund } from '../status';
 import type { PlatformStatus, RawOrder } from '../types';
 import { tradeSchema } from './wire';
@@ -23,13 +24,15 @@ const OPEN_REFUND = new Set(['WAIT_SELLER_AGREE', 'WAIT_BUYER_RETURN_GOODS', 'WA
 
 export function taobaoStatusOf(raw: RawOrder): PlatformStatus {
   const trade = tradeSchema.parse(raw);
-  const refundOpen = (trade.orders?.order ?? []).some((line) => OPEN_REFUND.has(line.refund_status ?? ''));
-  return withOpenRefund(lookupStatus('taobao', TRADE_STATUSES, trade.status), refundOpen);
+  return withOpenRefund(lookupStatus('taobao', TRADE_STATUSES, trade.status), openRefundLines(trade).length > 0);
 }
 
 /** The refund_id of the first line whose refund is still open; closed or finished refunds are nothing to agree. */
 export function taobaoOpenRefundId(raw: RawOrder): string | undefined {
-  const trade = tradeSchema.parse(raw);
-  const line = (trade.orders?.order ?? []).find((l) => OPEN_REFUND.has(l.refund_status ?? '') && l.refund_id !== undefined);
-  return line?.refund_id === undefined ? undefined : String(line.refund_id);
+  const id = openRefundLines(tradeSchema.parse(raw)).find((line) => line.refund_id !== undefined)?.refund_id;
+  return id === undefined ? undefined : String(id);
+}
+
+function openRefundLines(trade: z.output<typeof tradeSchema>) {
+  return (trade.orders?.order ?? []).filter((line) => OPEN_REFUND.has(line.refund_status ?? ''));
 }

@@ -2,19 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { adapterFor } from '../../../channels';
 import { createSimulator, type DouyinSimulator } from '../../../channels/simulators';
 import type { StoreCredentials } from '../../../channels/types';
+import { answerFromSimulator } from '../simulator-fetch';
 
 const STORE: StoreCredentials = { storeId: 's1', platform: 'douyin', shopId: '4463798', appKey: 'dy-key', appSecret: 'dy-secret', baseUrl: 'http://douyin.sim' };
-
-/** Every request the client sends, answered by the simulator in-process (or by `answer` when given). */
-function captureFetch(sim: DouyinSimulator, answer?: unknown) {
-  const seen: { url: URL; body: string }[] = [];
-  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const body = String(init?.body);
-    seen.push({ url: new URL(String(input)), body });
-    return answer === undefined ? sim.app.request(String(input), { ...init, body }) : Response.json(answer);
-  });
-  return seen;
-}
 
 describe('Douyin refund write-back', () => {
   const douyin = adapterFor('douyin');
@@ -27,7 +17,7 @@ describe('Douyin refund write-back', () => {
   it('when agreeing a refund, then afterSale.operate is called with type 201 and the after-sale id and amount in fen, and the reference is the after-sale id', async () => {
     const order = sim.addOrder(sim.generateOrder());
     const refundId = sim.requestRefund(order.order_id);
-    const seen = captureFetch(sim);
+    const seen = answerFromSimulator(sim);
     await expect(douyin.writeRefund(STORE, { channelOrderId: order.order_id, refundId, amountFen: 150 })).resolves.toEqual({ reference: refundId });
     expect(seen).toHaveLength(1);
     expect(seen[0]?.url.pathname).toBe('/afterSale/operate');
@@ -40,14 +30,14 @@ describe('Douyin refund write-back', () => {
     const order = sim.addOrder(sim.generateOrder());
     const refundId = sim.requestRefund(order.order_id);
     const paid = order.sku_order_list[0]?.pay_amount ?? 0;
-    captureFetch(sim);
+    answerFromSimulator(sim);
     const refused = douyin.writeRefund(STORE, { channelOrderId: order.order_id, refundId, amountFen: paid + 1 });
     await expect(refused).rejects.toMatchObject({ name: 'ChannelApiError', code: 'REFUND_REFUSED', retryable: false, message: expect.stringContaining('退款金额') });
     expect(sim.refundWrites).toEqual([]);
   });
 
   it('when Douyin answers with an error envelope, then the client throws its code and sub_code', async () => {
-    captureFetch(sim, { code: 50002, msg: '业务处理失败', sub_code: 'isv.business-failed:20309541', sub_msg: '售后状态错误', data: {} });
+    answerFromSimulator(sim, { code: 50002, msg: '业务处理失败', sub_code: 'isv.business-failed:20309541', sub_msg: '售后状态错误', data: {} });
     const refused = douyin.writeRefund(STORE, { channelOrderId: '1', refundId: '7351234567890123459', amountFen: 1 });
     await expect(refused).rejects.toMatchObject({ name: 'ChannelApiError', code: '50002', subCode: 'isv.business-failed:20309541', retryable: false });
   });

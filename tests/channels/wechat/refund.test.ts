@@ -2,19 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { adapterFor } from '../../../channels';
 import { createSimulator, type WechatSimulator } from '../../../channels/simulators';
 import type { StoreCredentials } from '../../../channels/types';
+import { answerFromSimulator } from '../simulator-fetch';
 
 const STORE: StoreCredentials = { storeId: 's1', platform: 'wechat', shopId: 'gh_0123456789ab', appKey: 'wx123', appSecret: 'secret', accessToken: 'fixed-token', baseUrl: 'http://wechat.sim' };
-
-/** Every request the client sends, answered by the simulator in-process (or by `answer` when given). */
-function captureFetch(sim: WechatSimulator, answer?: unknown) {
-  const seen: { url: URL; body: unknown }[] = [];
-  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const body = String(init?.body);
-    seen.push({ url: new URL(String(input)), body: JSON.parse(body) });
-    return answer === undefined ? sim.app.request(String(input), { ...init, body }) : Response.json(answer);
-  });
-  return seen;
-}
 
 describe('WeChat refund write-back', () => {
   const wechat = adapterFor('wechat');
@@ -27,12 +17,12 @@ describe('WeChat refund write-back', () => {
   it('when agreeing a refund, then acceptapply gets the after-sale id, accept_type 2 and the amount in fen, and the reference is the after-sale id', async () => {
     const order = sim.addOrder(sim.generateOrder());
     const refundId = sim.requestRefund(order.order_id);
-    const seen = captureFetch(sim);
+    const seen = answerFromSimulator(sim);
     await expect(wechat.writeRefund(STORE, { channelOrderId: order.order_id, refundId, amountFen: 150 })).resolves.toEqual({ reference: refundId });
     expect(seen).toHaveLength(1);
     expect(seen[0]?.url.pathname).toBe('/channels/ec/aftersale/acceptapply');
     expect(seen[0]?.url.searchParams.get('access_token')).toBe('fixed-token');
-    expect(seen[0]?.body).toEqual({ after_sale_order_id: refundId, accept_type: 2, refund_amount: 150 });
+    expect(JSON.parse(seen[0]!.body)).toEqual({ after_sale_order_id: refundId, accept_type: 2, refund_amount: 150 });
     expect(sim.refundWrites).toEqual([{ channelOrderId: order.order_id, refundId, amountFen: 150 }]);
     expect(sim.getOrder(order.order_id)?.aftersale_detail).toEqual({ on_aftersale_order_cnt: 0, aftersale_order_list: [{ aftersale_order_id: refundId }] });
   });
@@ -40,7 +30,7 @@ describe('WeChat refund write-back', () => {
   it('when the amount is more than the buyer asked for, then the simulator refuses it for good and nothing is refunded', async () => {
     const order = sim.addOrder(sim.generateOrder());
     const refundId = sim.requestRefund(order.order_id);
-    captureFetch(sim);
+    answerFromSimulator(sim);
     const refused = wechat.writeRefund(STORE, { channelOrderId: order.order_id, refundId, amountFen: order.order_detail.price_info.order_price + 1 });
     await expect(refused).rejects.toMatchObject({ name: 'ChannelApiError', code: '40097', retryable: false });
     expect(sim.refundWrites).toEqual([]);
@@ -53,7 +43,7 @@ describe('WeChat refund write-back', () => {
   ];
   for (const { errcode, errmsg, retryable } of errors) {
     it(`when WeChat answers errcode ${errcode}, then the error is ${retryable ? '' : 'not '}retryable`, async () => {
-      captureFetch(sim, { errcode, errmsg });
+      answerFromSimulator(sim, { errcode, errmsg });
       const refused = wechat.writeRefund(STORE, { channelOrderId: '1', refundId: '1768034782998651', amountFen: 1 });
       await expect(refused).rejects.toMatchObject({ name: 'ChannelApiError', code: String(errcode), retryable });
     });

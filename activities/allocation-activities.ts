@@ -30,7 +30,9 @@ import {
   type PurchaseRow,
   type TransferRow,
 } from '../db/queries/allocation';
+import { activeHolds, settleHolds } from '../db/queries/holds';
 import { lockStock, reserveLines, type StockLine } from '../db/queries/inventory';
+import { mergeLines } from '../domain/stock';
 import { warehouses } from '../db/schema';
 import { allocate, type AllocationLine, type WarehouseStock } from '../domain/allocation';
 import { locate } from '../domain/geo';
@@ -38,7 +40,7 @@ import type { Address } from '../domain/order';
 import type { Logger } from '../infra/logger';
 import { PurchaseApiError, type Alibaba1688Client, type FailedOffer } from '../purchasing/alibaba1688';
 import type { ReplenishmentMonitor } from '../replenishment/monitor';
-import type { Parcel } from '../workflows/contract';
+import type { AllocationOutcome, Parcel, PurchaseRef, TransferRef } from '../workflows/contract';
 
 export interface AllocationActivityDeps {
   db: Db;
@@ -52,37 +54,6 @@ export interface AllocationActivityDeps {
   onStockChanged?: ((skus: string[]) => Promise<void>) | undefined;
 }
 
-export interface TransferRef {
-  transferId: string;
-  fromWarehouseId: string;
-  toWarehouseId: string;
-  lines: StockLine[];
-  distanceKm: number | null;
-  /** ISO time the goods are due at the destination. */
-  eta: string;
-  status: string;
-}
-
-export interface PurchaseRef {
-  purchaseOrderId: string;
-  warehouseId: string;
-  lines: PurchaseLineData[];
-  status: string;
-}
-
-interface Decided {
-  rule: string;
-  reason: string;
-}
-
-/** What allocating came to. Only `backorder` and `review` leave nothing to undo. */
-export type AllocationOutcome =
-  | (Decided & { action: 'ship'; parcels: Parcel[] })
-  | (Decided & { action: 'split'; parcels: Parcel[]; costFen: number | null })
-  | (Decided & { action: 'transfer'; warehouseId: string; transfer: TransferRef })
-  | (Decided & { action: 'purchase'; warehouseId: string; purchase: PurchaseRef })
-  | (Decided & { action: 'backorder' | 'review' });
-
 export type PlaceOutcome =
   | { outcome: 'ordered'; supplierOrderId: string; totalFen: number; failedOffers: FailedOffer[] }
   | { outcome: 'received' | 'cancelled' }
@@ -93,7 +64,8 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
 
   async function afterStockMoved(pairs: { warehouseId: string; sku: string }[]): Promise<void> {
     if (pairs.length === 0) return;
-    if (deps.onStockChanged) await deps.onStockChanged([...new Set(pairs.map((p) => p.sku))]);
+    // The channels are told on the side: allocating never waits for (or fails with) a stock push.
+    if (deps.onStockChanged) void deps.onStockChanged([...new Set(pairs.map((p) => p.sku))]).catch(() => undefined);
     await deps.replenishment?.check(pairs);
   }
 
@@ -121,6 +93,12 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
         const ruleSet = await loadRuleSet(tx);
         if (ruleSet.invalid) logger.error({ problem: ruleSet.invalid }, 'stored allocation rules do not parse; using the default rule set');
         const stock = await lockStock(tx, skus);
+        // Units held for this order at its acceptance are its own: they count as available to it.
+        const holds = await activeHolds(tx, orderId);
+        for (const h of holds) {
+          const row = stock.find((s) => s.warehouseId === h.warehouseId && s.sku === h.sku);
+          if (row) row.available += h.quantity;
+        }
         const pool = await candidateWarehouses(tx, stock);
         const inbound = await inboundUnits(tx, skus);
         const available = new Map<string, Record<string, number>>();
@@ -138,6 +116,9 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
         const receiver = locate(params.receiver);
         const decision = allocate({ lines, receiver, urgent: params.urgent, warehouses: located, suppliers }, { rules: ruleSet.rules });
         const { rule, reason } = decision;
+        // Allocated: the holds become the reservations written below. Waiting (backorder, review): the order
+        // keeps nothing, like any backordered order, and the units go back on sale.
+        const settledHolds = await settleHolds(tx, orderId, decision.action === 'backorder' || decision.action === 'review' ? 'released' : 'converted');
 
         switch (decision.action) {
           case 'ship': {
@@ -196,7 +177,7 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
             };
           }
           default:
-            return { outcome: { action: decision.action, rule, reason } as AllocationOutcome, touched: [] };
+            return { outcome: { action: decision.action, rule, reason } as AllocationOutcome, touched: settledHolds.map((h) => ({ warehouseId: h.warehouseId, sku: h.sku })) };
         }
       });
 
@@ -350,13 +331,6 @@ function transferRef(row: TransferRow): TransferRef {
 
 function purchaseRef(row: PurchaseRow): PurchaseRef {
   return { purchaseOrderId: row.id, warehouseId: row.warehouseId, lines: row.lines as PurchaseLineData[], status: row.status };
-}
-
-/** One line per SKU (the canonical order forbids repeats; other callers might not). */
-function mergeLines(lines: readonly StockLine[]): StockLine[] {
-  const merged = new Map<string, number>();
-  for (const l of lines) merged.set(l.sku, (merged.get(l.sku) ?? 0) + l.quantity);
-  return [...merged].map(([sku, quantity]) => ({ sku, quantity }));
 }
 
 /** The order's lines minus what comes from elsewhere (a transfer, a purchase): what the local warehouse gives. */

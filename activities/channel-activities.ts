@@ -159,7 +159,7 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
     async syncSkuStock(p: { sku: string; firstChangeAt?: string | undefined; changes: number; orderIds?: string[] | undefined }): Promise<SyncRoundResult> {
       const { tokens } = runtime();
       const read = await db.execute<{ available: number; read_at: Date }>(
-        sql`select coalesce(sum(greatest(on_hand - reserved, 0)), 0)::int as available, now() as read_at from inventory where sku = ${p.sku}`,
+        sql`select coalesce(sum(greatest(on_hand - reserved - held, 0)), 0)::int as available, now() as read_at from inventory where sku = ${p.sku}`,
       );
       const { available, read_at: readAt } = read.rows[0] ?? { available: 0, read_at: new Date() };
       const selling = await storesSellingSku(db, p.sku);

@@ -3,14 +3,14 @@ import type { Carriers } from '../carriers';
 import type { CarrierEvent, CarrierName } from '../carriers/types';
 import type { Db } from '../db/client';
 import { settleReservations, type StockLine } from '../db/queries/inventory';
-import { insertOrder, recordTransition, type TransitionRecord } from '../db/queries/orders';
+import { insertOrder, recordTransition, recordTransitions } from '../db/queries/orders';
 import { openReviewTask, type NewReviewTask } from '../db/queries/review-tasks';
 import { insertForwardShipment } from '../db/queries/shipments';
 import { shipments, warehouses, warehouseTasks } from '../db/schema';
 import type { Address, CanonicalOrder } from '../domain/order';
 import { pickPath, type WarehouseLayout } from '../domain/pick-path';
 import type { Logger } from '../infra/logger';
-import type { ShipmentRef } from '../workflows/contract';
+import type { ShipmentRef, TransitionRecord } from '../workflows/contract';
 import { customerParty, warehouseParty } from './parties';
 
 export interface OrderActivityDeps {
@@ -37,6 +37,11 @@ export function createOrderActivities(deps: OrderActivityDeps) {
 
     async recordTransition(t: TransitionRecord): Promise<void> {
       await recordTransition(db, t);
+    },
+
+    /** The timeline events of one workflow step, projected together. */
+    async recordTransitions(params: { transitions: TransitionRecord[] }): Promise<void> {
+      await recordTransitions(db, params.transitions);
     },
 
     /** Opens a task for a person (stalled return, double payment, late transfer, …). Idempotent on its id. */

@@ -19,11 +19,13 @@ import { connectDatabase, migrateDatabase } from '../db/client';
 import { createLogger } from '../infra/logger';
 import { createSecretBox } from '../infra/secrets';
 import { createIngest } from '../ingest';
+import { createIntake } from '../ingest/intake';
 import { createStoreDirectory } from '../ingest/stores';
 import { allStoreIds } from '../db/queries/stores';
 import { createReplenishmentMonitor } from '../replenishment/monitor';
 import { createLogNotifier } from '../replenishment/notifier';
 import { createOrderClient } from '../temporal/order-client';
+import { startOrderStarter, type OrderStarter } from '../temporal/order-starter';
 import { createPollSchedules } from '../temporal/schedules';
 import { createStockSyncTrigger } from '../temporal/stock-sync';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
@@ -69,13 +71,23 @@ async function main() {
   }
   const replenishment = createReplenishmentMonitor({ db: database.db, notifier: createLogNotifier(logger), logger });
 
-  const orders = createOrderClient({ client, db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, timings: timingsFrom(env) });
 
   // Channel sync: store tokens refreshed ahead of expiry (one process at a time), a poll schedule per store,
   // available stock pushed to every store selling a SKU after each change (docs/channels-sync.md).
   const tokens = createStoreTokens({ db: database.db, secrets, logger, refreshMarginMs: env.OAUTH_REFRESH_MARGIN });
   const schedules = createPollSchedules({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.POLL_INTERVAL, logger });
   const syncStock = createStockSyncTrigger({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.STOCK_SYNC_INTERVAL, idleMs: env.STOCK_SYNC_IDLE, logger });
+
+  // Order intake: new orders recorded and their stock held in group-committed transactions; the order starter
+  // (worker and ingest processes) hands them to Temporal behind, at the engine's pace.
+  let starter: OrderStarter | undefined;
+  const intake = createIntake({ db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, onStockChanged: syncStock, onAccepted: () => starter?.wake() });
+  const orders = createOrderClient({ client, db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, timings: timingsFrom(env), intake });
+  if (env.ROLES.has('worker') || env.ROLES.has('ingest')) {
+    const running = startOrderStarter({ db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, start: orders.startAccepted, logger });
+    starter = running;
+    cleanups.unshift(() => running.stop());
+  }
 
   // Order ingest: with REDIS_URL, webhooks append to a Redis stream that consumers (worker or ingest role) drain
   // into Temporal; without it, the API hands each order to Temporal before answering the platform.

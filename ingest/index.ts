@@ -15,7 +15,8 @@ import { startConsumer, type ConsumerOptions, type RunningConsumer } from './con
 import { readEntry } from './entry';
 import { createMappingStore, type MappingStore } from './mappings';
 import { createIngestProcessor, type IngestProcessor, type ProcessOutcome } from './processor';
-import { appendEntries, backlogOf, bufferKeys, ensureGroup, type AppendResult, type BufferKeys } from './redis-buffer';
+import { intakeStatus } from '../db/queries/intake';
+import { acceptedPerSecond, appendEntries, backlogOf, bufferKeys, ensureGroup, oldestEntryAgeMs, type AppendResult, type BufferKeys } from './redis-buffer';
 import { createStoreDirectory, type StoreDirectory } from './stores';
 import type { IngestEntry, IngestPipeline } from './types';
 
@@ -47,9 +48,34 @@ export interface Ingest {
   startConsumer(opts?: Partial<Pick<ConsumerOptions, 'name' | 'concurrency' | 'blockMs' | 'reclaimAfterMs' | 'maxAttempts'>>): Promise<RunningConsumer>;
   /** Entries not yet in Temporal (Redis mode; zeros in direct mode). */
   backlog(): Promise<{ length: number; pending: number }>;
+  /** What ops watch during a burst: the buffer, the rates, the workflows behind, and when they will have caught up. */
+  report(): Promise<BacklogReport>;
   /** Hands a dead letter's entry (and the payload that failed) to the processor again. */
   replay(deadLetterId: number): Promise<ReplayResult>;
 }
+
+export interface BacklogReport {
+  mode: 'redis' | 'direct';
+  /** Pushes acknowledged but not yet recorded as orders (the Redis buffer; 0 without Redis, where the ack waits for the record). */
+  buffered: number;
+  /** Age of the oldest thing not yet in a workflow: a buffered push, or an accepted order whose workflow has not started. */
+  oldestAgeMs: number;
+  /** Pushes (or orders) accepted per second over the last 10 s. */
+  acceptedPerSec: number;
+  /** Orders recorded, with their stock held, per second over the last 10 s. */
+  persistedPerSec: number;
+  /** Accepted orders whose workflow has not started, plus paid ones whose workflow has not allocated them yet. */
+  workflowsBehind: number;
+  /** Workflows reaching allocation per second over the last 10 s. */
+  catchUpPerSec: number;
+  /** When, at the current rates, the buffer is drained and the workflows have caught up; null when they are not moving. */
+  etaSeconds: number | null;
+  /** The Redis stream's own counts (Redis mode). */
+  length: number;
+  pending: number;
+}
+
+const RATE_WINDOW_MS = 10_000;
 
 export type ReplayResult =
   | { found: false }
@@ -102,6 +128,34 @@ export function createIngest(deps: IngestDeps): Ingest {
       if (!redis || !keys) return { length: 0, pending: 0 };
       await ensureGroup(redis, keys);
       return backlogOf(redis, keys);
+    },
+
+    async report() {
+      const now = Date.now();
+      const [buffer, oldestBuffered, redisAccepted, status] = await Promise.all([
+        this.backlog(),
+        redis && keys ? oldestEntryAgeMs(redis, keys) : null,
+        redis && keys ? acceptedPerSecond(redis, keys, RATE_WINDOW_MS / 1000) : null,
+        intakeStatus(db, RATE_WINDOW_MS),
+      ]);
+      const persistedPerSec = status.accepted / (RATE_WINDOW_MS / 1000);
+      const catchUpPerSec = status.caughtUp / (RATE_WINDOW_MS / 1000);
+      const workflowsBehind = status.unstarted + status.paidWaiting;
+      const buffered = buffer.length;
+      const drainS = buffered === 0 ? 0 : persistedPerSec > 0 ? buffered / persistedPerSec : null;
+      const catchUpS = workflowsBehind + buffered === 0 ? 0 : catchUpPerSec > 0 ? (workflowsBehind + buffered) / catchUpPerSec : null;
+      return {
+        mode: redis ? 'redis' : 'direct',
+        buffered,
+        oldestAgeMs: Math.max(oldestBuffered ?? 0, status.oldest ? now - status.oldest.getTime() : 0),
+        acceptedPerSec: redisAccepted ?? persistedPerSec,
+        persistedPerSec,
+        workflowsBehind,
+        catchUpPerSec,
+        etaSeconds: drainS === null || catchUpS === null ? null : Math.ceil(Math.max(drainS, catchUpS)),
+        length: buffer.length,
+        pending: buffer.pending,
+      };
     },
 
     async replay(deadLetterId) {

@@ -157,22 +157,22 @@ function consistencyIssues(order: CanonicalOrder, entry: IngestEntry): MappingIs
 /**
  * The platform status decides the signal (pushes arrive late, twice and out of order, so the push kind does
  * not): paid → paymentReceived, cancelled → channelCancelled, refund requested → returnRequested. An order the
- * OMS has never seen is started with it; one the platform already reports shipped or completed is not (it
- * was fulfilled elsewhere: starting it would reserve and ship it a second time).
+ * OMS has never seen is accepted first (a paid one with its stock held at once); one the platform already
+ * reports shipped or completed is not (it was fulfilled elsewhere: accepting it would ship it a second time).
  */
 async function handOver(orders: OrderClient, order: CanonicalOrder, status: PlatformStatus, entry: IngestEntry, refundId: string | undefined): Promise<DeliverResult> {
   const reference = `${entry.platform}:${entry.channelOrderId}`;
   const paid = { paidAt: order.paidAt ?? entry.receivedAt, reference };
+  if (status === 'shipped' || status === 'completed') return orders.deliver(order, paymentReceivedSignal, paid, { start: false });
+
+  // A new order is accepted (recorded; held when paid) and its workflow started behind; a known one is told.
+  const accepted = await orders.accept(status === 'paid' ? { ...order, paidAt: paid.paidAt } : order, { hold: status === 'paid' });
+  const handed: DeliverResult = { orderId: accepted.orderId, workflowId: accepted.workflowId, outcome: 'signalled' };
   switch (status) {
-    case 'unpaid': {
-      const submitted = await orders.submit(order);
-      return { orderId: submitted.orderId, workflowId: submitted.workflowId, outcome: 'signalled' };
-    }
+    case 'unpaid':
+      return handed;
     case 'paid':
-      return orders.deliver(order, paymentReceivedSignal, paid);
-    case 'shipped':
-    case 'completed':
-      return orders.deliver(order, paymentReceivedSignal, paid, { start: false });
+      return accepted.created ? handed : orders.deliver(order, paymentReceivedSignal, paid);
     case 'cancelled':
       return orders.deliver(order, channelCancelledSignal, { reason: `cancelled on ${entry.platform}` });
     case 'refund_requested':

@@ -14,17 +14,34 @@ export interface BufferKeys {
   group: string;
   /** Prefix of the "message id seen" keys. */
   seen: string;
+  /** Prefix of the per-second counters of appended entries. */
+  accepted: string;
 }
 
 /** Key names under one prefix (tests and benchmarks use their own prefix on a shared Redis). */
 export function bufferKeys(prefix = 'oms:ingest'): BufferKeys {
-  return { stream: `${prefix}:stream`, group: 'ingest', seen: `${prefix}:seen` };
+  return { stream: `${prefix}:stream`, group: 'ingest', seen: `${prefix}:seen`, accepted: `${prefix}:accepted` };
+}
+
+const acceptedKey = (keys: BufferKeys, second: number) => `${keys.accepted}:${second}`;
+
+/** Entries appended per second over the last `seconds` full seconds. */
+export async function acceptedPerSecond(redis: Redis, keys: BufferKeys, seconds = 10): Promise<number> {
+  const now = Math.floor(Date.now() / 1000);
+  const counts = await redis.mget(...Array.from({ length: seconds }, (_, i) => acceptedKey(keys, now - 1 - i)));
+  return counts.reduce((sum, c) => sum + Number(c ?? 0), 0) / seconds;
+}
+
+/** Age of the oldest entry still in the stream (stream ids start with their append time in ms), or null when empty. */
+export async function oldestEntryAgeMs(redis: Redis, keys: BufferKeys): Promise<number | null> {
+  const [first] = (await redis.xrange(keys.stream, '-', '+', 'COUNT', 1)) as [string, string[]][];
+  return first ? Math.max(0, Date.now() - Number(first[0].split('-')[0])) : null;
 }
 
 /** How long a message id is remembered: Douyin redelivers for hours, TMC for up to three days. */
 export const SEEN_TTL_SECONDS = 3 * 24 * 60 * 60;
 
-/** ARGV: ttl, then (seenKey or "", entry JSON) pairs. Returns how many entries were appended. */
+/** KEYS: stream, this second's accepted counter. ARGV: ttl, then (seenKey or "", entry JSON) pairs. Returns how many entries were appended. */
 const APPEND_SCRIPT = `
 local appended = 0
 for i = 2, #ARGV, 2 do
@@ -35,6 +52,10 @@ for i = 2, #ARGV, 2 do
     redis.call('XADD', KEYS[1], '*', 'e', ARGV[i + 1])
     appended = appended + 1
   end
+end
+if appended > 0 then
+  redis.call('INCRBY', KEYS[2], appended)
+  redis.call('EXPIRE', KEYS[2], 120)
 end
 return appended
 `;
@@ -52,7 +73,7 @@ export async function appendEntries(redis: Redis, keys: BufferKeys, entries: rea
   for (const entry of entries) {
     argv.push(entry.messageId ? `${keys.seen}:${entry.platform}:${entry.messageId}` : '', JSON.stringify(entry));
   }
-  const accepted = Number(await redis.eval(APPEND_SCRIPT, 1, keys.stream, ...argv));
+  const accepted = Number(await redis.eval(APPEND_SCRIPT, 2, keys.stream, acceptedKey(keys, Math.floor(Date.now() / 1000)), ...argv));
   return { accepted, duplicates: entries.length - accepted };
 }
 

@@ -2,9 +2,11 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type C
 import { WorkflowIdReusePolicy, WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
+import type { Intake } from '../ingest/intake';
 import { anyStockAvailable } from '../db/queries/allocation';
 import { mergedOrderIds } from '../db/queries/dedup';
 import { storedReturnRefs } from '../db/queries/returns';
+import { findIntake, markStarted } from '../db/queries/intake';
 import { backorderedOrdersWanting, findOrder, orderExists } from '../db/queries/orders';
 import { orderIdOf, workflowIdOf, type CanonicalOrder } from '../domain/order';
 import {
@@ -18,6 +20,7 @@ import {
   UrgentKey,
   type OrderState,
   type OrderTimings,
+  type OrderWorkflowInput,
 } from '../workflows/contract';
 import type { orderWorkflow } from '../workflows/order';
 
@@ -26,6 +29,8 @@ export interface OrderClientDeps {
   db: Db;
   taskQueue: string;
   timings: OrderTimings;
+  /** Where new orders are accepted (recorded and held) before their workflow starts. */
+  intake: Intake;
 }
 
 export interface SubmitResult {
@@ -36,35 +41,65 @@ export interface SubmitResult {
 }
 
 /** The order workflows as seen from outside: start them, ask them, tell them. Used by the API and the ingest. */
-export function createOrderClient({ client, db, taskQueue, timings }: OrderClientDeps) {
+export function createOrderClient({ client, db, taskQueue, timings, intake }: OrderClientDeps) {
   const handle = (orderId: string) => client.workflow.getHandle<typeof orderWorkflow>(workflowIdOf(orderId));
+
+  /** Starts the workflow of an order the intake accepted (a second start finds it running: fine). */
+  async function startAccepted(input: AcceptedInput): Promise<void> {
+    try {
+      await client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+        workflowId: workflowIdOf(input.orderId),
+        taskQueue,
+        args: [{ ...input, timings }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: initialSearchAttributes(input.order, input.intake ? new Date(input.intake.acceptedAt) : new Date()),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  /** An accepted order whose workflow has not started yet is started now: true then, false when there was nothing to start. */
+  async function ensureStarted(orderId: string): Promise<boolean> {
+    const intake = await findIntake(db, orderId);
+    if (!intake || intake.startedAt) return false;
+    await startAccepted(intake.input as AcceptedInput);
+    await markStarted(db, [orderId]);
+    return true;
+  }
+
+  /** Signals the order's workflow, starting it first when the intake accepted the order and it has not started yet. */
+  async function signalAccepted<Arg>(orderId: string, signal: SignalDefinition<[Arg]>, arg: Arg): Promise<void> {
+    try {
+      await handle(orderId).signal(signal, arg);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError) || !(await ensureStarted(orderId))) throw err;
+      await handle(orderId).signal(signal, arg);
+    }
+  }
 
   return {
     workflowId: workflowIdOf,
+    startAccepted,
+    ensureStarted,
 
     /**
-     * Starts the order's workflow unless the channel order is already known. The workflow id is derived from
-     * channel + channel order id and duplicates are rejected even after the first run closed, so any number
-     * of deliveries, concurrent or late, make one workflow.
+     * Accepts a new order (see ingest/intake.ts): recorded, its units held when `hold`, and its workflow started
+     * by the order starter. `start: true` starts the workflow now instead, before answering (`POST /v1/orders`).
+     * The order id is channel + channel order id, so any number of deliveries, concurrent or late, make one order.
      */
-    async submit(order: CanonicalOrder): Promise<SubmitResult> {
-      const orderId = orderIdOf(order.channel, order.channelOrderId);
-      const workflowId = workflowIdOf(orderId);
-      // Closed workflows eventually leave Temporal's retention; the read model remembers them for good.
-      if (await orderExists(db, orderId)) return { orderId, workflowId, created: false };
-      try {
-        await client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
-          workflowId,
-          taskQueue,
-          args: [{ orderId, order, timings }],
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: initialSearchAttributes(order),
-        });
-        return { orderId, workflowId, created: true };
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { orderId, workflowId, created: false };
-        throw err;
+    async accept(order: CanonicalOrder, opts: { hold: boolean; start?: boolean }): Promise<SubmitResult> {
+      const accepted = await intake.accept(order, { hold: opts.hold });
+      if (accepted.created && opts.start && accepted.input) {
+        await startAccepted(accepted.input);
+        await markStarted(db, [accepted.orderId]);
       }
+      return { orderId: accepted.orderId, workflowId: workflowIdOf(accepted.orderId), created: accepted.created };
+    },
+
+    /** `POST /v1/orders`: accepted (held when already paid) and its workflow started before answering. */
+    async submit(order: CanonicalOrder): Promise<SubmitResult> {
+      return this.accept(order, { hold: Boolean(order.paidAt), start: true });
     },
 
     /**
@@ -84,7 +119,7 @@ export function createOrderClient({ client, db, taskQueue, timings }: OrderClien
       // Known to the read model (or not to be started): only a signal, never a second start after retention.
       if (opts.start === false || (await orderExists(db, orderId))) {
         try {
-          await handle(orderId).signal(signal, signalArg);
+          await signalAccepted(orderId, signal, signalArg);
           return { orderId, workflowId, outcome: 'signalled' };
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -165,6 +200,8 @@ export function createOrderClient({ client, db, taskQueue, timings }: OrderClien
         return await handle(orderId).executeUpdate(def, { args: [arg] });
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
+        // Accepted a moment ago and not started yet (the starters are behind): start it and ask again.
+        if (await ensureStarted(orderId)) return handle(orderId).executeUpdate(def, { args: [arg] });
         const stored = await findOrder(db, orderId);
         if (!stored) throw err;
         throw new OrderClosedError(orderId, stored.row.status);
@@ -208,14 +245,17 @@ export class OrderClosedError extends Error {
   }
 }
 
-export function initialSearchAttributes(order: CanonicalOrder): SearchAttributePair[] {
+export function initialSearchAttributes(order: CanonicalOrder, since = new Date()): SearchAttributePair[] {
   return [
     { key: OrderStatusKey, value: 'PENDING_PAYMENT' },
     { key: ChannelKey, value: order.channel },
     { key: UrgentKey, value: order.urgent },
-    { key: StatusSinceKey, value: new Date() },
+    { key: StatusSinceKey, value: since },
   ];
 }
+
+/** The workflow input the intake stored; the client adds its timings. */
+export type AcceptedInput = Omit<OrderWorkflowInput, 'timings'>;
 
 function stateFromReadModel({ row, lines, events }: NonNullable<Awaited<ReturnType<typeof findOrder>>>): OrderState {
   return {

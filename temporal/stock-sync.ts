@@ -14,6 +14,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { workflowIdOf } from '../domain/order';
 import type { Logger } from '../infra/logger';
+import { stockSyncTaskQueue } from '../workflows/contract';
 import { mergeStockChange, stockChangedSignal, stockSyncWorkflowId, type PendingStockChanges, type StockChange, type stockSyncWorkflow } from '../workflows/stock-sync';
 
 export interface StockSyncTriggerOptions {
@@ -34,16 +35,27 @@ interface Waiting {
 
 const ORDER_WORKFLOW_PREFIX = workflowIdOf('');
 
-export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, logger }: StockSyncTriggerOptions): (skus: string[]) => Promise<void> {
+/**
+ * Tells the channels that these SKUs' stock changed; `orderIds`: the orders whose holds or reservations changed it;
+ * `soldOut`: those of the SKUs that have just sold out (pushed without waiting for the interval).
+ */
+export type StockChangedNotifier = (skus: string[], orderIds?: string[], soldOut?: readonly string[]) => Promise<void>;
+
+export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, logger }: StockSyncTriggerOptions): StockChangedNotifier {
   /** Per SKU: a signal on its way (present) and the changes waiting for the next one. */
   const slots = new Map<string, { waiting: Waiting | undefined }>();
 
   async function send(sku: string, pending: PendingStockChanges): Promise<void> {
-    const change: StockChange = { at: pending.firstChangeAt, changes: pending.changes, ...(pending.orderIds.length ? { orderIds: pending.orderIds } : {}) };
+    const change: StockChange = {
+      at: pending.firstChangeAt,
+      changes: pending.changes,
+      ...(pending.orderIds.length ? { orderIds: pending.orderIds } : {}),
+      ...(pending.soldOut ? { soldOut: true } : {}),
+    };
     try {
       await client.workflow.signalWithStart<typeof stockSyncWorkflow, [StockChange]>('stockSyncWorkflow', {
         workflowId: stockSyncWorkflowId(sku),
-        taskQueue,
+        taskQueue: stockSyncTaskQueue(taskQueue),
         args: [{ sku, intervalMs, idleMs }],
         signal: stockChangedSignal,
         signalArgs: [change],
@@ -83,9 +95,10 @@ export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, 
     return promise;
   }
 
-  return async (skus) => {
-    const change: StockChange = { at: new Date().toISOString(), ...orderBehindChange() };
-    await Promise.all([...new Set(skus)].map((sku) => notify(sku, change)));
+  return async (skus, orderIds, soldOut = []) => {
+    // Each order whose hold or reservation moved the count is one change.
+    const change: StockChange = { at: new Date().toISOString(), ...(orderIds?.length ? { orderIds, changes: orderIds.length } : orderBehindChange()) };
+    await Promise.all([...new Set(skus)].map((sku) => notify(sku, soldOut.includes(sku) ? { ...change, soldOut: true } : change)));
   };
 }
 

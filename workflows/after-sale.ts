@@ -212,7 +212,7 @@ export function afterSalePhase(ctx: OrderContext) {
       return;
     }
     refusedRequests.add(request.externalId);
-    await activities.openReviewTask({
+    await ctx.act.openReviewTask({
       id: `${RETURN_REQUEST_REFUSED}-${orderId}-${request.externalId}`,
       kind: RETURN_REQUEST_REFUSED,
       orderId,
@@ -260,7 +260,7 @@ export function afterSalePhase(ctx: OrderContext) {
       ...(unseenDamage.length ? { damaged: unseenDamage } : {}),
     });
     if (unseenDamage.length === 0) return;
-    await activities.openReviewTask({
+    await ctx.act.openReviewTask({
       id: `${RETURN_CONDITION_CHECK}-${ret.returnId}`,
       kind: RETURN_CONDITION_CHECK,
       orderId,
@@ -366,7 +366,7 @@ export function afterSalePhase(ctx: OrderContext) {
         status = p.pickedUp ? 'RETURN_IN_TRANSIT' : 'RETURN_REQUESTED';
       }
       if (wasInReview && ret.reviewTaskId) {
-        await activities.closeReviewTask({ taskId: ret.reviewTaskId, resolution: `superseded: the carrier reported ${event.kind}` });
+        await ctx.act.closeReviewTask({ taskId: ret.reviewTaskId, resolution: `superseded: the carrier reported ${event.kind}` });
       }
       await activities.recordReturnProgress({ returnId: ret.returnId, status: ret.status, carrierStatus: ret.carrierStatus, lastUpdateAt: event.at });
       await ctx.record('RETURN_CARRIER_UPDATE', status, {
@@ -390,7 +390,7 @@ export function afterSalePhase(ctx: OrderContext) {
     const lastUpdateAt = ret.lastUpdateAt ?? ret.requestedAt;
     ret.status = 'review';
     ret.reviewTaskId = taskId;
-    await activities.openReviewTask({
+    await ctx.act.openReviewTask({
       id: taskId,
       kind: RETURN_STALLED,
       orderId,
@@ -459,7 +459,7 @@ export function afterSalePhase(ctx: OrderContext) {
     });
     await ctx.record('REFUND_WRITE_BACK', undefined, { returnId: ret.returnId, outcome: writeBack.outcome, ...(writeBack.reference ? { reference: writeBack.reference } : {}) });
     // A stalled-return task nobody resolved yet has nothing left to check.
-    if (ret.reviewTaskId) await activities.closeReviewTask({ taskId: ret.reviewTaskId, resolution: `superseded: received (${receipt.by})` });
+    if (ret.reviewTaskId) await ctx.act.closeReviewTask({ taskId: ret.reviewTaskId, resolution: `superseded: received (${receipt.by})` });
     ret.status = 'received';
     await ctx.record('RETURNED', 'RETURNED', { returnId: ret.returnId, refundFen: ret.refundFen });
   }

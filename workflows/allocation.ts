@@ -9,7 +9,7 @@
  * Cancelling while waiting releases what was reserved; goods in transit stay held until they arrive.
  */
 import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { AllocationOutcome, PurchaseRef, TransferRef } from '../activities/allocation-activities';
+import type { AllocationOutcome, PurchaseRef, TransferRef } from './contract';
 import { activities } from './activities';
 import {
   purchaseReceivedSignal,
@@ -71,8 +71,10 @@ export function allocationPhase(ctx: OrderContext) {
     const warehouseId = parcels[0]!.warehouseId;
     const split = parcels.length > 1;
     state.allocation = { rule, warehouseId, ...extra, ...(split ? { parcels } : {}) };
-    await ctx.record('STOCK_RESERVED', 'RESERVED', split ? { parcels } : { warehouseId });
-    await ctx.record('ALLOCATED', 'ALLOCATED', { rule, warehouseId, reason, ...extra, ...(split ? { parcels } : {}) }, { warehouseId });
+    await ctx.recordAll([
+      { type: 'STOCK_RESERVED', status: 'RESERVED', detail: split ? { parcels } : { warehouseId } },
+      { type: 'ALLOCATED', status: 'ALLOCATED', detail: { rule, warehouseId, reason, ...extra, ...(split ? { parcels } : {}) }, patch: { warehouseId } },
+    ]);
     upsertSearchAttributes([{ key: WarehouseIdKey, value: warehouseId }]);
     attempts++;
     return parcels;
@@ -88,7 +90,7 @@ export function allocationPhase(ctx: OrderContext) {
       await condition(() => arrived.has(id) || ctx.cancelRequested, wait);
       if (ctx.cancelRequested) return false;
       if (arrived.has(id)) return true;
-      if ((await activities.inboundStatus({ kind, id })) === 'received') return true;
+      if ((await ctx.act.inboundStatus({ kind, id })) === 'received') return true;
       if (!late) {
         late = true;
         await onLate?.();
@@ -111,7 +113,7 @@ export function allocationPhase(ctx: OrderContext) {
 
     const late = async () => {
       const taskId = `${TRANSFER_LATE}-${t.transferId}`;
-      await activities.openReviewTask({
+      await ctx.act.openReviewTask({
         id: taskId,
         kind: TRANSFER_LATE,
         orderId,
@@ -146,7 +148,7 @@ export function allocationPhase(ctx: OrderContext) {
         if (placed.failedOffers.length > 0) {
           const taskId = `${PURCHASE_PARTIAL}-${id}`;
           const offers = placed.failedOffers.map((f) => `${f.offerId}${f.message ? ` (${f.message})` : ''}`).join(', ');
-          await activities.openReviewTask({
+          await ctx.act.openReviewTask({
             id: taskId,
             kind: PURCHASE_PARTIAL,
             orderId,
@@ -160,7 +162,7 @@ export function allocationPhase(ctx: OrderContext) {
           placed.outcome === 'unknown'
             ? `1688 may or may not have created the order (${placed.code}: ${placed.message}); check the 1688 order list`
             : `1688 refused the order (${placed.code}: ${placed.message})`;
-        await activities.openReviewTask({
+        await ctx.act.openReviewTask({
           id: taskId,
           kind: PURCHASE_FAILED,
           orderId,
@@ -183,7 +185,7 @@ export function allocationPhase(ctx: OrderContext) {
       for (;;) {
         wake = false;
         if (reviewResolved) [reviewResolved, lastReview] = [false, undefined];
-        const outcome = await activities.allocateOrder({
+        const outcome = await ctx.act.allocateOrder({
           orderId,
           lines: ctx.stockLines(),
           receiver: state.shippingAddress,
@@ -192,7 +194,7 @@ export function allocationPhase(ctx: OrderContext) {
         });
         if (outcome.action !== 'backorder' && outcome.action !== 'review') {
           allocating = false;
-          ctx.addCompensation(() => activities.releaseAllocation({ orderId }));
+          ctx.addCompensation(() => ctx.act.releaseAllocation({ orderId }));
         }
         switch (outcome.action) {
           case 'ship':
@@ -215,7 +217,7 @@ export function allocationPhase(ctx: OrderContext) {
         if (outcome.action === 'review' && reason !== lastReview) {
           lastReview = reason;
           const taskId = `${ALLOCATION_REVIEW}-${orderId}-${state.timeline.length}`;
-          await activities.openReviewTask({ id: taskId, kind: ALLOCATION_REVIEW, orderId, reason, data: { rule } });
+          await ctx.act.openReviewTask({ id: taskId, kind: ALLOCATION_REVIEW, orderId, reason, data: { rule } });
           await ctx.record('ALLOCATION_REVIEW', undefined, { rule, reason, reviewTaskId: taskId });
         }
         attempts++;

@@ -7,8 +7,11 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Address, CanonicalOrder, OrderLine, OrderStatus } from '../domain/order';
 import type { ConditionedLine, PricedLine, QuantityLine } from '../domain/returns';
+import type { PurchaseLine, StockLine } from '../domain/stock';
 
 export const DEFAULT_TASK_QUEUE = 'oms-orders';
+/** Channel stock sync runs on a queue of its own, so a backlog of orders never delays a sold-out push. */
+export const stockSyncTaskQueue = (taskQueue: string) => `${taskQueue}-stock-sync`;
 
 export const OrderStatusKey = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
 export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
@@ -42,6 +45,18 @@ export interface OrderWorkflowInput {
   orderId: string;
   order: CanonicalOrder;
   timings: OrderTimings;
+  /** Orders accepted through the intake: already recorded (and held, when paid) before the workflow started. */
+  intake?: OrderIntake;
+}
+
+/** What the intake did with the order before its workflow started (see ingest/intake.ts). */
+export interface OrderIntake {
+  /** When the OMS accepted the order. */
+  acceptedAt: string;
+  /** The timeline events the intake recorded: ORDER_RECEIVED, then PAYMENT_CONFIRMED and STOCK_HELD when they apply. */
+  timeline: TimelineEntry[];
+  /** Units were held for the order: the workflow converts them into a reservation or releases them. */
+  held: boolean;
 }
 
 export interface TimelineEntry {
@@ -52,6 +67,12 @@ export interface TimelineEntry {
   detail?: Record<string, unknown>;
 }
 
+/** A timeline event as projected to the read model, with the columns of the order row it changes. */
+export interface TransitionRecord extends TimelineEntry {
+  orderId: string;
+  patch?: { warehouseId?: string | null; paidAt?: string | null; shippingAddress?: unknown; mergedInto?: string | null } | undefined;
+}
+
 export interface Allocation {
   rule: string;
   warehouseId: string;
@@ -60,6 +81,40 @@ export interface Allocation {
   /** Split orders: one parcel per warehouse (`warehouseId` is the first parcel's). */
   parcels?: Parcel[];
 }
+
+// ── Allocation (the allocateOrder activity's answer) ─────────────────────────────────────────────────────
+
+export interface TransferRef {
+  transferId: string;
+  fromWarehouseId: string;
+  toWarehouseId: string;
+  lines: StockLine[];
+  distanceKm: number | null;
+  /** ISO time the goods are due at the destination. */
+  eta: string;
+  status: string;
+}
+
+export interface PurchaseRef {
+  purchaseOrderId: string;
+  warehouseId: string;
+  lines: PurchaseLine[];
+  status: string;
+}
+
+export interface AllocationDecided {
+  rule: string;
+  reason: string;
+}
+
+/** What allocating came to. Only `backorder` and `review` leave nothing to undo. */
+export type AllocationOutcome =
+  | (AllocationDecided & { action: 'ship'; parcels: Parcel[] })
+  | (AllocationDecided & { action: 'split'; parcels: Parcel[]; costFen: number | null })
+  | (AllocationDecided & { action: 'transfer'; warehouseId: string; transfer: TransferRef })
+  | (AllocationDecided & { action: 'purchase'; warehouseId: string; purchase: PurchaseRef })
+  | (AllocationDecided & { action: 'backorder' | 'review' });
+
 
 /** What one warehouse ships of the order. `parcelNo` is set only when the order is split (1, 2, …). */
 export interface Parcel {

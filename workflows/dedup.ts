@@ -8,7 +8,6 @@
 import { condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { fingerprintOf } from '../domain/fingerprint';
 import { workflowIdOf } from '../domain/order';
-import { activities } from './activities';
 import { duplicateMergedSignal, MergedIntoKey } from './contract';
 import type { OrderContext } from './order-context';
 
@@ -28,11 +27,11 @@ export function dedupPhase(ctx: OrderContext) {
 
   /** From now on other orders may merge into this one: report its payment and its cancellation. */
   function actAsPrimary(): void {
-    ctx.addCompensation(() => activities.settleDuplicatePayments({ orderId, cancelled: true }));
+    ctx.addCompensation(() => ctx.act.settleDuplicatePayments({ orderId, cancelled: true }));
     if (state.paidAt) return; // already recorded with the claim
     void (async () => {
       await condition(() => state.paidAt !== null);
-      await activities.settleDuplicatePayments({ orderId, paidAt: state.paidAt! });
+      await ctx.act.settleDuplicatePayments({ orderId, paidAt: state.paidAt! });
     })();
   }
 
@@ -44,7 +43,7 @@ export function dedupPhase(ctx: OrderContext) {
     async mergeIfDuplicate(): Promise<boolean> {
       const fingerprint = fingerprintOf(ctx.input.order);
       if (!fingerprint.matchable) return false;
-      const claim = await activities.claimOrderFingerprint({
+      const claim = await ctx.act.claimOrderFingerprint({
         orderId,
         fingerprintKey: fingerprint.key,
         orderedAt: state.createdAt,
@@ -64,7 +63,9 @@ export function dedupPhase(ctx: OrderContext) {
         } catch {
           // The primary's workflow has closed: whether it was cancelled (we carry on alone) is decided below.
         }
-        if ((await activities.confirmDuplicateMerge({ orderId })) === 'merged') {
+        if ((await ctx.act.confirmDuplicateMerge({ orderId })) === 'merged') {
+          // A merged duplicate ships nothing: what was held for it at acceptance goes back on sale.
+          if (ctx.input.intake?.held) await ctx.act.releaseAllocation({ orderId });
           state.mergedInto = primaryOrderId;
           upsertSearchAttributes([{ key: MergedIntoKey, value: primaryOrderId }]);
           await ctx.record('MERGED', 'MERGED', { primaryOrderId }, { mergedInto: primaryOrderId });
@@ -78,7 +79,7 @@ export function dedupPhase(ctx: OrderContext) {
 
     /** A merged duplicate still takes its payment (until the payment deadline), so a person can refund it. */
     async duplicatePaid(): Promise<void> {
-      if (state.paidAt) await activities.settleDuplicatePayments({ orderId, paidAt: state.paidAt });
+      if (state.paidAt) await ctx.act.settleDuplicatePayments({ orderId, paidAt: state.paidAt });
     },
   };
 }

@@ -41,7 +41,7 @@ export function fulfilmentPhase(ctx: OrderContext) {
   async function closeTask(taskId: string, status: 'completed' | 'cancelled'): Promise<void> {
     // A merged parcel's task is shared: a cancelled order only takes its own lines off it.
     if (status === 'cancelled' && merge.parcelId) await merge.leave();
-    else await activities.closeTask({ taskId, status });
+    else await ctx.act.closeTask({ taskId, status });
     for (const task of state.tasks) if (task.taskId === taskId) task.status = status;
   }
 
@@ -55,7 +55,7 @@ export function fulfilmentPhase(ctx: OrderContext) {
       const parcel = splitNo === undefined ? await merge.joinParcel(warehouseId) : undefined;
       const { taskId } =
         parcel ??
-        (await activities.createPickTask({ orderId, warehouseId, lines: splitNo === undefined ? ctx.stockLines() : split!.lines, parcelNo: splitNo }));
+        (await ctx.act.createPickTask({ orderId, warehouseId, lines: splitNo === undefined ? ctx.stockLines() : split!.lines, parcelNo: splitNo }));
       state.tasks.push({ taskId, kind: 'pick', warehouseId, status: 'open' });
       ctx.addCompensation(() => closeTask(taskId, 'cancelled'));
       const shared = parcel ? { parcelId: parcel.parcelId, withOrders: parcel.orderIds.filter((id) => id !== orderId) } : {};
@@ -100,7 +100,7 @@ export function fulfilmentPhase(ctx: OrderContext) {
       }
       if (shipment.status !== 'delivered') return; // refused at the door: the return takes over
       const at = shipment.lastEventAt ?? ctx.now();
-      await activities.recordShipmentStatus({ carrier: shipment.carrier, waybillNo: shipment.waybillNo, status: 'delivered', at });
+      await ctx.act.recordShipmentStatus({ carrier: shipment.carrier, waybillNo: shipment.waybillNo, status: 'delivered', at });
       // A split order is DELIVERED once its last parcel is.
       const allDelivered = state.shipments.every((s) => s.direction !== 'forward' || s.status === 'delivered');
       await ctx.record('DELIVERED', allDelivered ? 'DELIVERED' : undefined, { waybillNo: shipment.waybillNo, at });

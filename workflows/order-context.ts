@@ -3,12 +3,34 @@
  * (projected to PostgreSQL, mirrored into search attributes), refuse a request, and know whether a cancel is
  * pending. Phases (payment, allocation, fulfilment, after sale) receive this object.
  */
-import { ApplicationFailure, condition, upsertSearchAttributes } from '@temporalio/workflow';
-import type { TransitionRecord } from '../db/queries/orders';
+import { ApplicationFailure, condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { orderTotalFen, type OrderStatus } from '../domain/order';
-import { activities } from './activities';
-import { ILLEGAL_TRANSITION, OrderStatusKey, StatusSinceKey, type OrderState, type OrderWorkflowInput, type TimelineEntry } from './contract';
-import type { CarrierEventInput, ReviewResolvedInput } from './contract';
+import { activities, localActivities } from './activities';
+import {
+  ILLEGAL_TRANSITION,
+  OrderStatusKey,
+  StatusSinceKey,
+  type CarrierEventInput,
+  type OrderState,
+  type OrderWorkflowInput,
+  type ReviewResolvedInput,
+  type TimelineEntry,
+  type TransitionRecord,
+} from './contract';
+
+/**
+ * Orders started from this version on: short database steps are local activities and timeline events recorded
+ * together are projected to PostgreSQL in one step. Orders already running keep one remote activity per step.
+ */
+export const LOCAL_STEPS_PATCH = 'local-steps-and-batched-projection';
+
+/** A timeline event to record: its type, the status it moves the order to, its detail, the row columns it changes. */
+export interface TimelineEvent {
+  type: string;
+  status?: OrderStatus;
+  detail?: Record<string, unknown>;
+  patch?: TransitionRecord['patch'];
+}
 
 /** Statuses after which the parcel has left the warehouse: no cancel, no address change. */
 export const SHIPPED_OR_LATER: ReadonlySet<OrderStatus> = new Set([
@@ -24,8 +46,16 @@ export const SHIPPED_OR_LATER: ReadonlySet<OrderStatus> = new Set([
 export class OrderContext {
   readonly orderId: string;
   readonly state: OrderState;
+  /** Started with (or after) LOCAL_STEPS_PATCH: see there. */
+  readonly v2: boolean;
+  /** The database steps' activities: local ones for orders started from v2 on, remote ones before. */
+  readonly act: typeof activities;
+  /** Timeline events waiting to be projected together (v2). */
+  private projection: { batch: TransitionRecord[]; done: Promise<void> } | undefined;
   /** Handlers that write to the timeline wait until the order itself is recorded. */
   received = false;
+  /** The intake recorded the order's first events (see adoptIntake). */
+  adopted = false;
   /** Set once the waybill is being booked: from then on cancel and address change are refused. */
   shipping = false;
   /** The buyer refused the parcel at the door: delivery will never be reported, the return takes over. */
@@ -43,6 +73,8 @@ export class OrderContext {
   constructor(readonly input: OrderWorkflowInput) {
     const { order } = input;
     this.orderId = input.orderId;
+    this.v2 = patched(LOCAL_STEPS_PATCH);
+    this.act = this.v2 ? localActivities : activities;
     this.state = {
       orderId: input.orderId,
       channel: order.channel,
@@ -99,7 +131,42 @@ export class OrderContext {
         { key: StatusSinceKey, value: new Date(entry.at) },
       ]);
     }
-    await activities.recordTransition({ orderId: this.orderId, ...entry, patch });
+    if (!this.v2) return activities.recordTransition({ orderId: this.orderId, ...entry, patch });
+    return this.project({ orderId: this.orderId, ...entry, patch });
+  }
+
+  /** Records several events in a row; from v2 on they reach PostgreSQL in one step. */
+  async recordAll(events: readonly TimelineEvent[]): Promise<void> {
+    if (!this.v2) {
+      for (const e of events) await this.record(e.type, e.status, e.detail, e.patch);
+      return;
+    }
+    await Promise.all(events.map((e) => this.record(e.type, e.status, e.detail, e.patch)));
+  }
+
+  /** Events recorded in the same step of the workflow are projected together, in one local activity. */
+  private project(t: TransitionRecord): Promise<void> {
+    if (!this.projection) {
+      const batch: TransitionRecord[] = [];
+      const done = (async () => {
+        await Promise.resolve(); // the rest of this step's records join the batch
+        this.projection = undefined;
+        await this.act.recordTransitions({ transitions: batch });
+      })();
+      this.projection = { batch, done };
+    }
+    this.projection.batch.push(t);
+    return this.projection.done;
+  }
+
+  /** The intake recorded the order (and its payment and holds) before the workflow started: take its timeline. */
+  adoptIntake(): boolean {
+    const intake = this.input.intake;
+    if (!intake || !this.v2) return false;
+    this.state.timeline.push(...intake.timeline);
+    this.state.statusSince = intake.acceptedAt;
+    this.adopted = true;
+    return true;
   }
 
   /** A business refusal: the Update is rejected and the API answers 409 with this message. */

@@ -5,7 +5,6 @@
  */
 import { log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { CANCELLABLE, type OrderStatus } from '../domain/order';
-import { activities } from './activities';
 import { afterSalePhase } from './after-sale';
 import { allocationPhase } from './allocation';
 import {
@@ -42,8 +41,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
   const fulfilment = fulfilmentPhase(ctx);
   const afterSale = afterSalePhase(ctx);
 
-  await activities.recordOrder({ orderId, workflowId: workflowInfo().workflowId, order: input.order, at: state.statusSince });
-  await ctx.record('ORDER_RECEIVED', 'PENDING_PAYMENT', { channel: state.channel, totalFen: state.totalFen });
+  // Accepted through the intake, the order is already recorded (paid, with its stock held); otherwise record it now.
+  if (!ctx.adoptIntake()) {
+    await ctx.act.recordOrder({ orderId, workflowId: workflowInfo().workflowId, order: input.order, at: state.statusSince });
+    await ctx.record('ORDER_RECEIVED', 'PENDING_PAYMENT', { channel: state.channel, totalFen: state.totalFen });
+  }
+  // Units held at acceptance go back on sale if the order is cancelled before it allocates.
+  if (input.intake?.held) ctx.addCompensation(() => ctx.act.releaseAllocation({ orderId }));
 
   // A suspected duplicate ends MERGED into its primary, reserving nothing; it still takes its payment.
   if (await dedup.mergeIfDuplicate()) {

@@ -29,7 +29,8 @@ export function paymentPhase(ctx: OrderContext) {
     /** 'paid', or why not: the deadline passed or the order was cancelled first. */
     async awaitPayment(): Promise<'paid' | 'timeout' | 'cancelled'> {
       const paidAtIngest = ctx.input.order.paidAt;
-      if (paidAtIngest) await ctx.record('PAYMENT_CONFIRMED', undefined, { paidAt: paidAtIngest }, { paidAt: paidAtIngest });
+      // The intake has recorded a payment made before the order reached the OMS.
+      if (paidAtIngest && !ctx.adopted) await ctx.record('PAYMENT_CONFIRMED', undefined, { paidAt: paidAtIngest }, { paidAt: paidAtIngest });
       ctx.received = true;
       const settled = await condition(() => state.paidAt !== null || ctx.cancelRequested, ctx.timings.paymentTimeoutMs);
       if (ctx.cancelRequested) return 'cancelled';

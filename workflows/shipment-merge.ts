@@ -26,7 +26,7 @@ export function shipmentMerge(ctx: OrderContext) {
 
     /** The parcel's shared pick task, or undefined when the store ships every order on its own. */
     async joinParcel(warehouseId: string): Promise<{ parcelId: string; taskId: string; orderIds: string[] } | undefined> {
-      const joined = await activities.joinMergedParcel({
+      const joined = await ctx.act.joinMergedParcel({
         orderId,
         storeId: storeId(),
         warehouseId,
@@ -40,7 +40,7 @@ export function shipmentMerge(ctx: OrderContext) {
 
     /** Cancelled before packing: the order's lines come off the shared pick list (the others still ship). */
     async leave(): Promise<void> {
-      await activities.leaveMergedParcel({ orderId });
+      await ctx.act.leaveMergedParcel({ orderId });
       parcelId = undefined;
     },
 

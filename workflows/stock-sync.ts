@@ -13,7 +13,7 @@
  *
  * Deterministic: the reading and pushing happen in the `syncSkuStock` activity.
  */
-import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineSignal, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 export interface StockChange {
@@ -23,6 +23,8 @@ export interface StockChange {
   orderIds?: string[];
   /** How many changes this signal stands for (a sender may coalesce several); default 1. */
   changes?: number;
+  /** The change took the SKU's last sellable unit: the channels are told at once, not at the next interval. */
+  soldOut?: boolean;
 }
 
 /** The SKU's available stock changed. Name stored by Temporal: never rename. */
@@ -32,6 +34,7 @@ export interface PendingStockChanges {
   firstChangeAt: string;
   changes: number;
   orderIds: string[];
+  soldOut?: boolean;
 }
 
 export interface StockSyncInput {
@@ -50,22 +53,26 @@ const MAX_ROUNDS = 100;
 /** Orders remembered per round for the latency measurement; more changes still count, unmeasured. */
 const MAX_ORDER_IDS = 2_000;
 
-const { syncSkuStock } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  // A platform that is down is retried with backoff; each attempt reads the count afresh.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+// A platform that is down is retried with backoff; each attempt reads the count afresh.
+const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
+const remote = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry });
+/** From this version on a round runs as a local activity: no server round trip between a change and its push. */
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '2 minutes', retry });
+export const LOCAL_ROUND_PATCH = 'stock-sync-local-round';
 
 export function mergeStockChange(pending: PendingStockChanges | undefined, change: StockChange): PendingStockChanges {
   const orderIds = pending ? [...pending.orderIds] : [];
   for (const id of change.orderIds ?? []) if (orderIds.length < MAX_ORDER_IDS && !orderIds.includes(id)) orderIds.push(id);
   const changes = change.changes ?? 1;
-  if (!pending) return { firstChangeAt: change.at, changes, orderIds };
-  return { firstChangeAt: change.at < pending.firstChangeAt ? change.at : pending.firstChangeAt, changes: pending.changes + changes, orderIds };
+  const soldOut = change.soldOut || pending?.soldOut ? { soldOut: true } : {};
+  if (!pending) return { firstChangeAt: change.at, changes, orderIds, ...soldOut };
+  return { firstChangeAt: change.at < pending.firstChangeAt ? change.at : pending.firstChangeAt, changes: pending.changes + changes, orderIds, ...soldOut };
 }
 
 export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
   let pending = input.pending;
+  const v2 = patched(LOCAL_ROUND_PATCH);
+  const { syncSkuStock } = v2 ? local : remote;
   setHandler(stockChangedSignal, (change) => {
     pending = mergeStockChange(pending, change);
   });
@@ -76,7 +83,9 @@ export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
     pending = undefined;
     await syncSkuStock({ sku: input.sku, firstChangeAt: round.firstChangeAt, changes: round.changes, orderIds: round.orderIds });
     rounds += 1;
-    await sleep(input.intervalMs);
+    // A sell-out does not wait for the interval: a channel still showing stock would sell units that are gone.
+    if (v2) await condition(() => pending?.soldOut === true, input.intervalMs);
+    else await sleep(input.intervalMs);
     if (rounds >= MAX_ROUNDS || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof stockSyncWorkflow>({ ...input, ...(pending ? { pending } : {}) });
     }

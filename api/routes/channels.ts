@@ -109,6 +109,6 @@ export function ingestRoutes({ db, ingest }: { db: Db; ingest: Ingest }) {
       return c.json({ deadLetter: presentDeadLetter(result.letter), outcome });
     })
     .get('/backlog', requireScope('ops'), async (c) => {
-      return c.json({ mode: ingest.mode, ...(await ingest.backlog()) });
+      return c.json(await ingest.report());
     });
 }

@@ -89,7 +89,8 @@ export function inventoryRoutes({ db, onStockReceived, replenishment }: MasterDa
       }
       if (row.available > 0) await onStockReceived([sku]);
       await replenishment?.check([{ warehouseId, sku }]);
-      return c.json(row);
+      const { releasedHolds: _released, ...stock } = row;
+      return c.json(stock);
     })
     .get('/', requireScope('orders:read', 'warehouse', 'ops'), validate('query', inventoryQuery), async (c) => {
       return c.json(await listStock(db, c.req.valid('query')));

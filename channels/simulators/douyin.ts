@@ -117,7 +117,7 @@ export function createDouyinSimulator(opts: SimulatorOptions): DouyinSimulator {
       const quantity = Number(p.stock_num);
       if (!listing) return notFound(c, '商品不存在');
       if (p.incremental !== false || !Number.isInteger(quantity) || quantity < 0) return reply(c, 40004, '参数错误', {}, ['isv.parameter-invalid', 'stock_num']);
-      stockPushes.push({ sku: listing.sku, quantity });
+      stockPushes.push({ sku: listing.sku, quantity, at: Date.now() });
       return reply(c, SUCCESS, 'success');
     },
     'order.logisticsAdd'(c, p) {

@@ -144,7 +144,7 @@ export function createPddSimulator(opts: SimulatorOptions): PddSimulator {
       const quantity = Number(p.quantity);
       if (!listing) return error(50002, 'goods or sku not found');
       if (p.update_type !== '1' || !Number.isInteger(quantity) || quantity < 0) return error(10000, 'quantity must be a full count (update_type 1)');
-      stockPushes.push({ sku: listing.sku, quantity });
+      stockPushes.push({ sku: listing.sku, quantity, at: Date.now() });
       return { goods_quantity_update_response: { is_success: true } };
     },
     'pdd.logistics.online.send'(p) {

@@ -150,7 +150,7 @@ export function createTaobaoSimulator(opts: SimulatorOptions): TaobaoSimulator {
       const quantity = Number(p.quantity);
       if (!listing) return error(15, 'Remote service error', 'isv.item-not-exist', 'item not found');
       if (!Number.isInteger(quantity) || quantity < 0) return error(41, 'Invalid arguments', 'isv.invalid-parameter', 'quantity');
-      stockPushes.push({ sku: listing.sku, quantity });
+      stockPushes.push({ sku: listing.sku, quantity, at: Date.now() });
       return { item_quantity_update_response: { item: { num_iid: listing.productId, quantity, modified: formatBeijing(now()) } } };
     },
     'taobao.logistics.offline.send'(p) {

@@ -53,6 +53,8 @@ export interface SignedPush {
 export interface StockRecord {
   sku: string;
   quantity: number;
+  /** When the platform took the update (epoch ms). */
+  at: number;
 }
 
 export interface TrackingRecord {

@@ -133,7 +133,7 @@ export function createWechatSimulator(opts: SimulatorOptions): WechatSimulator {
       const quantity = Number(body.num);
       if (!listing) return fail(c, 10020002, 'product not found');
       if (body.diff_type !== 3 || !Number.isInteger(quantity) || quantity < 0) return fail(c, 40097, 'invalid args: the simulator takes diff_type 3 (set) only');
-      stockPushes.push({ sku: listing.sku, quantity });
+      stockPushes.push({ sku: listing.sku, quantity, at: Date.now() });
       return ok(c);
     },
     '/channels/ec/order/delivery/send'(c, body) {

@@ -21,7 +21,7 @@ export async function stockPositions(db: DbOrTx, pairs: readonly StockPair[], lo
   const since = new Date(Date.now() - lookbackDays * 86_400_000);
   for (const { warehouseId, sku } of dedupe(pairs)) {
     const [row] = await db
-      .select({ onHand: inventory.onHand, reserved: inventory.reserved, own: inventory.safetyStock, skuLevel: skus.safetyStock })
+      .select({ onHand: inventory.onHand, reserved: inventory.reserved, held: inventory.held, own: inventory.safetyStock, skuLevel: skus.safetyStock })
       .from(inventory)
       .leftJoin(skus, eq(skus.sku, inventory.sku))
       .where(and(eq(inventory.warehouseId, warehouseId), eq(inventory.sku, sku)));
@@ -40,7 +40,7 @@ export async function stockPositions(db: DbOrTx, pairs: readonly StockPair[], lo
     result.push({
       warehouseId,
       sku,
-      available: row.onHand - row.reserved,
+      available: row.onHand - row.reserved - row.held,
       safetyStock: row.own > 0 ? row.own : (row.skuLevel ?? 0),
       soldInWindow: Number(sold?.units ?? 0),
     });

@@ -8,8 +8,10 @@ import { and, desc, eq, gt, inArray, isNull, ne, sql, type SQL } from 'drizzle-o
 import { z } from 'zod';
 import { allocationRuleSetSchema, DEFAULT_ALLOCATION_RULES, type AllocationRuleSet } from '../../domain/allocation';
 import { supplierOfferSchema, type SkuBody, type SupplierOfferData } from '../../domain/sku';
+import type { PurchaseLine } from '../../domain/stock';
 import type { DbOrTx } from '../client';
 import { allocationRules, inventory, orderAllocations, orders, orderLines, purchaseOrders, reservations, skus, transferOrders } from '../schema';
+import { activeHolds, settleHolds } from './holds';
 import { activeReservations, lockStock, settleReservations, type StockLine } from './inventory';
 
 const RULES_ID = 'default';
@@ -117,11 +119,7 @@ export type OrderAllocationRow = typeof orderAllocations.$inferSelect;
 export type TransferRow = typeof transferOrders.$inferSelect;
 export type PurchaseRow = typeof purchaseOrders.$inferSelect;
 
-export interface PurchaseLineData extends StockLine {
-  offerId: string;
-  specId?: string | undefined;
-  pricePerUnitFen?: number | undefined;
-}
+export type PurchaseLineData = PurchaseLine;
 
 /** The allocation the order holds now (not released), if any. */
 export async function findActiveAllocation(db: DbOrTx, orderId: string): Promise<OrderAllocationRow | undefined> {
@@ -201,7 +199,7 @@ export async function findPurchase(db: DbOrTx, id: string): Promise<PurchaseRow 
 /**
  * The order lets go of its allocation (cancel): reservations released, an in-transit transfer detached (its
  * units stay held until they arrive, then become free stock at the destination), a purchase not yet placed
- * cancelled and a placed one detached. Idempotent. Returns the released reservations.
+ * cancelled and a placed one detached, holds still in force released. Idempotent. Returns what was released.
  */
 export async function releaseOrderAllocation(db: DbOrTx, orderId: string) {
   return db.transaction(async (tx) => {
@@ -214,11 +212,9 @@ export async function releaseOrderAllocation(db: DbOrTx, orderId: string) {
       .set({ forOrder: false, status: sql`CASE WHEN ${purchaseOrders.status} = 'pending' THEN 'cancelled' ELSE ${purchaseOrders.status} END` })
       .where(and(eq(purchaseOrders.orderId, orderId), ne(purchaseOrders.status, 'received'), eq(purchaseOrders.forOrder, true)));
     const active = await activeReservations(tx, orderId);
-    await lockStock(
-      tx,
-      active.map((r) => r.sku),
-    );
-    const released = await settleReservations(tx, orderId, 'released');
+    const held = await activeHolds(tx, orderId);
+    await lockStock(tx, [...active, ...held].map((r) => r.sku));
+    const released = [...(await settleReservations(tx, orderId, 'released')), ...(await settleHolds(tx, orderId, 'released'))];
     await tx
       .update(orderAllocations)
       .set({ releasedAt: sql`now()` })
@@ -352,7 +348,7 @@ export async function anyStockAvailable(db: DbOrTx, skuIds: readonly string[]): 
   const rows = await db
     .select({ one: sql`1` })
     .from(inventory)
-    .where(and(inArray(inventory.sku, [...skuIds]), gt(inventory.onHand, inventory.reserved)))
+    .where(and(inArray(inventory.sku, [...skuIds]), gt(inventory.onHand, sql`${inventory.reserved} + ${inventory.held}`)))
     .limit(1);
   return rows.length > 0;
 }

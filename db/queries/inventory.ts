@@ -1,17 +1,19 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
+import type { StockLine } from '../../domain/stock';
 import { inventory, reservations, warehouses } from '../schema';
+import { releaseHoldsBeyond } from './holds';
 
-export interface StockLine {
-  sku: string;
-  quantity: number;
-}
+export type { StockLine } from '../../domain/stock';
 
 export interface StockRow {
   warehouseId: string;
   sku: string;
   onHand: number;
   reserved: number;
+  /** Held for accepted orders not allocated yet. */
+  held: number;
+  /** onHand − reserved − held: what can still be sold. */
   available: number;
 }
 
@@ -22,12 +24,12 @@ export interface StockRow {
 export async function lockStock(tx: DbOrTx, skus: readonly string[]): Promise<StockRow[]> {
   if (skus.length === 0) return [];
   const rows = await tx
-    .select({ warehouseId: inventory.warehouseId, sku: inventory.sku, onHand: inventory.onHand, reserved: inventory.reserved })
+    .select({ warehouseId: inventory.warehouseId, sku: inventory.sku, onHand: inventory.onHand, reserved: inventory.reserved, held: inventory.held })
     .from(inventory)
     .where(inArray(inventory.sku, [...skus]))
     .orderBy(asc(inventory.warehouseId), asc(inventory.sku))
     .for('update');
-  return rows.map((r) => ({ ...r, available: r.onHand - r.reserved }));
+  return rows.map((r) => ({ ...r, available: r.onHand - r.reserved - r.held }));
 }
 
 export async function activeReservations(tx: DbOrTx, orderId: string) {
@@ -84,26 +86,50 @@ export async function settleReservations(
   return ended;
 }
 
-/** Sets the counted stock of a SKU in a warehouse (a stock-take or receipt), keeping reservations intact. */
+/**
+ * Sets the counted stock of a SKU in a warehouse (a stock-take or receipt), keeping reservations intact. A count
+ * below the reserved units is refused (a CHECK violation); one below reserved + held releases the newest holds
+ * until the rest fit (`releasedHolds`: their orders allocate from what is left, or backorder).
+ */
 export async function setOnHand(
   db: DbOrTx,
   params: { warehouseId: string; sku: string; onHand: number; safetyStock?: number | undefined },
-): Promise<StockRow> {
-  const [row] = await db
-    .insert(inventory)
-    .values({ warehouseId: params.warehouseId, sku: params.sku, onHand: params.onHand, safetyStock: params.safetyStock ?? 0 })
-    .onConflictDoUpdate({
-      target: [inventory.warehouseId, inventory.sku],
-      set: {
-        onHand: params.onHand,
-        ...(params.safetyStock === undefined ? {} : { safetyStock: params.safetyStock }),
-        updatedAt: sql`now()`,
-      },
-    })
-    .returning();
-  if (!row) throw new Error('inventory upsert returned no row');
-  return { warehouseId: row.warehouseId, sku: row.sku, onHand: row.onHand, reserved: row.reserved, available: row.onHand - row.reserved };
+): Promise<StockRow & { releasedHolds: string[] }> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ reserved: inventory.reserved, held: inventory.held })
+      .from(inventory)
+      .where(and(eq(inventory.warehouseId, params.warehouseId), eq(inventory.sku, params.sku)))
+      .for('update');
+    const releasedHolds =
+      current && current.reserved + current.held > params.onHand && current.reserved <= params.onHand
+        ? await releaseHoldsBeyond(tx, params.warehouseId, params.sku, params.onHand - current.reserved)
+        : [];
+    const [row] = await tx
+      .insert(inventory)
+      .values({ warehouseId: params.warehouseId, sku: params.sku, onHand: params.onHand, safetyStock: params.safetyStock ?? 0 })
+      .onConflictDoUpdate({
+        target: [inventory.warehouseId, inventory.sku],
+        set: {
+          onHand: params.onHand,
+          ...(params.safetyStock === undefined ? {} : { safetyStock: params.safetyStock }),
+          updatedAt: sql`now()`,
+        },
+      })
+      .returning();
+    if (!row) throw new Error('inventory upsert returned no row');
+    return { ...positionOf(row), releasedHolds };
+  });
 }
+
+const positionOf = (row: { warehouseId: string; sku: string; onHand: number; reserved: number; held: number }): StockRow => ({
+  warehouseId: row.warehouseId,
+  sku: row.sku,
+  onHand: row.onHand,
+  reserved: row.reserved,
+  held: row.held,
+  available: row.onHand - row.reserved - row.held,
+});
 
 export async function listStock(db: DbOrTx, filter: { sku?: string | undefined; warehouseId?: string | undefined }) {
   const conditions = [
@@ -116,12 +142,13 @@ export async function listStock(db: DbOrTx, filter: { sku?: string | undefined; 
       sku: inventory.sku,
       onHand: inventory.onHand,
       reserved: inventory.reserved,
+      held: inventory.held,
       safetyStock: inventory.safetyStock,
     })
     .from(inventory)
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(asc(inventory.sku), asc(inventory.warehouseId));
-  return rows.map((r) => ({ ...r, available: r.onHand - r.reserved }));
+  return rows.map((r) => ({ ...positionOf(r), safetyStock: r.safetyStock }));
 }
 
 export async function listWarehouses(db: DbOrTx) {

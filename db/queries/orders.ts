@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { orderTotalFen, type CanonicalOrder, type OrderStatus } from '../../domain/order';
+import type { TransitionRecord } from '../../workflows/contract';
 import type { DbOrTx } from '../client';
 import { orderEvents, orderLines, orders } from '../schema';
 
@@ -43,23 +44,24 @@ export async function insertOrder(
   });
 }
 
-export interface TransitionRecord {
-  orderId: string;
-  seq: number;
-  type: string;
-  at: string;
-  status?: OrderStatus | undefined;
-  detail?: Record<string, unknown> | undefined;
-  /** Columns of the order row that change with this event. */
-  patch?: { warehouseId?: string | null; paidAt?: string | null; shippingAddress?: unknown; mergedInto?: string | null };
-}
-
 /**
  * Appends a timeline event and applies it to the order row, exactly once per (order, seq). The row only moves
  * forward: an older event retried late is stored in the timeline but does not roll the status back.
  */
 export async function recordTransition(db: DbOrTx, t: TransitionRecord): Promise<void> {
+  await recordTransitions(db, [t]);
+}
+
+/** Several events (of one order or many) in one transaction, in order; each exactly once. */
+export async function recordTransitions(db: DbOrTx, transitions: readonly TransitionRecord[]): Promise<void> {
+  if (transitions.length === 0) return;
   await db.transaction(async (tx) => {
+    for (const t of transitions) await applyTransition(tx, t);
+  });
+}
+
+async function applyTransition(tx: DbOrTx, t: TransitionRecord): Promise<void> {
+  {
     const inserted = await tx
       .insert(orderEvents)
       .values({ orderId: t.orderId, seq: t.seq, type: t.type, status: t.status ?? null, at: new Date(t.at), data: t.detail ?? null })
@@ -76,7 +78,7 @@ export async function recordTransition(db: DbOrTx, t: TransitionRecord): Promise
       .update(orders)
       .set(set)
       .where(and(eq(orders.orderId, t.orderId), lt(orders.lastEventSeq, t.seq)));
-  });
+  }
 }
 
 export interface OrderListFilter {

@@ -7,3 +7,4 @@ export * from './dedup';
 export * from './shipment-merge';
 export * from './ingest';
 export * from './channel-sync';
+export * from './intake';

@@ -25,7 +25,10 @@ export const skus = pgTable('skus', {
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
-/** Stock per warehouse and SKU. `available = onHand - reserved`; the checks make overselling impossible. */
+/**
+ * Stock per warehouse and SKU. `reserved`: units allocated to orders; `held`: units held for accepted orders not
+ * allocated yet (see `stock_holds`). `available = onHand - reserved - held`; the checks make overselling impossible.
+ */
 export const inventory = pgTable(
   'inventory',
   {
@@ -35,13 +38,14 @@ export const inventory = pgTable(
     sku: text().notNull(),
     onHand: integer().notNull().default(0),
     reserved: integer().notNull().default(0),
+    held: integer().notNull().default(0),
     safetyStock: integer().notNull().default(0),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.warehouseId, t.sku] }),
     check('inventory_on_hand_non_negative', sql`${t.onHand} >= 0`),
-    check('inventory_reserved_within_on_hand', sql`${t.reserved} >= 0 AND ${t.reserved} <= ${t.onHand}`),
+    check('inventory_committed_within_on_hand', sql`${t.reserved} >= 0 AND ${t.held} >= 0 AND ${t.reserved} + ${t.held} <= ${t.onHand}`),
   ],
 );
 

@@ -58,7 +58,7 @@ export const orderEvents = pgTable(
     at: timestamp({ withTimezone: true }).notNull(),
     data: jsonb(),
   },
-  (t) => [unique('order_events_order_seq').on(t.orderId, t.seq)],
+  (t) => [unique('order_events_order_seq').on(t.orderId, t.seq), index('order_events_type_at_idx').on(t.type, t.at)],
 );
 
 export const reservations = pgTable(

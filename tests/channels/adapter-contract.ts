@@ -67,8 +67,8 @@ export function adapterContract({ platform, carrierCodes, wrongSecretCode, refun
       await adapter.pushStock(store, { sku: 'CUP-500', available: 37 });
       await adapter.pushStock(store, { sku: 'TEA-250', available: -4 });
       expect(running.sim.stockPushes).toEqual([
-        { sku: 'CUP-500', quantity: 37 },
-        { sku: 'TEA-250', quantity: 0 },
+        { sku: 'CUP-500', quantity: 37, at: expect.any(Number) },
+        { sku: 'TEA-250', quantity: 0, at: expect.any(Number) },
       ]);
     });
 

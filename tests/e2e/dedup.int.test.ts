@@ -100,12 +100,13 @@ describe('suspected duplicates (phone + SKU set + creation time within ±3 minut
 
     const merged = await orderInStatus(stack, duplicate, 'MERGED');
     expect(merged.mergedInto).toBe(primary);
-    // The payment taken at ingest is recorded right after the merge.
+    // Accepted paid, its unit was held at once; merged, it gives the unit back.
     const timeline = await eventually(async () => {
       const types = (await stack.call('GET', `/v1/orders/${duplicate}`)).body.timeline.map((e: { type: string }) => e.type);
-      return types.length >= 3 ? types : undefined;
+      return types.length >= 4 ? types : undefined;
     });
-    expect(timeline).toEqual(['ORDER_RECEIVED', 'MERGED', 'PAYMENT_CONFIRMED']);
+    expect(timeline).toEqual(['ORDER_RECEIVED', 'PAYMENT_CONFIRMED', 'STOCK_HELD', 'MERGED']);
+    await eventually(async () => ((await stack.call('GET', `/v1/inventory?sku=${sku}`)).body.every((r: { held: number }) => r.held === 0) ? true : undefined), 10_000, 'the hold to be released');
     const withMerge = await eventually(async () => {
       const res = await stack.call('GET', `/v1/orders/${primary}`);
       return res.body.merged.length ? res.body : undefined;

@@ -12,7 +12,9 @@ import { createLogger } from '../../infra/logger';
 import { createSecretBox } from '../../infra/secrets';
 import { createIngest } from '../../ingest';
 import { startConsumer } from '../../ingest/consumer';
+import { createIntake } from '../../ingest/intake';
 import { createOrderClient } from '../../temporal/order-client';
+import { startOrderStarter } from '../../temporal/order-starter';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -24,7 +26,9 @@ const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 const database = connectDatabase(env('DATABASE_URL'), { max: 4 });
 const connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
 const client = new Client({ connection, namespace: 'default' });
-const orders = createOrderClient({ client, db: database.db, taskQueue: env('TASK_QUEUE'), timings: JSON.parse(env('TIMINGS')) });
+const intake = createIntake({ db: database.db, taskQueue: env('TASK_QUEUE'), logger, onAccepted: () => starter.wake() });
+const orders = createOrderClient({ client, db: database.db, taskQueue: env('TASK_QUEUE'), timings: JSON.parse(env('TIMINGS')), intake });
+const starter = startOrderStarter({ db: database.db, taskQueue: env('TASK_QUEUE'), start: orders.startAccepted, logger });
 const redis = new Redis(env('REDIS_URL'));
 const ingest = createIngest({ db: database.db, orders, secrets: createSecretBox(Buffer.from(env('SECRETS_KEY'), 'base64')), logger, redis, prefix: env('PREFIX') });
 

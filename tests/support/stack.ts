@@ -3,7 +3,7 @@
  * (own task queue, so files run in parallel), the SF simulator as carrier, and the HTTP app.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,10 +25,12 @@ import { createAlibaba1688Client } from '../../purchasing/alibaba1688';
 import { startPurchaseSimulator, type PurchaseSimulatorOptions, type RunningPurchaseSimulator } from '../../purchasing/simulator';
 import { createReplenishmentMonitor } from '../../replenishment/monitor';
 import { createLogNotifier, fanOutNotifier, type ReplenishmentAlert } from '../../replenishment/notifier';
+import { createIntake } from '../../ingest/intake';
 import { createOrderClient, type OrderClient } from '../../temporal/order-client';
+import { startOrderStarter } from '../../temporal/order-starter';
 import { createPollSchedules, type PollSchedules } from '../../temporal/schedules';
 import { createStockSyncTrigger } from '../../temporal/stock-sync';
-import { createWorker } from '../../temporal/worker';
+import { createWorker, type OmsWorker } from '../../temporal/worker';
 import type { OrderTimings } from '../../workflows/contract';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -127,7 +129,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const timings = { ...FAST_TIMINGS, ...options.timings };
   const secretsKey = randomBytes(32);
   const secrets = createSecretBox(secretsKey);
-  const orders = createOrderClient({ client, db: database.db, taskQueue, timings });
   const purchaseCredentials = { appKey: 'oms-test-1688', appSecret: 'test-1688-secret', accessToken: 'test-1688-token' };
   const purchaseSimulator = await startPurchaseSimulator({ ...purchaseCredentials, ...options.purchasing });
   const purchasing = createAlibaba1688Client({ ...purchaseCredentials, baseUrl: purchaseSimulator.baseUrl });
@@ -153,10 +154,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const syncStock = options.channels
     ? createStockSyncTrigger({ client, taskQueue, intervalMs: options.channels.stockSyncIntervalMs ?? 500, idleMs: 60_000, logger })
     : undefined;
+    const intake = createIntake({ db: database.db, taskQueue: taskQueue, logger, onStockChanged: syncStock, onAccepted: () => starter.wake() });
+  const orders = createOrderClient({ client, db: database.db, taskQueue, timings, intake });
+  const starter = startOrderStarter({ db: database.db, taskQueue: taskQueue, start: orders.startAccepted, logger, idleMs: 200 });
   // Polls hand orders to the app's ingest (created below) unless the test brings its own pipeline.
   const pollPipeline: IngestPipeline = { enqueue: async (entries) => void (await (options.channels?.pipeline ?? ingest.pipeline).enqueue(entries)) };
 
-  const worker: Worker = await createWorker({
+  const worker: OmsWorker = await createWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
@@ -250,6 +254,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       for (const storeId of scheduled) await pollSchedules?.remove(storeId);
       await consumer?.stop();
+      await starter.stop();
       if (redis) {
         const keys = await redis.keys(`test:${taskQueue}:*`);
         if (keys.length) await redis.del(...keys);

@@ -1,0 +1,86 @@
+/**
+ * The intake: the moment an order is accepted. Every new order — a platform push or poll, `POST /v1/orders`
+ * — is written to PostgreSQL with its lines and first timeline events, its units held on every channel when it
+ * is paid, and an outbox row its workflow starts from, all in one transaction. Concurrent acceptances are
+ * group-committed: a burst of pushes becomes a few transactions of hundreds of orders, and a hot SKU's stock
+ * rows are locked once per transaction, not once per order.
+ *
+ * What happens next does not hold the caller up: the SKUs whose stock was held are pushed to the channels
+ * (`onStockChanged`), and the order starter hands the orders to Temporal at the engine's pace.
+ */
+import type { Db } from '../db/client';
+import { acceptOrders, type Accepted, type IntakeOrder } from '../db/queries/intake';
+import { listWarehouses } from '../db/queries/inventory';
+import { distanceKm, locate } from '../domain/geo';
+import { orderIdOf, workflowIdOf, type Address, type CanonicalOrder } from '../domain/order';
+import { createBatcher } from '../infra/batcher';
+import type { Logger } from '../infra/logger';
+
+export interface IntakeDeps {
+  db: Db;
+  /** The task queue the accepted orders' workflows run on. */
+  taskQueue: string;
+  logger: Logger;
+  /** Held stock changed on these SKUs (the channels are told); `orderIds` are the orders that held it. */
+  onStockChanged?: ((skus: string[], orderIds: string[], soldOut: string[]) => Promise<void>) | undefined;
+  /** Orders were accepted in this process (the local order starter looks at once). */
+  onAccepted?: (() => void) | undefined;
+  /** Orders per transaction at most. */
+  maxBatch?: number;
+}
+
+export interface Intake {
+  /** Accepts one order (group-committed with the others arriving meanwhile); `hold`: hold its units now. */
+  accept(order: CanonicalOrder, opts: { hold: boolean }): Promise<Accepted>;
+  /** Orders waiting to be committed right now. */
+  readonly pending: number;
+}
+
+/** Warehouse positions are cached this long (a new warehouse is considered within seconds). */
+const WAREHOUSES_TTL_MS = 5_000;
+
+export function createIntake({ db, taskQueue, logger, onStockChanged, onAccepted, maxBatch = 500 }: IntakeDeps): Intake {
+  let warehouses: { at: number; list: Promise<{ id: string; lat: number; lng: number }[]> } | undefined;
+  const located = () => {
+    if (!warehouses || Date.now() - warehouses.at > WAREHOUSES_TTL_MS) {
+      const list = listWarehouses(db).then((rows) => rows.flatMap((w) => (w.lat !== null && w.lng !== null ? [{ id: w.id, lat: w.lat, lng: w.lng }] : [])));
+      warehouses = { at: Date.now(), list };
+      list.catch(() => (warehouses = undefined));
+    }
+    return warehouses.list;
+  };
+
+  const batcher = createBatcher<IntakeOrder, Accepted>(
+    async (batch) => {
+      const { accepted, heldSkus, soldOut } = await db.transaction((tx) => acceptOrders(tx, batch, new Date(), taskQueue));
+      if (accepted.some((a) => a.created)) onAccepted?.();
+      if (heldSkus.length && onStockChanged) {
+        const held = accepted.filter((a) => a.held).map((a) => a.orderId);
+        void onStockChanged(heldSkus, held, soldOut).catch((err: unknown) => logger.warn({ err }, 'channel stock sync after a hold failed'));
+      }
+      return accepted;
+    },
+    { maxBatch },
+  );
+
+  return {
+    async accept(order, { hold }) {
+      const orderId = orderIdOf(order.channel, order.channelOrderId);
+      const preferred = hold ? nearestFirst(order.shippingAddress, await located()) : undefined;
+      return batcher.submit({ orderId, workflowId: workflowIdOf(orderId), order, hold, ...(preferred ? { preferred } : {}) });
+    },
+    get pending() {
+      return batcher.pending;
+    },
+  };
+}
+
+/** Warehouse ids by distance from the receiver; undefined when the address cannot be placed. */
+function nearestFirst(address: Address, warehouses: readonly { id: string; lat: number; lng: number }[]): string[] | undefined {
+  const at = locate(address);
+  if (!at) return undefined;
+  return warehouses
+    .map((w) => ({ id: w.id, km: distanceKm(at, w) }))
+    .sort((a, b) => a.km - b.km)
+    .map((w) => w.id);
+}

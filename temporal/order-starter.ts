@@ -1,0 +1,114 @@
+/**
+ * The order starter: hands accepted orders (the `order_intake` outbox) to Temporal. Acceptance — the order
+ * row, its stock holds, this outbox row — is one PostgreSQL transaction at the intake's own pace; starting
+ * workflows goes at Temporal's pace, here, behind it. A burst therefore never waits for Temporal to be held and
+ * listed, and an order accepted just before a crash is started by the next starter to look.
+ *
+ * Several starters (one per worker or ingest process) share the outbox: each claims a batch with SKIP LOCKED
+ * for `claimMs`; a claim that runs out (its starter died) is taken over. Starting twice is harmless (the
+ * workflow id is the order's, duplicates are rejected).
+ */
+import type { Db } from '../db/client';
+import { claimUnstarted, markStarted } from '../db/queries/intake';
+import type { Logger } from '../infra/logger';
+import type { AcceptedInput } from './order-client';
+
+export interface OrderStarterDeps {
+  db: Db;
+  /** Starts the orders accepted for this task queue. */
+  taskQueue: string;
+  start: (input: AcceptedInput) => Promise<void>;
+  logger: Logger;
+  /** Workflow starts in flight at once. */
+  concurrency?: number;
+  /** Orders claimed per round. */
+  batch?: number;
+  /** How long a claim lasts before another starter may take the orders over. */
+  claimMs?: number;
+  /** Look for work this often when nobody says there is some (other processes' intakes). */
+  idleMs?: number;
+}
+
+export interface OrderStarter {
+  /** New orders were accepted in this process: look now rather than at the next idle tick. */
+  wake(): void;
+  /** Workflows started by this starter so far. */
+  readonly started: number;
+  stop(): Promise<void>;
+}
+
+export function startOrderStarter(deps: OrderStarterDeps): OrderStarter {
+  const { db, logger } = deps;
+  const concurrency = deps.concurrency ?? 64;
+  const batch = deps.batch ?? 500;
+  const claimMs = deps.claimMs ?? 30_000;
+  const idleMs = deps.idleMs ?? 1_000;
+  let stopping = false;
+  let started = 0;
+  let wakeUp: (() => void) | undefined;
+  let woken = false;
+
+  const sleep = () =>
+    new Promise<void>((resolve) => {
+      if (woken) return resolve();
+      const timer = setTimeout(done, idleMs);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  const round = async (): Promise<number> => {
+    woken = false;
+    const claimed = await claimUnstarted(db, deps.taskQueue, batch, claimMs);
+    if (claimed.length === 0) return 0;
+    const done: string[] = [];
+    let next = 0;
+    let failure: unknown;
+    const lane = async () => {
+      for (let item = claimed[next++]; item && !stopping; item = claimed[next++]) {
+        try {
+          await deps.start(item.input);
+          done.push(item.orderId);
+        } catch (err) {
+          failure ??= err; // left claimed: retried when the claim runs out
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane));
+    await markStarted(db, done);
+    started += done.length;
+    if (failure) logger.warn({ err: failure, failed: claimed.length - done.length }, 'some accepted orders could not be handed to Temporal yet; retrying');
+    return failure ? 0 : claimed.length;
+  };
+
+  const loop = async () => {
+    while (!stopping) {
+      try {
+        if ((await round()) === 0 && !stopping) await sleep();
+      } catch (err) {
+        logger.error({ err }, 'order starter round failed; retrying');
+        if (!stopping) await sleep();
+      }
+    }
+  };
+  const running = loop();
+  logger.info({ concurrency, batch }, 'order starter running');
+
+  return {
+    wake() {
+      woken = true;
+      wakeUp?.();
+    },
+    get started() {
+      return started;
+    },
+    async stop() {
+      stopping = true;
+      wakeUp?.();
+      await running;
+    },
+  };
+}

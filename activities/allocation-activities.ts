@@ -38,6 +38,7 @@ import { allocate, type AllocationLine, type WarehouseStock } from '../domain/al
 import { locate } from '../domain/geo';
 import type { Address } from '../domain/order';
 import type { Logger } from '../infra/logger';
+import type { Backorders } from './restock-activities';
 import { PurchaseApiError, type Alibaba1688Client, type FailedOffer } from '../purchasing/alibaba1688';
 import type { ReplenishmentMonitor } from '../replenishment/monitor';
 import type { AllocationOutcome, Parcel, PurchaseRef, TransferRef } from '../workflows/contract';
@@ -52,6 +53,8 @@ export interface AllocationActivityDeps {
   replenishment?: ReplenishmentMonitor | undefined;
   /** Called with the SKUs whose available stock changed (channel stock sync). */
   onStockChanged?: ((skus: string[]) => Promise<void>) | undefined;
+  /** Units given back by a cancelled or merged order are offered to the backordered orders waiting for them. */
+  backorders?: Pick<Backorders, 'restock'> | undefined;
 }
 
 export type PlaceOutcome =
@@ -87,12 +90,13 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
       const skus = lines.map((l) => l.sku);
 
       const { outcome, touched } = await db.transaction(async (tx) => {
+        // Locked first, checked second: a retry waiting behind its own first attempt sees what that one did.
+        const stock = await lockStock(tx, skus);
         const existing = await findActiveAllocation(tx, orderId);
         if (existing) return { outcome: await storedOutcome(tx, existing, lines), touched: [] };
 
         const ruleSet = await loadRuleSet(tx);
         if (ruleSet.invalid) logger.error({ problem: ruleSet.invalid }, 'stored allocation rules do not parse; using the default rule set');
-        const stock = await lockStock(tx, skus);
         // Units held for this order at its acceptance are its own: they count as available to it.
         const holds = await activeHolds(tx, orderId);
         for (const h of holds) {
@@ -254,6 +258,8 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
     async releaseAllocation(params: { orderId: string }): Promise<void> {
       const released = await releaseOrderAllocation(db, params.orderId);
       await afterStockMoved(released.map((r) => ({ warehouseId: r.warehouseId, sku: r.sku })));
+      const skus = [...new Set(released.map((r) => r.sku))];
+      if (skus.length && deps.backorders) void deps.backorders.restock(skus).catch((err: unknown) => logger.warn({ err, skus }, 'could not wake the backordered orders'));
     },
   };
 }

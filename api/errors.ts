@@ -60,5 +60,25 @@ function toApiError(err: Error): ApiError {
   if (err instanceof OrderClosedError) return conflict(err.message);
   if (err instanceof WorkflowNotFoundError) return notFound('order');
   if (err instanceof SyntaxError) return new ApiError(400, 'MALFORMED_JSON', 'request body is not valid JSON');
+  if (isDependencyDown(err)) return new ApiError(503, 'UNAVAILABLE', 'a service the OMS depends on is unavailable; nothing was accepted, try again');
   return new ApiError(500, 'INTERNAL', 'internal error');
+}
+
+/** PostgreSQL SQLSTATE classes 08 (connection) and 57P (operator intervention: shutdown, cannot connect now). */
+const PG_UNAVAILABLE = /^(08|57P)/;
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+/**
+ * A dependency (PostgreSQL, Redis, Temporal) is down or restarting: the request was not carried out and may be
+ * retried. Walks the cause chain, since drizzle and the Temporal client wrap the driver's error.
+ */
+export function isDependencyDown(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (code && (PG_UNAVAILABLE.test(code) || SOCKET_CODES.has(code))) return true;
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (/Connection terminated|Connection is closed|connect ECONNREFUSED|the database system is (starting up|shutting down)|MaxRetriesPerRequest|UNAVAILABLE|Stream isn't writeable/i.test(message)) return true;
+    if (e.name === 'MaxRetriesPerRequestError' || e.name === 'ServiceError') return true;
+  }
+  return false;
 }

@@ -24,7 +24,7 @@ export const envSchema = z.object({
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
   REDIS_URL: optionalUrl,
   /** Ingest consumer (with REDIS_URL, in processes with the `worker` or `ingest` role): orders handed to Temporal at once. */
-  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(128),
   /** An entry a consumer read but never acknowledged (it crashed) is taken over after this long; failures retry after it too. */
   INGEST_RECLAIM_AFTER: duration('30s'),
   /** Deliveries before an entry that keeps failing is parked in the dead-letter list. */

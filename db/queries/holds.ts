@@ -45,7 +45,8 @@ export async function activeHolds(tx: DbOrTx, orderId: string): Promise<Hold[]> 
 /**
  * Ends every hold of the order still in force: `converted` when the order allocates (the caller reserves in
  * the same transaction), `released` when it will not (cancelled, merged, backordered). Idempotent: a second
- * call finds nothing. Returns the holds it ended.
+ * call finds nothing. Returns the holds it ended. Call with the stock rows of the order's SKUs locked
+ * (`lockPositions` / `lockStock`), as every writer of `inventory` locks rows before hold rows.
  */
 export async function settleHolds(tx: DbOrTx, orderId: string, outcome: 'converted' | 'released'): Promise<Hold[]> {
   const ended = await tx
@@ -58,30 +59,37 @@ export async function settleHolds(tx: DbOrTx, orderId: string, outcome: 'convert
 }
 
 /**
- * A stock count left fewer units than are reserved and held: the newest holds of the row are released until the
- * rest fit (their orders allocate from what is left, or backorder). Call with the row locked. Returns the
- * orders whose holds were released.
+ * A stock count is about to leave fewer units than are reserved and held on a row: the orders holding the row
+ * most recently let go of their holds until the rest fit — of all their holds, on every row, since an order is
+ * held whole or not at all (they allocate from what is left, or backorder). Locks, in the global order, the
+ * rows of every SKU those orders hold. Returns the orders released.
  */
-export async function releaseHoldsBeyond(tx: DbOrTx, warehouseId: string, sku: string, room: number): Promise<string[]> {
-  const holds = await tx
+export async function releaseHoldsForCount(tx: DbOrTx, warehouseId: string, sku: string, onHand: number): Promise<string[]> {
+  const onRow = await tx
     .select({ id: stockHolds.id, orderId: stockHolds.orderId, quantity: stockHolds.quantity })
     .from(stockHolds)
     .where(and(eq(stockHolds.warehouseId, warehouseId), eq(stockHolds.sku, sku), eq(stockHolds.status, 'held')))
     .orderBy(desc(stockHolds.id));
-  let held = holds.reduce((sum, h) => sum + h.quantity, 0);
-  const released: { id: number; orderId: string; quantity: number }[] = [];
-  for (const h of holds) {
-    if (held <= room) break;
-    released.push(h);
-    held -= h.quantity;
+  if (onRow.length === 0) return [];
+  const holders = [...new Set(onRow.map((h) => h.orderId))];
+  const theirSkus = await tx
+    .selectDistinct({ sku: stockHolds.sku })
+    .from(stockHolds)
+    .where(and(inArray(stockHolds.orderId, holders), eq(stockHolds.status, 'held')));
+  const rows = await lockPositions(tx, [sku, ...theirSkus.map((r) => r.sku)]);
+  const row = rows.find((r) => r.warehouseId === warehouseId && r.sku === sku);
+  if (!row) return [];
+  // Newest holds first, whole orders at a time, until reserved + held fits the count.
+  let excess = row.reserved + row.held - onHand;
+  const released: string[] = [];
+  for (const h of onRow) {
+    if (excess <= 0) break;
+    if (released.includes(h.orderId)) continue;
+    released.push(h.orderId);
+    excess -= onRow.filter((o) => o.orderId === h.orderId).reduce((sum, o) => sum + o.quantity, 0);
   }
-  if (released.length === 0) return [];
-  await tx
-    .update(stockHolds)
-    .set({ status: 'released', settledAt: sql`now()` })
-    .where(inArray(stockHolds.id, released.map((h) => h.id)));
-  await addHeld(tx, [{ warehouseId, sku, units: -released.reduce((sum, h) => sum + h.quantity, 0) }]);
-  return released.map((h) => h.orderId);
+  for (const orderId of released) await settleHolds(tx, orderId, 'released');
+  return released;
 }
 
 /** `inventory.held += units` for each row, in one statement. */

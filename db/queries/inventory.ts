@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import type { StockLine } from '../../domain/stock';
 import { inventory, reservations, warehouses } from '../schema';
-import { releaseHoldsBeyond } from './holds';
+import { releaseHoldsForCount } from './holds';
 
 export type { StockLine } from '../../domain/stock';
 
@@ -99,11 +99,10 @@ export async function setOnHand(
     const [current] = await tx
       .select({ reserved: inventory.reserved, held: inventory.held })
       .from(inventory)
-      .where(and(eq(inventory.warehouseId, params.warehouseId), eq(inventory.sku, params.sku)))
-      .for('update');
+      .where(and(eq(inventory.warehouseId, params.warehouseId), eq(inventory.sku, params.sku)));
     const releasedHolds =
       current && current.reserved + current.held > params.onHand && current.reserved <= params.onHand
-        ? await releaseHoldsBeyond(tx, params.warehouseId, params.sku, params.onHand - current.reserved)
+        ? await releaseHoldsForCount(tx, params.warehouseId, params.sku, params.onHand)
         : [];
     const [row] = await tx
       .insert(inventory)

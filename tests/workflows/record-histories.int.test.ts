@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { canonicalOrderSchema } from '../../domain/order';
 import { findTemporalCli } from '../../temporal/dev-server';
 import { anOrder, seedWarehouse } from '../support/fixtures';
 import { eventually, startStack, uniq, type Stack } from '../support/stack';
@@ -69,5 +70,30 @@ describe.runIf(process.env.RECORD_HISTORIES === '1')('recording histories', () =
     });
     await stack.call('POST', `/v1/warehouse/tasks/${picking.tasks[0].taskId}/complete`, {});
     await finish(body.orderId, 'COMPLETED', 'backorder-completed');
+  });
+
+  it('records a paid order held at acceptance (the push path), then completed', async () => {
+    const sku = uniq('SKU');
+    await seedWarehouse(stack, { [sku]: 5 });
+    const order = canonicalOrderSchema.parse(anOrder({ channel: 'douyin', paidAt: new Date().toISOString(), lines: [{ sku, quantity: 2, unitPriceFen: 990 }] }));
+    const { orderId } = await stack.orders.accept(order, { hold: true });
+    const picking = await eventually(async () => {
+      const res = await stack.call('GET', `/v1/orders/${orderId}`);
+      return res.body.tasks[0] ? res.body : undefined;
+    });
+    await stack.call('POST', `/v1/warehouse/tasks/${picking.tasks[0].taskId}/complete`, {});
+    await finish(orderId, 'COMPLETED', 'held-order-completed');
+  });
+
+  it('records a paid duplicate merged into its primary (its hold released)', async () => {
+    const sku = uniq('SKU');
+    await seedWarehouse(stack, { [sku]: 5 });
+    const customer = { name: '赵六', phone: `139${String(Date.now()).slice(-8)}` };
+    const at = Date.now();
+    const primary = canonicalOrderSchema.parse(anOrder({ channel: 'taobao', customer, createdAt: new Date(at).toISOString(), paidAt: new Date(at).toISOString(), lines: [{ sku, quantity: 1, unitPriceFen: 990 }] }));
+    await stack.orders.accept(primary, { hold: true });
+    const duplicate = canonicalOrderSchema.parse(anOrder({ channel: 'pdd', customer, createdAt: new Date(at + 60_000).toISOString(), paidAt: new Date(at + 60_000).toISOString(), lines: [{ sku, quantity: 1, unitPriceFen: 990 }] }));
+    const { orderId } = await stack.orders.accept(duplicate, { hold: true });
+    await finish(orderId, 'MERGED', 'merged-duplicate');
   });
 });

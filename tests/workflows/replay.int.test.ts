@@ -1,7 +1,8 @@
 /**
  * Running orders live for weeks: a code change that makes the workflow decide differently on replay would
  * break them. Replays the recorded histories in tests/histories/ with the current workflow code.
- * Re-record after an intended change with `npm run histories:record`.
+ * Re-record after an intended change with `npm run histories:record`. The `v1-*` histories were recorded before
+ * the LOCAL_STEPS_PATCH (workflows/order-context.ts): keep them as long as orders started then may still run.
  */
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,18 +1,28 @@
 /**
- * Ingest benchmark: `npm run bench:ingest -- [--pushes 30000] [--concurrency 64] [--ingest-processes 1] [--settle 3600]`
+ * Peak-load benchmark: `npm run bench:ingest -- [--sku mixed|hot] [--mode embedded|redis] [--temporal file|memory|HOST:PORT]
+ *                                              [--pushes 30000] [--concurrency 64] [--workers 1] [--api-alone] [--ceiling 2000]`
  *
- * A flash-sale burst of signed webhook pushes (mixed platforms: Taobao, Tmall, PDD, Douyin, WeChat, one "paid"
- * push per order) against the real API with the Redis buffer, exactly as in production:
+ * A live-stream burst of signed "paid" webhook pushes (five platforms interleaved: Taobao, Tmall, PDD, Douyin,
+ * WeChat) against a real OMS started as a user starts it (`bin/start.ts` in child processes), measured end to end:
  *
- *   bench process ── signed pushes ──▶ API process (ROLES=api) ──XADD──▶ Redis stream
- *   (platform simulators, serving      worker process (ROLES=worker: order workflows + an ingest consumer)
- *    order details to the consumers)   N ingest processes (ROLES=ingest: consumers only)
+ *   bench ── signed pushes (64 connections) ──▶ OMS API ──▶ intake: order rows + stock holds (PostgreSQL) ──▶ ack
+ *   (platform simulators: order details,       order starter ──▶ Temporal ──▶ order workflows (allocate, pick task)
+ *    and the stores told the stock)           stock sync ──▶ every store selling the SKU
  *
- * Everything is fresh and private to the run: a new PostgreSQL database, an in-memory Temporal dev server
- * on a free port, Redis logical database 15 (`--redis-db`). Prints pushes acknowledged per second, ack
- * latency p50/p99, the drain rate into running workflows (orders handed to Temporal per second, until the
- * buffer is empty), orders lost and duplicated counted in Temporal and in PostgreSQL, and the seed's 500
- * orders/s for comparison.
+ * `--mode embedded` (default) is `npm start` without REDIS_URL: one process, the push acknowledged once its order
+ * is recorded and held. `--mode redis` acknowledges after the Redis append; the worker's consumer records and
+ * holds. `--temporal file` (default) lets the OMS start its own file-backed dev server as `npm start` does;
+ * `memory` runs an in-memory one; `HOST:PORT` uses an existing server (e.g. `npm run temporal:server`).
+ * `--sku hot`: every order is for one SKU whose stock runs out a third of the way through the burst (the
+ * live-stream case: holds serialise on one SKU, and every store must be told 0). `--api-alone`: the workers
+ * start only once the burst is over, so the acknowledgement rate is the API's own.
+ *
+ * Prints: pushes acknowledged per second and ack latency p50/p99; orders recorded with their stock held per
+ * second; ack → held; ack → channel stock update (hot: the push that took the last unit → every store told 0;
+ * all orders: accepted → all channels updated); workflows caught up (orders reaching ALLOCATED / PICKING /
+ * BACKORDERED) per second, the engine's ceiling measured on the same server in the same run (a bare workflow
+ * of the same shape, bench/temporal-ceiling) and the ratio; workflow and activity tasks per order from intake
+ * to PICKING; orders lost, duplicated, oversold.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,41 +32,56 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto'; // CommonJS: only its default export is reliable under Node's ESM loader
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startSimulator, type RunningSimulator } from '../channels/simulators';
 import type { Platform } from '../channels/types';
 import { connectDatabase, migrateDatabase } from '../db/client';
 import { orderIdOf, workflowIdOf } from '../domain/order';
-import { backlogOf, bufferKeys, ensureGroup } from '../ingest/redis-buffer';
-import { findTemporalCli, startDevServer } from '../temporal/dev-server';
-import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { freePort, withDatabase } from '../infra/net';
+import { findTemporalCli, startDevServer } from '../temporal/dev-server';
+import { measureCeiling, type CeilingResult } from './temporal-ceiling/measure';
 
 const { values } = parseArgs({
   options: {
     pushes: { type: 'string', default: '30000' },
     concurrency: { type: 'string', default: '64' },
-    'ingest-processes': { type: 'string', default: '1' },
-    'ingest-concurrency': { type: 'string', default: '32' },
+    sku: { type: 'string', default: 'mixed' },
+    mode: { type: 'string', default: 'embedded' },
+    temporal: { type: 'string', default: 'file' },
+    /** Worker processes (order workflows, the order starter and, with Redis, a consumer each). */
+    workers: { type: 'string', default: '1' },
+    'api-alone': { type: 'boolean', default: false },
+    /** Units of the hot SKU in stock (default: a third of the pushes). */
+    'hot-stock': { type: 'string' },
+    /** Workflows for the ceiling measurement (0 skips it). */
+    ceiling: { type: 'string', default: '2000' },
     'redis-db': { type: 'string', default: '15' },
-    /** Seconds to wait for the workers to record every order in PostgreSQL after the buffer is drained. */
+    /** Seconds to wait for the workflows to catch up after the burst. */
     settle: { type: 'string', default: '3600' },
-    /** Start the worker and the consumers only once the burst is over: the API's own capacity, then the drain alone. */
-    'drain-after': { type: 'boolean', default: false },
-    /** Show the OMS processes' own log. */
     verbose: { type: 'boolean', default: false },
   },
 });
 const PUSHES = Number(values.pushes);
 const CONCURRENCY = Number(values.concurrency);
-const INGEST_PROCESSES = Number(values['ingest-processes']);
-const SETTLE_MS = Number(values.settle) * 1000;
+const HOT = values.sku === 'hot';
+const REDIS = values.mode === 'redis';
+const WORKERS = Math.max(1, Number(values.workers));
+const API_ALONE = values['api-alone'];
+const HOT_STOCK = Number(values['hot-stock'] ?? Math.floor(PUSHES / 3));
 const SEED_ORDERS_PER_SECOND = 500;
 const PLATFORMS: readonly Platform[] = ['taobao', 'tmall', 'pdd', 'douyin', 'wechat'];
-const SKUS = ['SKU-TEE-S', 'SKU-TEE-M', 'SKU-TEE-L', 'SKU-CUP-500', 'SKU-TEA-250', 'SKU-MASK-10', 'SKU-SOCK-3'];
+const HOT_SKU = 'LIVE-EARBUDS-X1';
+const MIXED_SKUS = ['SKU-TEE-S', 'SKU-TEE-M', 'SKU-TEE-L', 'SKU-CUP-500', 'SKU-TEA-250', 'SKU-MASK-10', 'SKU-SOCK-3'];
+const SKUS = HOT ? [HOT_SKU] : MIXED_SKUS;
+const WAREHOUSES = [
+  { id: 'HZ1', name: '杭州仓', province: '浙江省', city: '杭州市' },
+  { id: 'GZ1', name: '广州仓', province: '广东省', city: '广州市' },
+];
 const ADMIN_KEY = `bench-admin-${randomBytes(8).toString('hex')}`;
 const root = fileURLToPath(new URL('..', import.meta.url));
+const { EventType } = proto.temporal.api.enums.v1;
 
 const cleanups: (() => Promise<unknown>)[] = [];
 let stopping = false;
@@ -72,67 +97,62 @@ async function main() {
   const database = connectDatabase(databaseUrl, { max: 4 });
   cleanups.unshift(() => database.close());
   await migrateDatabase(database.db);
+  const q = async <T extends pg.QueryResultRow>(text: string, params: unknown[] = []) => (await database.pool.query<T>(text, params)).rows;
 
-  const cliPath = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
-  if (!cliPath) throw new Error('Temporal CLI not found (TEMPORAL_CLI_PATH)');
-  const temporal = await startDevServer({ cliPath, port: await freePort() });
-  cleanups.unshift(() => temporal.stop());
-  const connection = await Connection.connect({ address: temporal.address });
-  cleanups.unshift(() => connection.close());
-  await ensureSearchAttributes(connection, 'default');
-  const client = new Client({ connection, namespace: 'default' });
-
-  const redisUrl = withDatabase(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', values['redis-db']);
-  const redis = new Redis(redisUrl);
-  cleanups.unshift(() => redis.quit());
-  const keys = bufferKeys();
-  const clearRedis = async () => {
-    const found = await redis.keys('oms:ingest:*');
-    for (let i = 0; i < found.length; i += 1000) await redis.del(...found.slice(i, i + 1000));
-  };
-  await clearRedis();
-  cleanups.unshift(clearRedis);
-  await ensureGroup(redis, keys);
-
-  // ── The OMS, as `npm start` runs it in production: separate API, worker and ingest processes ───────────
   const dataDir = mkdtempSync(join(tmpdir(), 'oms-bench-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+
+  // Temporal: the OMS's own file-backed dev server (as `npm start`), an in-memory one, or a given address.
+  let temporalAddress: string;
+  const devPort = await freePort();
+  const ownServer = values.temporal === 'file';
+  if (ownServer) temporalAddress = `127.0.0.1:${devPort}`;
+  else if (values.temporal === 'memory') {
+    const cliPath = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
+    if (!cliPath) throw new Error('Temporal CLI not found (TEMPORAL_CLI_PATH)');
+    const temporal = await startDevServer({ cliPath, port: devPort });
+    cleanups.unshift(() => temporal.stop());
+    temporalAddress = temporal.address;
+  } else temporalAddress = values.temporal!;
+
+  let redisUrl: string | undefined;
+  if (REDIS) {
+    redisUrl = withDatabase(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', values['redis-db']);
+    const redis = new Redis(redisUrl);
+    await redis.flushdb();
+    cleanups.unshift(async () => {
+      await redis.flushdb();
+      await redis.quit();
+    });
+  }
+
+  // ── The OMS, started as a user starts it ──────────────────────────────────────────────────────────────
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
-  const baseEnv = {
+  const baseEnv: Record<string, string | undefined> = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
-    TEMPORAL_ADDRESS: temporal.address,
     ADMIN_API_KEY: ADMIN_KEY,
     SECRETS_KEY: randomBytes(32).toString('base64'),
     DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: 'warn',
     POLL_INTERVAL: '1d',
-    INGEST_CONCURRENCY: values['ingest-concurrency'],
     PORT: String(port),
     HOST: '127.0.0.1',
+    TEMPORAL_DEV_PORT: String(devPort),
+    TEMPORAL_UI_PORT: String(await freePort()),
   };
+  if (!redisUrl) delete baseEnv.REDIS_URL;
+  if (!ownServer) baseEnv.TEMPORAL_ADDRESS = temporalAddress;
   const processes: ChildProcess[] = [];
-  let consumersStarted = 0;
-  let workersRunning = 0;
   const launch = (roles: string, extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bin/start.ts')], {
+    // OMS_CPU_PROF=<dir>: a V8 CPU profile of each OMS process, written when it stops.
+    const profile = process.env.OMS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OMS_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(root, 'bin/start.ts')], {
       cwd: root,
       env: { ...baseEnv, ROLES: roles, ...extra },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    // Readiness from the processes' own log: each consumer and worker says when it runs.
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (values.verbose) process.stdout.write(chunk);
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.includes('"msg":"ingest consumer started"')) consumersStarted += 1;
-        if (line.includes('"msg":"worker running"')) workersRunning += 1;
-      }
+      stdio: ['ignore', values.verbose ? 'inherit' : 'ignore', 'inherit'],
     });
     child.once('exit', (code, signal) => {
       if (!stopping) log(`ROLES=${roles} process exited early (${code ?? signal}); run with --verbose to see its log`);
@@ -141,20 +161,46 @@ async function main() {
     return child;
   };
   cleanups.unshift(() => Promise.all(processes.map((p) => stop(p))));
-  launch('api');
-  await waitFor(async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000, 'the API to be ready');
-  const startDraining = async () => {
-    launch('worker', { PORT: '0' });
-    for (let i = 0; i < INGEST_PROCESSES; i++) launch('ingest', { PORT: '0' });
-    await waitFor(async () => consumersStarted >= 1 + INGEST_PROCESSES && workersRunning >= 1, 300_000, 'the consumers and the worker to start');
+  const firstRoles = API_ALONE || REDIS ? 'api' : 'api,worker';
+  launch(firstRoles);
+  await waitFor(async () => (await fetch(`${apiUrl}/readyz`)).ok, 180_000, 'the OMS API to be ready');
+  // Every other process talks to the Temporal server the first one runs (or was given).
+  baseEnv.TEMPORAL_ADDRESS = temporalAddress;
+  const startWorkers = async () => {
+    const extra = firstRoles === 'api,worker' ? WORKERS - 1 : WORKERS;
+    for (let i = 0; i < extra; i++) launch('worker', { PORT: '0' });
+    // A worker is up once its starter claims; give the processes time to bundle and poll.
+    await new Promise((r) => setTimeout(r, extra > 0 ? 8_000 : 0));
   };
-  // Normally every consumer and the worker run before the burst, as in production.
-  if (!values['drain-after']) await startDraining();
+  if (!API_ALONE) await startWorkers();
 
-  // ── Platforms: one simulator and one connected store each, orders generated up front ─────────────────
+  const connection = await Connection.connect({ address: temporalAddress });
+  cleanups.unshift(() => connection.close());
+  const client = new Client({ connection, namespace: 'default' });
+  const api = (method: string, path: string, body?: unknown) =>
+    retry(() =>
+      fetch(`${apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then(async (res) => {
+        if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+        return res.json() as Promise<unknown>;
+      }),
+    );
+
+  // ── Stock, warehouses, and one simulator shop per platform selling the SKUs ───────────────────────────
+  for (const w of WAREHOUSES) await api('POST', '/v1/warehouses', w);
+  const stockOf = new Map<string, number>();
+  for (const sku of SKUS) {
+    const total = HOT ? HOT_STOCK : PUSHES * 2;
+    stockOf.set(sku, total);
+    const first = Math.ceil(total / 2);
+    await api('PUT', `/v1/inventory/HZ1/${sku}`, { onHand: first });
+    await api('PUT', `/v1/inventory/GZ1/${sku}`, { onHand: total - first });
+  }
   const perPlatform = Math.ceil(PUSHES / PLATFORMS.length);
   const sims = new Map<Platform, RunningSimulator>();
-  const work: { platform: Platform; channelOrderId: string }[] = [];
   const queues: { platform: Platform; channelOrderId: string }[][] = [];
   for (const [i, platform] of PLATFORMS.entries()) {
     const credentials = { appKey: `bench-${platform}-key`, appSecret: `bench-${platform}-secret`, pushToken: `bench-${platform}-token` };
@@ -162,41 +208,34 @@ async function main() {
     const running = await startSimulator(platform, { ...credentials, shopId, skus: SKUS, seed: 1000 + i });
     sims.set(platform, running);
     cleanups.unshift(() => running.close());
-    // Retried: an idle keep-alive socket the API has just closed fails the first request on it.
-    const res = await retry(() =>
-      fetch(`${apiUrl}/v1/stores`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ platform, shopId, ...credentials, baseUrl: running.baseUrl }),
-      }),
-    );
-    if (!res.ok) throw new Error(`store not connected: ${await res.text()}`);
+    const store = (await api('POST', '/v1/stores', { platform, shopId, ...credentials, baseUrl: running.baseUrl })) as { storeId: string };
+    await api('PUT', `/v1/stores/${store.storeId}/skus`, { skus: SKUS });
     const queue: { platform: Platform; channelOrderId: string }[] = [];
     for (let n = 0; n < perPlatform && queues.flat().length + queue.length < PUSHES; n++) {
-      queue.push({ platform, channelOrderId: running.sim.idOf(running.sim.addOrder(running.sim.generateOrder())) });
+      queue.push({ platform, channelOrderId: running.sim.idOf(running.sim.addOrder(running.sim.generateOrder({ skus: SKUS }))) });
     }
     queues.push(queue);
   }
-  // Mixed: the platforms' pushes interleaved, as a sale on every channel at once would send them.
+  const work: { platform: Platform; channelOrderId: string }[] = [];
   for (let n = 0; n < perPlatform; n++) for (const queue of queues) if (queue[n]) work.push(queue[n]!);
-  const expected = new Set(work.map((w) => workflowIdOf(orderIdOf(w.platform, w.channelOrderId))));
-  log(`${work.length} orders on ${PLATFORMS.length} platforms; ${1 + INGEST_PROCESSES} consumers; burst with ${CONCURRENCY} connections`);
+  const expected = new Set(work.map((w) => orderIdOf(w.platform, w.channelOrderId)));
+  // The stores have been told the starting stock: what comes after the burst starts is what we measure.
+  await new Promise((r) => setTimeout(r, 3_000));
+  const pushesBefore = new Map([...sims].map(([p, s]) => [p, s.sim.stockPushes.length]));
+  log(
+    `${work.length} orders (${HOT ? `all for ${HOT_SKU}, ${HOT_STOCK} in stock` : `${SKUS.length} SKUs`}) on ${PLATFORMS.length} platforms; ` +
+      `${REDIS ? 'Redis buffer' : 'embedded (no Redis)'}, Temporal ${values.temporal}, ${WORKERS} worker process(es); ${CONCURRENCY} connections${API_ALONE ? ', API alone during the burst' : ''}`,
+  );
 
   // ── The burst ─────────────────────────────────────────────────────────────────────────────────────────
+  const ackAt = new Map<string, number>();
   const latencies: number[] = [];
   const failures = new Map<string, number>();
-  let acked = 0;
+  const persisted: { t: number; n: number }[] = [];
   let next = 0;
-  const drain: { t: number; handed: number }[] = [];
-  const started = performance.now();
-  let burstEnded = 0;
-  let drainedAt = 0;
+  const started = Date.now();
   const sampler = setInterval(() => {
-    void backlogOf(redis, keys).then(({ length }) => {
-      const handed = acked - length;
-      drain.push({ t: performance.now() - started, handed });
-      if (burstEnded && length === 0 && !drainedAt) drainedAt = performance.now() - started;
-    });
+    void q<{ n: string }>('select count(*) as n from orders').then(([r]) => persisted.push({ t: Date.now(), n: Number(r!.n) }));
   }, 250);
   const sender = async () => {
     for (let item = work[next++]; item !== undefined; item = work[next++]) {
@@ -207,7 +246,7 @@ async function main() {
         const res = await fetch(`${apiUrl}/v1/webhooks/${item.platform}${query ? `?${query}` : ''}`, { method: 'POST', headers: push.headers, body: push.body });
         await res.arrayBuffer();
         latencies.push(performance.now() - t0);
-        if (res.status === 200) acked += 1;
+        if (res.status === 200) ackAt.set(orderIdOf(item.platform, item.channelOrderId), Date.now());
         else failures.set(`HTTP ${res.status}`, (failures.get(`HTTP ${res.status}`) ?? 0) + 1);
       } catch (err) {
         failures.set((err as Error).message, (failures.get((err as Error).message) ?? 0) + 1);
@@ -215,89 +254,140 @@ async function main() {
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, sender));
-  burstEnded = performance.now() - started;
-  log(`burst done: ${acked} acknowledged in ${(burstEnded / 1000).toFixed(1)} s`);
-  let drainStarted = 0;
-  if (values['drain-after']) {
-    await startDraining();
-    drainStarted = performance.now() - started;
-    log('worker and consumers started; draining');
-  }
-  await waitFor(async () => drainedAt > 0, 6 * 3600_000, 'the buffer to drain', () => {
-    const last = drain.at(-1);
-    return last ? `${last.handed} of ${acked} handed to Temporal` : '';
-  });
+  const burstMs = Date.now() - started;
+  log(`burst done: ${ackAt.size} acknowledged in ${(burstMs / 1000).toFixed(1)} s`);
+  if (API_ALONE) await startWorkers();
+
+  // ── Recorded and held ─────────────────────────────────────────────────────────────────────────────────
+  await waitFor(async () => (persisted.at(-1)?.n ?? 0) >= expected.size, 3600_000, 'every order to be recorded', () => `${persisted.at(-1)?.n ?? 0} of ${expected.size}`);
+  const persistedAllAt = persisted.find((s) => s.n >= expected.size)!.t;
   clearInterval(sampler);
-  log(`buffer drained at ${(drainedAt / 1000).toFixed(1)} s`);
+  const heldRows = await q<{ order_id: string; held_at: Date }>(`select order_id, min(created_at) as held_at from stock_holds group by order_id`);
+  const ackToHeld = heldRows.flatMap((h) => (ackAt.has(h.order_id) ? [Math.max(0, h.held_at.getTime() - ackAt.get(h.order_id)!)] : []));
 
-  // ── Counting: Temporal ────────────────────────────────────────────────────────────────────────────────
-  const runsById = new Map<string, number>();
-  await waitFor(async () => (await client.workflow.count('WorkflowType = "orderWorkflow"')).count >= expected.size, 300_000, 'Temporal visibility to catch up');
-  for await (const wf of client.workflow.list({ query: 'WorkflowType = "orderWorkflow"', pageSize: 1000 })) {
-    runsById.set(wf.workflowId, (runsById.get(wf.workflowId) ?? 0) + 1);
-  }
-  const temporalLost = [...expected].filter((id) => !runsById.has(id)).length;
-  const temporalDuplicated = [...runsById.values()].reduce((sum, n) => sum + n - 1, 0);
-  const temporalUnexpected = [...runsById.keys()].filter((id) => !expected.has(id)).length;
-
-  // ── Counting: PostgreSQL (the workflows record themselves; the worker may still be catching up) ───────
-  const settleStart = performance.now();
-  let recorded = 0;
+  // ── Workflows catching up: every order allocated (or backordered, or merged as a duplicate) ────────────
+  const settledStatuses = `('ALLOCATED','PICKING','BACKORDERED','AWAITING_TRANSFER','AWAITING_PURCHASE','MERGED')`;
+  let caughtUp = 0;
   await waitFor(
     async () => {
-      recorded = Number((await database.pool.query('SELECT count(*) FROM orders')).rows[0].count);
-      return recorded >= expected.size;
+      caughtUp = Number((await q<{ n: string }>(`select count(*) as n from orders where status in ${settledStatuses}`))[0]!.n);
+      return caughtUp >= expected.size;
     },
-    SETTLE_MS,
-    'the workers to record every order in PostgreSQL',
-    () => `${recorded} of ${expected.size} recorded`,
+    Number(values.settle) * 1000,
+    'the workflows to catch up',
+    () => `${caughtUp} of ${expected.size}`,
   ).catch((err: Error) => log(err.message));
-  const settledMs = performance.now() - settleStart;
-  const settledAll = recorded >= expected.size;
-  const rows = (await database.pool.query<{ workflow_id: string; received: string }>(
-    `SELECT o.workflow_id, (SELECT count(*) FROM order_events e WHERE e.order_id = o.order_id AND e.type = 'ORDER_RECEIVED') AS received FROM orders o`,
-  )).rows;
-  const pgIds = new Set(rows.map((r) => r.workflow_id));
-  const pgLost = [...expected].filter((id) => !pgIds.has(id)).length;
-  const pgDuplicated = rows.length - pgIds.size + rows.reduce((sum, r) => sum + Math.max(0, Number(r.received) - 1), 0);
+  const reached = (await q<{ at: Date }>(`select min(at) as at from order_events where type in ('ALLOCATED','BACKORDERED','TRANSFER_CREATED','PURCHASE_CREATED','MERGED') group by order_id order by 1`)).map((r) => r.at.getTime());
+  const catchUpRate = steadyRate(reached);
+
+  // ── Channels: the push that took the last unit → every store told 0 (hot); accepted → all channels (all) ─
+  await new Promise((r) => setTimeout(r, 3_000));
+  let freeze: { ms: number; stores: number; toldZero: number; positiveAfterZero: number } | undefined;
+  if (HOT) {
+    const [last] = await q<{ order_id: string }>(`select order_id from stock_holds where sku = $1 order by id desc limit 1`, [HOT_SKU]);
+    const lastAck = last ? ackAt.get(last.order_id) : undefined;
+    let worst = 0;
+    let toldZero = 0;
+    let positiveAfterZero = 0;
+    for (const [platform, running] of sims) {
+      const pushes = running.sim.stockPushes.slice(pushesBefore.get(platform)).filter((p) => p.sku === HOT_SKU);
+      const zeroAt = pushes.findIndex((p) => p.quantity === 0);
+      if (zeroAt < 0) continue;
+      toldZero += 1;
+      positiveAfterZero += pushes.slice(zeroAt).filter((p) => p.quantity > 0).length;
+      if (lastAck !== undefined) worst = Math.max(worst, pushes[zeroAt]!.at - lastAck);
+    }
+    freeze = { ms: Math.max(0, worst), stores: sims.size, toldZero, positiveAfterZero };
+  }
+  const channelLatency = (
+    (await api('GET', `/v1/stock-sync/latency?since=${new Date(started - 60_000).toISOString()}`)) as {
+      orderAcceptedToChannelsUpdated: { count: number; p50Ms: number | null; p99Ms: number | null };
+    }
+  ).orderAcceptedToChannelsUpdated;
+
+  // ── Tasks per order (sampled histories), lost, duplicated, oversold ───────────────────────────────────
+  const sample = [...expected].sort(() => Math.random() - 0.5).slice(0, 30);
+  const tasks = { workflowTasks: 0, activityTasks: 0, localActivities: 0, sampled: 0 };
+  for (const orderId of sample) {
+    const history = await client.workflow.getHandle(workflowIdOf(orderId)).fetchHistory().catch(() => undefined);
+    if (!history) continue;
+    tasks.sampled += 1;
+    for (const e of history.events ?? []) {
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) tasks.workflowTasks += 1;
+      if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) tasks.activityTasks += 1;
+      if (e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName === 'core_local_activity') tasks.localActivities += 1;
+    }
+  }
+  const pgOrders = await q<{ order_id: string; received: string }>(
+    `select o.order_id, (select count(*) from order_events e where e.order_id = o.order_id and e.type = 'ORDER_RECEIVED') as received from orders o`,
+  );
+  const pgIds = new Set(pgOrders.map((r) => r.order_id));
+  const lostPg = [...expected].filter((id) => !pgIds.has(id)).length;
+  const duplicatedPg = pgOrders.reduce((sum, r) => sum + Math.max(0, Number(r.received) - 1), 0);
+  const intake = await q<{ unstarted: string }>(`select count(*) filter (where started_at is null) as unstarted from order_intake`);
+  let inTemporal = 0;
+  for await (const wf of client.workflow.list({ query: 'WorkflowType = "orderWorkflow"', pageSize: 1000 })) if (expected.has(wf.workflowId.slice('order-'.length))) inTemporal += 1;
+  const committed = await q<{ sku: string; on_hand: string; committed: string }>(`
+    select i.sku, sum(i.on_hand) as on_hand,
+      sum(i.reserved + i.held) + coalesce((select sum(quantity) from reservations r where r.sku = i.sku and r.status = 'consumed'), 0) as committed
+    from inventory i group by i.sku`);
+  const oversold = committed.reduce((sum, r) => sum + Math.max(0, Number(r.committed) - (stockOf.get(r.sku) ?? Number(r.on_hand))), 0);
+  const promised = HOT ? Number((await q<{ n: string }>(`select count(*) as n from orders where status in ('ALLOCATED','PICKING')`))[0]!.n) : undefined;
+
+  // ── The engine's ceiling, same server, same run ───────────────────────────────────────────────────────
+  let ceiling: CeilingResult | undefined;
+  if (Number(values.ceiling) > 0) {
+    log('measuring the ceiling: a bare workflow of the same shape on the same server');
+    ceiling = await measureCeiling({ address: temporalAddress, namespace: 'default', workflows: Number(values.ceiling), concurrency: 64, workerProcesses: WORKERS });
+  }
 
   // ── Report ────────────────────────────────────────────────────────────────────────────────────────────
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  const steady = values['drain-after'] ? NaN : steadyDrainRate(drain, burstEnded);
+  const pct = (xs: number[], p: number) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+  };
+  const firstAck = Math.min(...ackAt.values());
+  const persistedRate = expected.size / ((persistedAllAt - started) / 1000);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end`;
-  const report = [
-    ['pushes sent', String(work.length)],
-    ['pushes acknowledged', `${acked} (${[...failures].map(([k, v]) => `${v} × ${k}`).join(', ') || 'no failures'})`],
-    ['acknowledged per second', (acked / (burstEnded / 1000)).toFixed(0)],
-    ['ack latency p50 / p99 / max', `${pct(50).toFixed(1)} ms / ${pct(99).toFixed(1)} ms / ${(latencies.at(-1) ?? NaN).toFixed(1)} ms`],
+  const report: [string, string][] = [
+    ['run', `${HOT ? `hot SKU (${HOT_STOCK} units for ${work.length} orders)` : 'mixed SKUs'}, ${REDIS ? 'Redis buffer' : 'embedded, no Redis'}, Temporal ${values.temporal}, ${WORKERS} worker process(es)${API_ALONE ? ', API alone during the burst' : ''}`],
+    ['pushes acknowledged', `${ackAt.size} of ${work.length} (${[...failures].map(([k, v]) => `${v} × ${k}`).join(', ') || 'no failures'})`],
+    ['acknowledged per second', (ackAt.size / (burstMs / 1000)).toFixed(0)],
+    ['ack latency p50 / p99', `${pct(latencies, 50).toFixed(1)} ms / ${pct(latencies, 99).toFixed(1)} ms`],
+    ['recorded with stock held', `${persistedRate.toFixed(0)} orders/s (all ${expected.size} recorded ${((persistedAllAt - firstAck) / 1000).toFixed(1)} s after the first ack; the seed: ${SEED_ORDERS_PER_SECOND}/s)`],
+    ['ack → held p50 / p99', `${pct(ackToHeld, 50).toFixed(0)} ms / ${pct(ackToHeld, 99).toFixed(0)} ms (${heldRows.length} orders held${REDIS ? '' : '; without Redis the ack waits for the hold, so 0'})`],
+    ...(freeze
+      ? [['last unit held → every store told 0', `${freeze.ms} ms (${freeze.toldZero} of ${freeze.stores} stores told 0; ${freeze.positiveAfterZero} positive counts after a 0)`] as [string, string]]
+      : []),
+    ['accepted → all channels updated p50 / p99', `${channelLatency.p50Ms ?? '–'} ms / ${channelLatency.p99Ms ?? '–'} ms (${channelLatency.count} orders measured)`],
+    ['workflows caught up', `${catchUpRate.toFixed(1)} orders/s (${caughtUp} of ${expected.size} allocated, backordered or merged)`],
+    ...(ceiling
+      ? [
+          ['ceiling: bare workflow, same server', `${ceiling.perSecond.toFixed(1)} workflows/s (start, one local activity, wait for a signal; ${ceiling.workflows} workflows)`] as [string, string],
+          ['catch-up / ceiling', `${((catchUpRate / ceiling.perSecond) * 100).toFixed(0)}%`] as [string, string],
+        ]
+      : []),
     [
-      'drain into running workflows',
-      values['drain-after']
-        ? `${(expected.size / ((drainedAt - drainStarted) / 1000)).toFixed(0)} orders/s (consumers started after the burst; ${((drainedAt - drainStarted) / 1000).toFixed(1)} s to empty the buffer)`
-        : `${(expected.size / (drainedAt / 1000)).toFixed(0)} orders/s overall (first push to empty buffer, ${(drainedAt / 1000).toFixed(1)} s); ${steady.toFixed(0)} orders/s during the burst`,
+      'tasks per order, intake → PICKING',
+      `${(tasks.workflowTasks / tasks.sampled).toFixed(1)} workflow tasks, ${(tasks.activityTasks / tasks.sampled).toFixed(1)} activity tasks, ${(tasks.localActivities / tasks.sampled).toFixed(1)} local activities (${tasks.sampled} histories)`,
     ],
-    [
-      'orders lost (Temporal / PostgreSQL)',
-      `${temporalLost} / ${settledAll ? pgLost : `not counted: ${pgLost} not recorded yet when --settle ran out (the workers were still running them)`}`,
-    ],
-    ['orders duplicated (Temporal / PostgreSQL)', `${temporalDuplicated} / ${pgDuplicated}`],
-    ['unexpected workflows', String(temporalUnexpected)],
-    ['recorded in PostgreSQL by the workflows', `${recorded} of ${expected.size}, ${(settledMs / 1000).toFixed(0)} s after the buffer drained`],
-    ['the seed (old ERP + Redis queue)', `${SEED_ORDERS_PER_SECOND} orders/s persisted`],
+    ['lost', `${lostPg} in PostgreSQL, ${expected.size - inTemporal} not in Temporal (${intake[0]?.unstarted ?? 0} still waiting for their start)`],
+    ['duplicated', `${duplicatedPg}`],
+    ['oversold', `${oversold} units${promised !== undefined ? ` (${promised} orders allocated for ${HOT_STOCK} units)` : ''}`],
     ['machine', machine],
   ];
-  console.log('\n' + report.map(([k, v]) => `  ${k!.padEnd(42)} ${v}`).join('\n') + '\n');
-  process.exitCode = temporalLost + (settledAll ? pgLost : 0) + temporalDuplicated + pgDuplicated === 0 && acked === work.length ? 0 : 1;
+  console.log('\n' + report.map(([k, v]) => `  ${k.padEnd(42)} ${v}`).join('\n') + '\n');
+  process.exitCode = lostPg + duplicatedPg + oversold === 0 && ackAt.size === work.length ? 0 : 1;
 }
 
-/** Orders handed to Temporal per second while pushes were still arriving (between 10% and 90% of the burst). */
-function steadyDrainRate(samples: { t: number; handed: number }[], burstMs: number): number {
-  const inside = samples.filter((s) => s.t >= burstMs * 0.1 && s.t <= burstMs * 0.9);
-  const first = inside[0];
-  const last = inside.at(-1);
-  if (!first || !last || last.t === first.t) return NaN;
-  return (last.handed - first.handed) / ((last.t - first.t) / 1000);
+/** Events per second between the 10th and the 90th percentile of their times (the steady middle of a run). */
+function steadyRate(times: number[]): number {
+  if (times.length < 10) return NaN;
+  const sorted = [...times].sort((a, b) => a - b);
+  const lo = sorted[Math.floor(sorted.length * 0.1)]!;
+  const hi = sorted[Math.floor(sorted.length * 0.9)]!;
+  return hi === lo ? NaN : (sorted.length * 0.8) / ((hi - lo) / 1000);
 }
 
 async function retry<T>(attempt: () => Promise<T>, times = 3): Promise<T> {
@@ -306,6 +396,7 @@ async function retry<T>(attempt: () => Promise<T>, times = 3): Promise<T> {
       return await attempt();
     } catch (err) {
       if (i >= times) throw err;
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
 }

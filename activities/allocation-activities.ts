@@ -11,31 +11,18 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
-import {
-  claimPurchase,
-  findActiveAllocation,
-  findPurchase,
-  findTransfer,
-  holdAtSource,
-  inboundUnits,
-  insertPurchase,
-  insertTransfer,
-  loadRuleSet,
-  releaseOrderAllocation,
-  saveAllocation,
-  settlePurchase,
-  suppliersOf,
-  type OrderAllocationRow,
-  type PurchaseLineData,
-  type PurchaseRow,
-  type TransferRow,
-} from '../db/queries/allocation';
+import { loadRuleSet } from '../db/queries/allocation-rules';
+import { findActiveAllocation, releaseOrderAllocation, saveAllocation, type OrderAllocationRow } from '../db/queries/allocations';
 import { activeHolds, settleHolds } from '../db/queries/holds';
-import { lockStock, reserveLines, type StockLine } from '../db/queries/inventory';
-import { mergeLines } from '../domain/stock';
+import { inboundUnits, lockStock, reserveLines } from '../db/queries/inventory';
+import { claimPurchase, findPurchase, insertPurchase, settlePurchase, type PurchaseRow } from '../db/queries/purchases';
+import { suppliersOf } from '../db/queries/skus';
+import { findTransfer, holdAtSource, insertTransfer, type TransferRow } from '../db/queries/transfers';
+import { mergeLines, type PurchaseLine as PurchaseLineData, type StockLine } from '../domain/stock';
 import { warehouses } from '../db/schema';
-import { allocate, type AllocationLine, type WarehouseStock } from '../domain/allocation';
+import { allocate, transferEtaMs, type AllocationLine, type WarehouseStock } from '../domain/allocation';
 import { locate } from '../domain/geo';
+import { formatPurchaseError, parsePurchaseError } from '../domain/purchasing';
 import type { Address } from '../domain/order';
 import type { Logger } from '../infra/logger';
 import type { Backorders } from './restock-activities';
@@ -154,7 +141,7 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
               toWarehouseId: t.toWarehouseId,
               lines: t.lines,
               distanceKm: t.distanceKm,
-              eta: new Date(Date.now() + t.etaDays * params.transferDayMs),
+              eta: new Date(transferEtaMs(Date.now(), t.etaDays, params.transferDayMs)),
             });
             await saveAllocation(tx, { orderId, rule, reason, action: 'transfer', warehouseId: t.toWarehouseId, transferId: row.id });
             return {
@@ -208,7 +195,7 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
       if (!claimed) return settledOutcome(db, (await findPurchase(db, id))!);
       if (!deps.purchasing) {
         const message = 'no 1688 client is configured (ALIBABA_1688_* variables)';
-        await settlePurchase(db, id, { status: 'failed', error: `NOT_CONFIGURED: ${message}` });
+        await settlePurchase(db, id, { status: 'failed', error: formatPurchaseError({ code: 'NOT_CONFIGURED', message }) });
         return { outcome: 'failed', code: 'NOT_CONFIGURED', message };
       }
       const lines = claimed.lines as PurchaseLineData[];
@@ -242,7 +229,7 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
           throw ApplicationFailure.retryable(err.message, 'PurchaseApiRetryable');
         }
         const status = err.outcomeUnknown ? 'unknown' : 'failed';
-        await settlePurchase(db, id, { status, error: `${err.code}: ${err.message}` });
+        await settlePurchase(db, id, { status, error: formatPurchaseError({ code: err.code, message: err.message }) });
         logger.warn({ purchaseOrderId: id, code: err.code, status }, 'purchase not placed on 1688');
         return { outcome: status, code: err.code, message: err.message };
       }
@@ -313,12 +300,12 @@ async function settledOutcome(db: Db, purchase: PurchaseRow): Promise<PlaceOutco
     case 'placing': {
       // An earlier attempt stopped while talking to 1688: the order may exist there. Never guess.
       const message = 'an earlier attempt stopped while calling 1688; check the 1688 order list before ordering again';
-      await settlePurchase(db, purchase.id, { status: 'unknown', error: `INTERRUPTED: ${message}` });
+      await settlePurchase(db, purchase.id, { status: 'unknown', error: formatPurchaseError({ code: 'INTERRUPTED', message }) });
       return { outcome: 'unknown', code: 'INTERRUPTED', message };
     }
     default: {
-      const [code, ...rest] = (purchase.error ?? 'UNKNOWN: no detail').split(': ');
-      return { outcome: purchase.status === 'unknown' ? 'unknown' : 'failed', code: code ?? 'UNKNOWN', message: rest.join(': ') };
+      const { code, message } = parsePurchaseError(purchase.error);
+      return { outcome: purchase.status === 'unknown' ? 'unknown' : 'failed', code, message };
     }
   }
 }

@@ -19,10 +19,9 @@ import { setRefundWriteBack } from '../db/queries/returns';
 import { openReviewTask } from '../db/queries/review-tasks';
 import { advancePollCursor, findStore, recordPollError, storesSellingSku } from '../db/queries/stores';
 import { orders, stockSyncOrders, stockSyncRounds } from '../db/schema';
-import type { Channel } from '../domain/order';
 import type { Logger } from '../infra/logger';
 import type { IngestEntry, IngestPipeline } from '../ingest/types';
-import type { TrackingWriteBackInput } from '../workflows/channel-writeback';
+import { REFUND_WRITEBACK_TASK, TRACKING_WRITEBACK_TASK, type RefundWriteBackInput, type RefundWriteBackOutcome, type TrackingWriteBackInput } from '../workflows/contract';
 
 export interface PollSettings {
   /** Each poll starts this far before the cursor: late-indexed orders are still caught. */
@@ -35,7 +34,7 @@ export interface PollSettings {
 
 export interface ChannelRuntime {
   tokens: StoreTokens;
-  /** Where polled orders go (the Redis buffer, or Temporal directly). */
+  /** Where polled orders go (the ingest buffer). */
   ingest?: IngestPipeline | undefined;
   poll: PollSettings;
   /** Stores pushed to at once in one stock round. Default 8. */
@@ -63,27 +62,6 @@ export interface SyncRoundResult {
   available: number;
   stores: StoreStockOutcome[];
 }
-
-export interface RefundWriteBackInput {
-  returnId: string;
-  orderId: string;
-  channel: Channel;
-  channelOrderId: string;
-  storeId?: string | undefined;
-  /** The platform's refund / after-sale id, when the platform asked for the return. */
-  platformRefundId?: string | undefined;
-  amountFen: number;
-}
-
-/**
- * written_back: the platform agreed the refund · not_applicable: a manual order, no platform · manual: the
- * platform has no refund to agree (the return was opened in the OMS, or the store is not connected), so a
- * person refunds in the platform's back office (review task) · refused: the platform said no (review task).
- */
-export type RefundWriteBackOutcome = 'written_back' | 'not_applicable' | 'manual' | 'refused';
-
-/** The review task a refund that was not written back leaves for a person. */
-export const REFUND_WRITEBACK_TASK = 'refund-writeback';
 
 const ENQUEUE_BATCH = 100;
 
@@ -227,7 +205,7 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
       const task = (reason: string) =>
         openReviewTask(db, {
           id: `tracking-writeback-${p.orderId}`,
-          kind: 'tracking_writeback',
+          kind: TRACKING_WRITEBACK_TASK,
           orderId: p.orderId,
           reason,
           data: { storeId: p.storeId, channelOrderId: p.channelOrderId, carrier: p.carrier, waybillNo: p.waybillNo },

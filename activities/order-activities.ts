@@ -2,7 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Carriers } from '../carriers';
 import type { CarrierEvent, CarrierName } from '../carriers/types';
 import type { Db } from '../db/client';
-import { settleReservations, type StockLine } from '../db/queries/inventory';
+import { settleReservations } from '../db/queries/inventory';
+import type { StockLine } from '../domain/stock';
 import { insertOrder, recordTransition, recordTransitions } from '../db/queries/orders';
 import { openReviewTask, type NewReviewTask } from '../db/queries/review-tasks';
 import { insertForwardShipment } from '../db/queries/shipments';
@@ -50,13 +51,8 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       logger.warn({ taskId: task.id, kind: task.kind, orderId: task.orderId }, 'review task opened');
     },
 
-    // Allocation (choosing the warehouse, reserving, transfers, purchases) lives in allocation-activities.ts.
-
-    /** Gives every active reservation of the order back to available stock (cancel, merge). Idempotent. */
-    async releaseStock(params: { orderId: string }): Promise<void> {
-      const released = await db.transaction((tx) => settleReservations(tx, params.orderId, 'released'));
-      await stockChanged(released.map((r) => r.sku));
-    },
+    // Allocation (choosing the warehouse, reserving, transfers, purchases) and its undo on cancel
+    // (releaseAllocation) live in allocation-activities.ts.
 
     /** `parcelNo`: one parcel of a split order (its own task id). */
     async createPickTask(params: { orderId: string; warehouseId: string; lines: StockLine[]; parcelNo?: number }): Promise<{ taskId: string }> {

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Carriers } from '../carriers';
 import type { Db } from '../db/client';
-import { settleReservations, type StockLine } from '../db/queries/inventory';
+import { settleReservations } from '../db/queries/inventory';
+import type { StockLine } from '../domain/stock';
 import { insertForwardShipment } from '../db/queries/shipments';
 import { joinOrOpenParcel, leaveParcel, parcelContents, recordParcelWaybill, type JoinedParcel } from '../db/queries/shipment-merge';
 import type { Address, CanonicalOrder } from '../domain/order';

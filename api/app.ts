@@ -8,21 +8,30 @@ import { createIngest, type Ingest } from '../ingest';
 import type { SecretBox } from '../infra/secrets';
 import type { ReplenishmentMonitor } from '../replenishment/monitor';
 import type { OrderClient } from '../temporal/order-client';
-import { authenticate, type Caller } from './auth';
+import { authenticate, type ApiEnv } from './auth';
 import { ApiError, errorHandler } from './errors';
-import { openApiDocument } from './openapi';
-import { allocationRuleRoutes, purchaseRoutes, replenishmentRoutes, skuRoutes, transferRoutes } from './routes/allocation';
+import { doc, openApiRoute } from './openapi';
+import { allocationRuleRoutes } from './routes/allocation-rules';
+import { apiKeyRoutes } from './routes/api-keys';
 import { carrierWebhookRoutes } from './routes/carrier-webhooks';
-import { channelRoutes, ingestRoutes } from './routes/channels';
+import { channelRoutes } from './routes/channels';
 import { healthRoutes, type ReadinessProbe } from './routes/health';
-import { apiKeyRoutes, inventoryRoutes, warehouseRoutes } from './routes/master-data';
+import { ingestRoutes } from './routes/ingest';
+import { inventoryRoutes } from './routes/inventory';
+import { oauthCallbackRoutes } from './routes/oauth';
 import { opsRoutes } from './routes/ops';
 import { orderRoutes } from './routes/orders';
-import { returnRoutes } from './routes/returns';
+import { purchaseRoutes } from './routes/purchases';
+import { quarantineRoutes } from './routes/quarantine';
+import { replenishmentRoutes } from './routes/replenishment';
+import { orderReturnRoutes, returnRoutes } from './routes/returns';
 import { shipmentMergeRoutes } from './routes/shipment-merge';
+import { skuRoutes } from './routes/skus';
 import { stockSyncRoutes } from './routes/stock-sync';
-import { oauthCallbackRoutes, storeRoutes, type StoreChannelDeps } from './routes/stores';
+import { storeRoutes, type StoreChannelDeps } from './routes/stores';
+import { transferRoutes } from './routes/transfers';
 import { warehouseTaskRoutes } from './routes/warehouse-tasks';
+import { warehouseRoutes } from './routes/warehouses';
 import { channelWebhookRoutes } from './routes/webhooks';
 
 export interface AppDeps {
@@ -50,21 +59,25 @@ export function createApp(appDeps: AppDeps) {
   const deps = withChannelStockSync(appDeps);
   const { db, orders, logger } = deps;
   const ingest = deps.ingest ?? createIngest({ db, orders, secrets: deps.secrets, logger });
-  const v1 = new Hono<{ Variables: { caller: Caller } }>()
+  const stock = { onStockReceived: deps.onStockReceived, replenishment: deps.replenishment };
+  // One mount per resource, at its own path.
+  const v1 = new Hono<ApiEnv>()
     .use(authenticate(db, deps.adminApiKey))
     .route('/orders', orderRoutes({ db, orders }))
-    .route('/', returnRoutes({ db, orders }))
-    .route('/warehouse', warehouseTaskRoutes({ db, orders }))
-    .route('/warehouses', warehouseRoutes({ db, onStockReceived: deps.onStockReceived }))
-    .route('/inventory', inventoryRoutes({ db, onStockReceived: deps.onStockReceived, replenishment: deps.replenishment }))
+    .route('/orders/:orderId/returns', orderReturnRoutes({ orders }))
+    .route('/returns', returnRoutes({ db, orders }))
+    .route('/quarantine', quarantineRoutes({ db }))
+    .route('/warehouse/tasks', warehouseTaskRoutes({ db, orders }))
+    .route('/warehouses', warehouseRoutes({ db }))
+    .route('/inventory', inventoryRoutes({ db, ...stock }))
     .route('/api-keys', apiKeyRoutes({ db }))
     .route('/stores', storeRoutes({ db, secrets: deps.secrets, channels: deps.channels }))
-    .route('/stores', shipmentMergeRoutes({ db }))
+    .route('/stores/:storeId/shipment-merge', shipmentMergeRoutes({ db }))
     .route('/ops', opsRoutes({ db, orders }))
-    .route('/allocation', allocationRuleRoutes({ db }))
-    .route('/transfers', transferRoutes({ db, orders, onStockReceived: deps.onStockReceived, replenishment: deps.replenishment }))
-    .route('/purchases', purchaseRoutes({ db, orders, onStockReceived: deps.onStockReceived, replenishment: deps.replenishment }))
-    .route('/skus', skuRoutes({ db, orders, onStockReceived: deps.onStockReceived, replenishment: deps.replenishment }))
+    .route('/allocation/rules', allocationRuleRoutes({ db }))
+    .route('/transfers', transferRoutes({ db, orders, ...stock }))
+    .route('/purchases', purchaseRoutes({ db, orders, ...stock }))
+    .route('/skus', skuRoutes({ db, orders, replenishment: deps.replenishment }))
     .route('/replenishment', replenishmentRoutes({ db }))
     .route('/channels', channelRoutes({ ingest }))
     .route('/ingest', ingestRoutes({ db, ingest }))
@@ -79,13 +92,14 @@ export function createApp(appDeps: AppDeps) {
       logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
     })
     .route('/', healthRoutes({ db, probes: deps.probes ?? [] }))
-    .get('/openapi.json', (c) => c.json(openApiDocument()))
     // Webhooks authenticate by the sender's own signature, not by API key: mounted before the keyed routes.
     .route('/v1/webhooks/carriers', carrierWebhookRoutes({ db, orders, carriers: deps.carriers, logger }))
     .route('/v1/webhooks', channelWebhookRoutes({ ingest, logger }))
     // The seller's browser comes back from the platform's consent page: the sealed `state` authenticates it.
     .route('/v1/oauth', oauthCallbackRoutes({ db, channels: deps.channels }))
     .route('/v1', v1);
+  // Generated from the routes above: their validators, scopes and summaries.
+  app.get('/openapi.json', doc('This document: every route with its scopes, parameters and request body (OpenAPI 3.1)', { 200: 'OpenAPI document' }), openApiRoute(app));
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError(errorHandler(logger));
   return app;

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
+import { uniqueSymbol } from 'hono-openapi';
 import type { Db } from '../db/client';
-import { apiKeys } from '../db/schema';
+import { findActiveApiKey } from '../db/queries/api-keys';
 import { ApiError } from './errors';
 
 export const SCOPES = ['orders:write', 'orders:read', 'warehouse', 'ops', 'admin'] as const;
@@ -15,12 +15,15 @@ export interface Caller {
   scopes: ReadonlySet<Scope>;
 }
 
+/** The Hono environment of every keyed route: `authenticate` has set the caller. */
+export type ApiEnv = { Variables: { caller: Caller } };
+
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);
 
 /** Resolves the bearer key to its scopes: the bootstrap `ADMIN_API_KEY` has them all, others come from `api_keys`. */
 export function authenticate(db: Db, adminApiKey: string | undefined) {
   const adminHash = adminApiKey ? Buffer.from(hashKey(adminApiKey)) : undefined;
-  return createMiddleware<{ Variables: { caller: Caller } }>(async (c, next) => {
+  return createMiddleware<ApiEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new ApiError(401, 'UNAUTHORIZED', 'missing bearer API key');
@@ -29,22 +32,22 @@ export function authenticate(db: Db, adminApiKey: string | undefined) {
       c.set('caller', { keyId: 'admin', scopes: ALL_SCOPES });
       return next();
     }
-    const [key] = await db
-      .select({ id: apiKeys.id, scopes: apiKeys.scopes })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
+    const key = await findActiveApiKey(db, hash);
     if (!key) throw new ApiError(401, 'UNAUTHORIZED', 'unknown or revoked API key');
     c.set('caller', { keyId: key.id, scopes: new Set(key.scopes as Scope[]) });
     return next();
   });
 }
 
-/** Requires one of the scopes (`admin` passes every check). */
+/** Requires one of the scopes (`admin` passes every check); /openapi.json lists them as the route's security. */
 export const requireScope = (...needed: Scope[]) =>
-  createMiddleware<{ Variables: { caller: Caller } }>(async (c, next) => {
-    const { scopes } = c.get('caller');
-    if (!scopes.has('admin') && !needed.some((s) => scopes.has(s))) {
-      throw new ApiError(403, 'FORBIDDEN', `this key lacks the scope ${needed.join(' or ')}`);
-    }
-    return next();
-  });
+  Object.assign(
+    createMiddleware<ApiEnv>(async (c, next) => {
+      const { scopes } = c.get('caller');
+      if (!scopes.has('admin') && !needed.some((s) => scopes.has(s))) {
+        throw new ApiError(403, 'FORBIDDEN', `this key lacks the scope ${needed.join(' or ')}`);
+      }
+      return next();
+    }),
+    { [uniqueSymbol]: { spec: { security: needed.map((scope) => ({ bearer: [scope] })) } } },
+  );

@@ -27,6 +27,8 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found`);
 export const conflict = (message: string) => new ApiError(409, 'CONFLICT', message);
+/** A part of the OMS this process was started without (e.g. channel sync). */
+export const unavailable = (what: string) => new ApiError(503, 'NOT_CONFIGURED', `${what} is not available in this process`);
 
 /** zod issues → `{ path: "lines.0.quantity", message }`, with the request part as the first segment. */
 export function validationError(target: string, error: z.core.$ZodError): ApiError {

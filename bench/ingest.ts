@@ -38,7 +38,8 @@ import pg from 'pg';
 import { startSimulator, type RunningSimulator } from '../channels/simulators';
 import type { Platform } from '../channels/types';
 import { connectDatabase, migrateDatabase } from '../db/client';
-import { orderIdOf, workflowIdOf } from '../domain/order';
+import { orderIdOf } from '../domain/order';
+import { orderWorkflowId } from '../workflows/contract';
 import { freePort, withDatabase } from '../infra/net';
 import { findTemporalCli, startDevServer } from '../temporal/dev-server';
 import { measureCeiling, type CeilingResult } from './temporal-ceiling/measure';
@@ -309,7 +310,7 @@ async function main() {
   const sample = [...expected].sort(() => Math.random() - 0.5).slice(0, 30);
   const tasks = { workflowTasks: 0, activityTasks: 0, localActivities: 0, sampled: 0 };
   for (const orderId of sample) {
-    const history = await client.workflow.getHandle(workflowIdOf(orderId)).fetchHistory().catch(() => undefined);
+    const history = await client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory().catch(() => undefined);
     if (!history) continue;
     tasks.sampled += 1;
     for (const e of history.events ?? []) {

@@ -91,10 +91,14 @@ async function main() {
 
   // Order ingest: with REDIS_URL, webhooks append to a Redis stream that consumers (worker or ingest role) drain
   // into Temporal; without it, the API hands each order to Temporal before answering the platform.
-  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL) : undefined;
-  if (redis) cleanups.unshift(() => redis.quit());
+  // Commands fail at once while Redis is unreachable (no offline queue): a push is answered 503, never held open.
+  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true }) : undefined;
+  if (redis) {
+    await redis.connect();
+    cleanups.unshift(() => redis.quit());
+  }
   const ingest = createIngest({ db: database.db, orders, secrets, logger, redis, stores: tokenRefreshingDirectory(createStoreDirectory(database.db, secrets), tokens) });
-  if (redis && (env.ROLES.has('worker') || env.ROLES.has('ingest'))) {
+  if (env.ROLES.has('worker') || env.ROLES.has('ingest')) {
     const consumer = await ingest.startConsumer({
       concurrency: env.INGEST_CONCURRENCY,
       reclaimAfterMs: env.INGEST_RECLAIM_AFTER,
@@ -102,7 +106,7 @@ async function main() {
     });
     cleanups.unshift(() => consumer.stop());
   }
-  logger.info({ mode: ingest.mode }, redis ? 'order ingest buffered in Redis' : 'no REDIS_URL: order ingest goes to Temporal directly');
+  logger.info({ mode: ingest.mode }, redis ? 'order ingest buffered in Redis' : 'no REDIS_URL: order ingest buffered in PostgreSQL');
 
   if (env.ROLES.has('worker')) {
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });

@@ -1,5 +1,6 @@
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from '../workflows/contract';
 
 /** A duration such as `30s`, `15m`, `72h`, `7d` (or plain milliseconds), parsed to milliseconds. */
 const duration = (fallback: string) =>
@@ -31,7 +32,7 @@ export const envSchema = z.object({
   INGEST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default('oms-orders'),
+  TEMPORAL_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),
   TEMPORAL_CLI_PATH: z.string().optional(),
   TEMPORAL_DEV_PORT: z.coerce.number().int().default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),

@@ -17,6 +17,10 @@ export interface Database {
 
 export function connectDatabase(url: string, options: { max?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20 });
+  // A connection PostgreSQL drops (restart, failover) must fail its query, not the process: pg emits 'error'
+  // on idle clients through the pool and on checked-out ones (a transaction in progress) on the client itself.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle({ client: pool, schema, casing: 'snake_case' });
   return { db, pool, close: () => pool.end() };
 }

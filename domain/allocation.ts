@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { distanceKm, type LatLng } from './geo';
+import { mergeLines } from './stock';
 
 // ---------------------------------------------------------------------------------------------------------
 // Rules (data)
@@ -189,7 +190,7 @@ export const INVALID_INPUT = '(invalid input)';
 // The allocator
 
 export function allocate(input: AllocationInput, ruleSet: AllocationRuleSet = DEFAULT_ALLOCATION_RULES): AllocationDecision {
-  const lines = mergeLines(input.lines);
+  const lines = validLines(input.lines);
   if (typeof lines === 'string') return { rule: INVALID_INPUT, action: 'review', reason: lines };
 
   const situation = new Situation(lines, input);
@@ -500,16 +501,14 @@ class Situation {
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
 
-/** Merges repeated SKUs (the canonical order forbids them, other callers might not) or says what is wrong. */
-function mergeLines(lines: readonly AllocationLine[]): AllocationLine[] | string {
+/** The lines with repeated SKUs merged (the canonical order forbids them, other callers might not), or what is wrong. */
+function validLines(lines: readonly AllocationLine[]): AllocationLine[] | string {
   if (lines.length === 0) return 'the order has no lines';
-  const merged = new Map<string, number>();
   for (const l of lines) {
     if (!l.sku) return 'a line has no SKU';
     if (!Number.isInteger(l.quantity) || l.quantity <= 0) return `SKU ${l.sku} has quantity ${l.quantity}; expected a positive integer`;
-    merged.set(l.sku, (merged.get(l.sku) ?? 0) + l.quantity);
   }
-  return [...merged].map(([sku, quantity]) => ({ sku, quantity }));
+  return mergeLines(lines);
 }
 
 /** Units of a SKU in a stock record; absent, negative or inherited keys ("constructor") count as 0. */
@@ -529,4 +528,21 @@ function describe(lines: readonly AllocationLine[]): string {
 
 function yuan(fen: number): string {
   return `¥${(fen / 100).toFixed(2)}`;
+}
+
+// ── Transfers: when they are due, and when a late one needs a person ──────────────────────────────────────
+
+/** One transfer day (TRANSFER_ETA) unless configured: T+1 means due a day after the transfer is made. */
+export const DEFAULT_TRANSFER_DAY_MS = 86_400_000;
+/** How long past its ETA a transfer may be before a review task opens (TRANSFER_GRACE), unless configured. */
+export const DEFAULT_TRANSFER_GRACE_MS = 12 * 3_600_000;
+
+/** When a transfer made at `madeAtMs` with the rule's `etaDays` is due (epoch ms). */
+export function transferEtaMs(madeAtMs: number, etaDays: number, transferDayMs: number = DEFAULT_TRANSFER_DAY_MS): number {
+  return madeAtMs + etaDays * transferDayMs;
+}
+
+/** When a transfer due at `eta` (ISO) counts as late (epoch ms): a review task opens, the order keeps waiting. */
+export function transferLateAtMs(eta: string, graceMs: number = DEFAULT_TRANSFER_GRACE_MS): number {
+  return Date.parse(eta) + graceMs;
 }

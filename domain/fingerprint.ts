@@ -93,3 +93,31 @@ export function receiverKeyOf(customer: CanonicalOrder['customer'], address: Add
     squash(address.detail),
   ]);
 }
+
+/** A live primary order already holding the fingerprint (same phone and SKU set), as the claim sees it. */
+export interface PrimaryCandidate {
+  orderId: string;
+  orderedAtMs: number;
+  claimedAtMs: number;
+}
+
+/**
+ * Which primary a new order with this fingerprint is a duplicate of: the candidate created closest to it
+ * within ±`windowMs` (inclusive, as isSuspectedDuplicate), earlier claim first on a tie, then order id.
+ * Undefined: none is close enough, the order is a primary itself. The caller narrows candidates to live
+ * primaries with the same fingerprint key (in SQL); this decides.
+ */
+export function closestPrimary(orderedAtMs: number, candidates: readonly PrimaryCandidate[], windowMs: number): PrimaryCandidate | undefined {
+  let best: PrimaryCandidate | undefined;
+  for (const c of candidates) {
+    const distance = Math.abs(c.orderedAtMs - orderedAtMs);
+    if (distance > windowMs) continue;
+    if (!best) {
+      best = c;
+      continue;
+    }
+    const bestDistance = Math.abs(best.orderedAtMs - orderedAtMs);
+    if (distance < bestDistance || (distance === bestDistance && (c.claimedAtMs < best.claimedAtMs || (c.claimedAtMs === best.claimedAtMs && c.orderId < best.orderId)))) best = c;
+  }
+  return best;
+}

@@ -35,6 +35,17 @@ export const CANCELLABLE: ReadonlySet<OrderStatus> = new Set([
   'PICKING',
 ]);
 
+/** Statuses after which the parcel has left the warehouse: no cancel, no address change. */
+export const SHIPPED_OR_LATER: ReadonlySet<OrderStatus> = new Set([
+  'SHIPPED',
+  'DELIVERED',
+  'RETURN_REQUESTED',
+  'RETURN_IN_TRANSIT',
+  'RETURN_REVIEW',
+  'RETURNED',
+  'COMPLETED',
+]);
+
 export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'MERGED', 'RETURNED']);
 
 const isoDateTime = z.iso.datetime({ offset: true });
@@ -91,10 +102,6 @@ export type CanonicalOrder = z.output<typeof canonicalOrderSchema>;
 /** The order id is derived from the channel order, so the same platform order always lands on the same workflow. */
 export function orderIdOf(channel: Channel, channelOrderId: string): string {
   return `${channel}-${channelOrderId}`;
-}
-
-export function workflowIdOf(orderId: string): string {
-  return `order-${orderId}`;
 }
 
 export function orderTotalFen(lines: readonly OrderLine[]): number {

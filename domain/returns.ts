@@ -4,6 +4,10 @@
  * and the unit tests both call these.
  */
 import type { OrderStatus } from './order';
+import { mergeLines } from './stock';
+
+/** requested → in_transit (carrier picked up) → received; `review` while a person checks a stalled return. */
+export type ReturnStatus = 'requested' | 'in_transit' | 'review' | 'received';
 
 export const RETURN_CONDITIONS = ['resaleable', 'damaged'] as const;
 export type ReturnCondition = (typeof RETURN_CONDITIONS)[number];
@@ -142,9 +146,7 @@ export function receivedLines(returnLines: readonly QuantityLine[], scanned: rea
 
 /** Units per SKU, summed (lines of the same SKU merge). */
 export function totals(lines: readonly QuantityLine[]): Map<string, number> {
-  const map = new Map<string, number>();
-  for (const l of lines) map.set(l.sku, (map.get(l.sku) ?? 0) + l.quantity);
-  return map;
+  return new Map(mergeLines(lines).map((l) => [l.sku, l.quantity]));
 }
 
 function sameQuantities(a: readonly QuantityLine[], b: readonly QuantityLine[]): boolean {
@@ -157,4 +159,58 @@ function sameQuantities(a: readonly QuantityLine[], b: readonly QuantityLine[]):
 export function everythingReturned(shipped: readonly QuantityLine[], returned: readonly QuantityLine[]): boolean {
   const back = totals(returned);
   return [...totals(shipped)].every(([sku, q]) => (back.get(sku) ?? 0) >= q);
+}
+
+// ── Return progress: how carrier events and review resolutions move a return and its order ─────────────
+
+/** A return moving again: where it stands and the order status that goes with it. */
+export interface ReturnMove {
+  status: 'requested' | 'in_transit';
+  orderStatus: 'RETURN_REQUESTED' | 'RETURN_IN_TRANSIT';
+}
+
+/** Carrier event kinds that mean the parcel has been collected from the buyer. */
+const COLLECTED_KINDS: ReadonlySet<string> = new Set(['picked_up', 'in_transit', 'out_for_delivery', 'delivered']);
+
+/** True when a carrier event of this kind means the carrier has the parcel. */
+export function collectedBy(kind: string): boolean {
+  return COLLECTED_KINDS.has(kind);
+}
+
+/** Following the carrier again: in transit once collected, else still requested. */
+export function returnMoving(pickedUp: boolean): ReturnMove {
+  return pickedUp ? { status: 'in_transit', orderStatus: 'RETURN_IN_TRANSIT' } : { status: 'requested', orderStatus: 'RETURN_REQUESTED' };
+}
+
+/**
+ * What a carrier event (other than "delivered", which is the receipt) does to a return: a return in review
+ * goes back to following the carrier; a requested return that has been collected is in transit.
+ * Undefined: its status stays.
+ */
+export function moveOnCarrierEvent(status: ReturnStatus, pickedUp: boolean, kind: string): ReturnMove | undefined {
+  if (kind === 'delivered') return undefined;
+  if (status === 'review' || (pickedUp && status === 'requested')) return returnMoving(pickedUp);
+  return undefined;
+}
+
+/** A stalled-return review resolved with anything but "received": back to following the carrier. */
+export function moveOnReviewResolved(status: ReturnStatus, pickedUp: boolean): ReturnMove | undefined {
+  return status === 'review' ? returnMoving(pickedUp) : undefined;
+}
+
+/** Resolving a stalled-return task with "received" (any case, spaces around) completes the return. */
+export function isReceivedResolution(resolution: string): boolean {
+  return resolution.trim().toLowerCase() === 'received';
+}
+
+/** How the after-sale window ends: what the order records when it closes. */
+export type AfterSaleClosing =
+  | { type: 'COMPLETED'; status: 'COMPLETED'; detail?: { returns: number; partiallyReturned: true } }
+  | { type: 'AFTER_SALE_CLOSED'; detail: { returns: number } };
+
+/** No return: COMPLETED. Everything returned: the order stays RETURNED. Some returned: COMPLETED, partly returned. */
+export function afterSaleClosing(shipped: readonly QuantityLine[], returns: readonly { lines: readonly QuantityLine[] }[]): AfterSaleClosing {
+  if (returns.length === 0) return { type: 'COMPLETED', status: 'COMPLETED' };
+  if (everythingReturned(shipped, returns.flatMap((r) => r.lines))) return { type: 'AFTER_SALE_CLOSED', detail: { returns: returns.length } };
+  return { type: 'COMPLETED', status: 'COMPLETED', detail: { returns: returns.length, partiallyReturned: true } };
 }

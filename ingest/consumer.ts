@@ -60,7 +60,8 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   const log = logger.child({ consumer: name });
 
   await ensureGroup(redis, keys);
-  const reader = redis.duplicate();
+  // The blocking reader waits out a Redis restart (queued, reconnecting), whatever the shared connection does.
+  const reader = redis.duplicate({ enableOfflineQueue: true, lazyConnect: false, maxRetriesPerRequest: null });
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
   let claimCursor = '0-0';

@@ -1,13 +1,17 @@
 /**
  * The ingest pipeline: how platform orders (webhook pushes, polls, dead-letter replays) become order workflows.
  *
- * With Redis, `enqueue` appends to a stream and returns at once (the webhook answers the platform within
- * milliseconds); consumers started with `startConsumer` drain it into Temporal. Without Redis, `enqueue`
- * hands each entry to Temporal itself before returning. Either way, the same entry twice is one order.
+ * `enqueue` appends to the buffer and returns at once (the webhook answers the platform within milliseconds):
+ * a Redis stream with REDIS_URL, otherwise a PostgreSQL table (group-committed appends). Consumers started with
+ * `startConsumer` drain it: fetch the platform order, map it, record it and hold its stock (ingest/intake.ts).
+ * Either way, the same entry twice is one order.
  */
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client';
-import { findDeadLetter, markDeadLetterReplayed, messageSeen, rememberMessage, type DeadLetterRow } from '../db/queries/ingest';
+import { findDeadLetter, markDeadLetterReplayed, type DeadLetterRow } from '../db/queries/ingest';
+import { appendToBuffer, bufferBacklog, messageKey } from '../db/queries/ingest-buffer';
+import { createBatcher } from '../infra/batcher';
+import { startPgConsumer, type RunningPgConsumer } from './pg-consumer';
 import type { Logger } from '../infra/logger';
 import type { SecretBox } from '../infra/secrets';
 import type { OrderClient } from '../temporal/order-client';
@@ -25,7 +29,7 @@ export interface IngestDeps {
   orders: OrderClient;
   secrets: SecretBox;
   logger: Logger;
-  /** The buffer; without it entries go to Temporal directly. */
+  /** The buffer; without it, a PostgreSQL table is. */
   redis?: Redis | undefined;
   /** Key prefix in Redis (default `oms:ingest`). */
   prefix?: string | undefined;
@@ -34,7 +38,7 @@ export interface IngestDeps {
 }
 
 export interface Ingest {
-  readonly mode: 'redis' | 'direct';
+  readonly mode: 'redis' | 'postgres';
   /** What pollers and other producers are given. */
   readonly pipeline: IngestPipeline;
   /** `pipeline.enqueue`, telling how many entries were new and how many were redeliveries (already buffered or handed over). */
@@ -44,9 +48,9 @@ export interface Ingest {
   readonly mappings: MappingStore;
   /** Redis mode only. */
   readonly keys: BufferKeys | undefined;
-  /** Starts a consumer of the buffer (Redis mode only). */
+  /** Starts a consumer of the buffer. */
   startConsumer(opts?: Partial<Pick<ConsumerOptions, 'name' | 'concurrency' | 'blockMs' | 'reclaimAfterMs' | 'maxAttempts'>>): Promise<RunningConsumer>;
-  /** Entries not yet in Temporal (Redis mode; zeros in direct mode). */
+  /** Entries in the buffer, not yet recorded as orders (`pending`: taken by a consumer right now). */
   backlog(): Promise<{ length: number; pending: number }>;
   /** What ops watch during a burst: the buffer, the rates, the workflows behind, and when they will have caught up. */
   report(): Promise<BacklogReport>;
@@ -55,8 +59,8 @@ export interface Ingest {
 }
 
 export interface BacklogReport {
-  mode: 'redis' | 'direct';
-  /** Pushes acknowledged but not yet recorded as orders (the Redis buffer; 0 without Redis, where the ack waits for the record). */
+  mode: 'redis' | 'postgres';
+  /** Pushes acknowledged but not yet recorded as orders. */
   buffered: number;
   /** Age of the oldest thing not yet in a workflow: a buffered push, or an accepted order whose workflow has not started. */
   oldestAgeMs: number;
@@ -70,7 +74,7 @@ export interface BacklogReport {
   catchUpPerSec: number;
   /** When, at the current rates, the buffer is drained and the workflows have caught up; null when they are not moving. */
   etaSeconds: number | null;
-  /** The Redis stream's own counts (Redis mode). */
+  /** The buffer's own counts: entries, and those a consumer holds right now. */
   length: number;
   pending: number;
 }
@@ -88,26 +92,46 @@ export function createIngest(deps: IngestDeps): Ingest {
   const mappings = createMappingStore(db);
   const processor = createIngestProcessor({ db, orders, stores, mappings, logger });
   const keys = redis ? bufferKeys(deps.prefix) : undefined;
+  /** Without Redis, the buffer table's queue name (the same prefix). */
+  const queue = deps.prefix ?? 'oms:ingest';
+
+  // Without Redis: appends are group-committed into the table, and this process's consumer is woken at once.
+  const consumers: RunningPgConsumer[] = [];
+  const appended = { at: [] as { t: number; n: number }[] };
+  const pgAppend = createBatcher<IngestEntry[], number>(
+    async (batches) => {
+      const fresh = await appendToBuffer(db, queue, batches.flat());
+      // Per caller: its entries appended now (the first of a message id in the batch, or without one).
+      const taken = new Set<string>();
+      const counts = batches.map(
+        (entries) =>
+          entries.filter((e) => {
+            const k = messageKey(e);
+            if (k === undefined) return true;
+            if (!fresh.has(k) || taken.has(k)) return false;
+            taken.add(k);
+            return true;
+          }).length,
+      );
+      appended.at.push({ t: Date.now(), n: counts.reduce((a, b) => a + b, 0) });
+      if (appended.at.length > 1000) appended.at.splice(0, appended.at.length - 1000);
+      for (const c of consumers) c.wake();
+      return counts;
+    },
+    { maxBatch: 200, concurrency: 2 },
+  );
 
   const accept: Ingest['accept'] =
     redis && keys
       ? (entries) => appendEntries(redis, keys, entries)
       : async (entries) => {
-          let duplicates = 0;
-          for (const entry of entries) {
-            if (entry.messageId && (await messageSeen(db, entry.platform, entry.messageId))) {
-              duplicates += 1;
-              continue;
-            }
-            // Throws when the order cannot be handed over now: the caller (webhook, poll) retries.
-            await processor.process(entry);
-            if (entry.messageId) await rememberMessage(db, entry.platform, entry.messageId);
-          }
-          return { accepted: entries.length - duplicates, duplicates };
+          if (entries.length === 0) return { accepted: 0, duplicates: 0 };
+          const accepted = await pgAppend.submit(entries);
+          return { accepted, duplicates: entries.length - accepted };
         };
 
   return {
-    mode: redis ? 'redis' : 'direct',
+    mode: redis ? 'redis' : 'postgres',
     pipeline: {
       async enqueue(entries) {
         await accept(entries);
@@ -120,12 +144,23 @@ export function createIngest(deps: IngestDeps): Ingest {
     keys,
 
     async startConsumer(opts = {}) {
-      if (!redis || !keys) throw new Error('the ingest consumer needs REDIS_URL');
-      return startConsumer({ redis, keys, processor, logger, ...opts });
+      if (redis && keys) return startConsumer({ redis, keys, processor, logger, ...opts });
+      const consumer = startPgConsumer({ db, queue, processor, logger, ...opts });
+      consumers.push(consumer);
+      return {
+        name: consumer.name,
+        stop: async () => {
+          consumers.splice(consumers.indexOf(consumer), 1);
+          await consumer.stop();
+        },
+      };
     },
 
     async backlog() {
-      if (!redis || !keys) return { length: 0, pending: 0 };
+      if (!redis || !keys) {
+        const { length, pending } = await bufferBacklog(db, queue);
+        return { length, pending };
+      }
       await ensureGroup(redis, keys);
       return backlogOf(redis, keys);
     },
@@ -134,8 +169,11 @@ export function createIngest(deps: IngestDeps): Ingest {
       const now = Date.now();
       const [buffer, oldestBuffered, redisAccepted, status] = await Promise.all([
         this.backlog(),
-        redis && keys ? oldestEntryAgeMs(redis, keys) : null,
-        redis && keys ? acceptedPerSecond(redis, keys, RATE_WINDOW_MS / 1000) : null,
+        redis && keys ? oldestEntryAgeMs(redis, keys) : bufferBacklog(db, queue).then((b) => (b.oldest ? now - b.oldest.getTime() : null)),
+        // Without Redis, this process's own appends (the API that answers is the one that appended).
+        redis && keys
+          ? acceptedPerSecond(redis, keys, RATE_WINDOW_MS / 1000)
+          : appended.at.filter((a) => a.t >= now - RATE_WINDOW_MS).reduce((sum, a) => sum + a.n, 0) / (RATE_WINDOW_MS / 1000),
         intakeStatus(db, RATE_WINDOW_MS),
       ]);
       const persistedPerSec = status.accepted / (RATE_WINDOW_MS / 1000);
@@ -145,7 +183,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       const drainS = buffered === 0 ? 0 : persistedPerSec > 0 ? buffered / persistedPerSec : null;
       const catchUpS = workflowsBehind + buffered === 0 ? 0 : catchUpPerSec > 0 ? (workflowsBehind + buffered) / catchUpPerSec : null;
       return {
-        mode: redis ? 'redis' : 'direct',
+        mode: redis ? 'redis' : 'postgres',
         buffered,
         oldestAgeMs: Math.max(oldestBuffered ?? 0, status.oldest ? now - status.oldest.getTime() : 0),
         acceptedPerSec: redisAccepted ?? persistedPerSec,

@@ -10,11 +10,12 @@
  */
 import type { Db } from '../db/client';
 import { acceptOrders, type Accepted, type IntakeOrder } from '../db/queries/intake';
-import { listWarehouses } from '../db/queries/inventory';
+import { listWarehouses } from '../db/queries/warehouses';
 import { distanceKm, locate } from '../domain/geo';
-import { orderIdOf, workflowIdOf, type Address, type CanonicalOrder } from '../domain/order';
+import { orderIdOf, type Address, type CanonicalOrder } from '../domain/order';
 import { createBatcher } from '../infra/batcher';
 import type { Logger } from '../infra/logger';
+import { orderWorkflowId } from '../workflows/contract';
 
 export interface IntakeDeps {
   db: Db;
@@ -60,14 +61,14 @@ export function createIntake({ db, taskQueue, logger, onStockChanged, onAccepted
       }
       return accepted;
     },
-    { maxBatch },
+    { maxBatch, concurrency: 3 },
   );
 
   return {
     async accept(order, { hold }) {
       const orderId = orderIdOf(order.channel, order.channelOrderId);
       const preferred = hold ? nearestFirst(order.shippingAddress, await located()) : undefined;
-      return batcher.submit({ orderId, workflowId: workflowIdOf(orderId), order, hold, ...(preferred ? { preferred } : {}) });
+      return batcher.submit({ orderId, workflowId: orderWorkflowId(orderId), order, hold, ...(preferred ? { preferred } : {}) });
     },
     get pending() {
       return batcher.pending;

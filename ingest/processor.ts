@@ -1,5 +1,5 @@
 /**
- * What happens to one ingest entry, whichever way it arrived (the Redis consumer, the direct pipeline, a
+ * What happens to one ingest entry, whichever way it arrived (a consumer of the Redis or PostgreSQL buffer, a
  * dead-letter replay): fetch the platform order unless the entry carries it, read the platform status, map it
  * with the rules in force, and hand it to the order's workflow — signal-with-start by the deterministic
  * workflow id, so the same order delivered any number of times is one workflow.
@@ -97,6 +97,12 @@ export function createIngestProcessor({ db, orders, stores, mappings, logger }: 
     };
   };
 
+  /** An earlier failure of this order is settled now; off the acknowledgement's path (a retry would do it again). */
+  const closeDeadLetter = (entry: IngestEntry, orderId: string) =>
+    void closeDeadLetterOf(db, deadLetterKey(entry.storeId, entry.channelOrderId), orderId).catch((err: unknown) =>
+      logger.warn({ err, storeId: entry.storeId, channelOrderId: entry.channelOrderId }, 'could not close the dead letter of a delivered order'),
+    );
+
   return {
     stats,
     park,
@@ -132,11 +138,11 @@ export function createIngestProcessor({ db, orders, stores, mappings, logger }: 
       if (result.outcome === 'closed' || result.outcome === 'not-started') {
         stats.ignored += 1;
         const why = result.outcome === 'closed' ? 'the order has finished' : `${status} on the platform before the OMS saw it; not fulfilled here`;
-        await closeDeadLetterOf(db, deadLetterKey(entry.storeId, entry.channelOrderId), result.orderId);
+        closeDeadLetter(entry, result.orderId);
         return { outcome: 'ignored', orderId: result.orderId, status, why };
       }
       stats.delivered += 1;
-      await closeDeadLetterOf(db, deadLetterKey(entry.storeId, entry.channelOrderId), result.orderId);
+      closeDeadLetter(entry, result.orderId);
       return { outcome: 'delivered', orderId: result.orderId, workflowId: result.workflowId, status };
     },
   };

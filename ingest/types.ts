@@ -24,6 +24,6 @@ export interface IngestEntry {
 }
 
 export interface IngestPipeline {
-  /** Durably accepts entries (appended to the buffer, or handed to Temporal directly); resolves once safe. */
+  /** Durably accepts entries (appended to the buffer); resolves once safe. */
   enqueue(entries: IngestEntry[]): Promise<void>;
 }

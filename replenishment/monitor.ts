@@ -5,7 +5,7 @@
  * stock is back. Best effort: a failure is logged and never fails the caller's business step.
  */
 import type { Db } from '../db/client';
-import { openOrRefreshAlert, pairsOfSku, resolveAlert, stockPositions, type StockPair } from '../db/queries/allocation-replenishment';
+import { openOrRefreshAlert, pairsOfSku, resolveAlert, stockPositions, type StockPair } from '../db/queries/replenishment';
 import { DEFAULT_REPLENISHMENT_POLICY, replenishmentSuggestion, type ReplenishmentPolicy } from '../domain/replenishment';
 import type { Logger } from '../infra/logger';
 import type { ReplenishmentNotifier } from './notifier';

@@ -40,19 +40,3 @@ export function createLogNotifier(logger: Logger): ReplenishmentNotifier {
     },
   };
 }
-
-/** Sends every alert to all of the notifiers, each failure logged on its own. */
-export function fanOutNotifier(notifiers: readonly ReplenishmentNotifier[], logger: Logger): ReplenishmentNotifier {
-  return {
-    name: notifiers.map((n) => n.name).join('+'),
-    async notify(alert) {
-      for (const n of notifiers) {
-        try {
-          await n.notify(alert);
-        } catch (err) {
-          logger.error({ err, notifier: n.name, alertId: alert.id }, 'replenishment notifier failed');
-        }
-      }
-    },
-  };
-}

@@ -30,6 +30,17 @@ export function findTemporalCli(explicit?: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Pragmas of the file-backed dev server. SQLite's defaults (a rollback journal, synchronous=FULL) fsync
+ * several times per transaction; WAL with synchronous=NORMAL fsyncs only at checkpoints and keeps the file
+ * server close to an in-memory one (see BENCHMARKS.md, "Temporal ceiling"). Safe against a crash of the
+ * process; a power loss may lose the last transactions, never corrupt the file.
+ */
+export const SQLITE_PRAGMAS: readonly string[] = ['journal_mode=wal', 'synchronous=normal'];
+
+/** `--sqlite-pragma` flags for `temporal server start-dev --db-filename` (also for the SDK's `extraArgs`). */
+export const sqlitePragmaFlags = (pragmas: readonly string[] = SQLITE_PRAGMAS) => pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]);
+
 export interface DevServer {
   address: string;
   uiUrl: string | undefined;
@@ -42,6 +53,8 @@ export interface DevServerOptions {
   uiPort?: number | undefined;
   /** Persist to this SQLite file so workflows survive a restart; in memory when omitted. */
   dbFilename?: string | undefined;
+  /** `PRAGMA=VALUE` for the SQLite file (`--sqlite-pragma`); default SQLITE_PRAGMAS, `[]` for SQLite's own. */
+  sqlitePragmas?: readonly string[];
   namespace?: string;
   log?: (line: string) => void;
 }
@@ -61,6 +74,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     'warn',
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFilename ? ['--db-filename', opts.dbFilename] : []),
+    ...(opts.dbFilename ? sqlitePragmaFlags(opts.sqlitePragmas) : []),
     ...searchAttributeFlags(),
   ];
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

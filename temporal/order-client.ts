@@ -3,16 +3,17 @@ import { WorkflowIdReusePolicy, WorkflowNotFoundError, type SearchAttributePair 
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/client';
 import type { Intake } from '../ingest/intake';
-import { anyStockAvailable } from '../db/queries/allocation';
+import { anyStockAvailable } from '../db/queries/inventory';
 import { mergedOrderIds } from '../db/queries/dedup';
 import { storedReturnRefs } from '../db/queries/returns';
 import { findIntake, markStarted } from '../db/queries/intake';
 import { backorderedOrdersWanting, findOrder, orderExists } from '../db/queries/orders';
-import { orderIdOf, workflowIdOf, type CanonicalOrder } from '../domain/order';
+import { orderIdOf, type CanonicalOrder } from '../domain/order';
 import {
   ChannelKey,
   getOrderQuery,
   moreStockSignal,
+  orderWorkflowId,
   restockWorkflowId,
   OrderStatusKey,
   retryAllocationUpdate,
@@ -42,13 +43,13 @@ export interface SubmitResult {
 
 /** The order workflows as seen from outside: start them, ask them, tell them. Used by the API and the ingest. */
 export function createOrderClient({ client, db, taskQueue, timings, intake }: OrderClientDeps) {
-  const handle = (orderId: string) => client.workflow.getHandle<typeof orderWorkflow>(workflowIdOf(orderId));
+  const handle = (orderId: string) => client.workflow.getHandle<typeof orderWorkflow>(orderWorkflowId(orderId));
 
   /** Starts the workflow of an order the intake accepted (a second start finds it running: fine). */
   async function startAccepted(input: AcceptedInput): Promise<void> {
     try {
       await client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
-        workflowId: workflowIdOf(input.orderId),
+        workflowId: orderWorkflowId(input.orderId),
         taskQueue,
         args: [{ ...input, timings }],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -79,7 +80,7 @@ export function createOrderClient({ client, db, taskQueue, timings, intake }: Or
   }
 
   return {
-    workflowId: workflowIdOf,
+    workflowId: orderWorkflowId,
     startAccepted,
     ensureStarted,
 
@@ -94,7 +95,7 @@ export function createOrderClient({ client, db, taskQueue, timings, intake }: Or
         await startAccepted(accepted.input);
         await markStarted(db, [accepted.orderId]);
       }
-      return { orderId: accepted.orderId, workflowId: workflowIdOf(accepted.orderId), created: accepted.created };
+      return { orderId: accepted.orderId, workflowId: orderWorkflowId(accepted.orderId), created: accepted.created };
     },
 
     /** `POST /v1/orders`: accepted (held when already paid) and its workflow started before answering. */
@@ -115,7 +116,7 @@ export function createOrderClient({ client, db, taskQueue, timings, intake }: Or
       opts: { start?: boolean } = {},
     ): Promise<DeliverResult> {
       const orderId = orderIdOf(order.channel, order.channelOrderId);
-      const workflowId = workflowIdOf(orderId);
+      const workflowId = orderWorkflowId(orderId);
       // Known to the read model (or not to be started): only a signal, never a second start after retention.
       if (opts.start === false || (await orderExists(db, orderId))) {
         try {

@@ -9,7 +9,7 @@
  * workflow id is the order's, duplicates are rejected).
  */
 import type { Db } from '../db/client';
-import { claimUnstarted, markStarted } from '../db/queries/intake';
+import { claimUnstarted, markStarted, releaseClaims } from '../db/queries/intake';
 import type { Logger } from '../infra/logger';
 import type { AcceptedInput } from './order-client';
 
@@ -36,6 +36,9 @@ export interface OrderStarter {
   readonly started: number;
   stop(): Promise<void>;
 }
+
+/** A start that failed is tried again after this long. */
+const RETRY_AFTER_MS = 2_000;
 
 export function startOrderStarter(deps: OrderStarterDeps): OrderStarter {
   const { db, logger } = deps;
@@ -79,6 +82,8 @@ export function startOrderStarter(deps: OrderStarterDeps): OrderStarter {
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane));
     await markStarted(db, done);
+    // What could not be started (Temporal down) is looked at again shortly, not when the whole claim runs out.
+    await releaseClaims(db, claimed.map((c) => c.orderId).filter((id) => !done.includes(id)), RETRY_AFTER_MS);
     started += done.length;
     if (failure) logger.warn({ err: failure, failed: claimed.length - done.length }, 'some accepted orders could not be handed to Temporal yet; retrying');
     return failure ? 0 : claimed.length;

@@ -6,7 +6,8 @@
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
 import type { Logger } from '../infra/logger';
-import { pollScheduleId, type pollStoreWorkflow } from '../workflows/poll-store';
+import { pollScheduleId } from '../workflows/contract';
+import type { pollStoreWorkflow } from '../workflows/poll-store';
 
 export interface PollSchedulesOptions {
   client: Client;

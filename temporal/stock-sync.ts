@@ -12,10 +12,10 @@
  */
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { workflowIdOf } from '../domain/order';
+import { mergeStockChange, type PendingStockChanges, type StockChange } from '../domain/stock';
 import type { Logger } from '../infra/logger';
-import { stockSyncTaskQueue } from '../workflows/contract';
-import { mergeStockChange, stockChangedSignal, stockSyncWorkflowId, type PendingStockChanges, type StockChange, type stockSyncWorkflow } from '../workflows/stock-sync';
+import { orderWorkflowId, stockChangedSignal, stockSyncTaskQueue, stockSyncWorkflowId } from '../workflows/contract';
+import type { stockSyncWorkflow } from '../workflows/stock-sync';
 
 export interface StockSyncTriggerOptions {
   client: Client;
@@ -33,7 +33,7 @@ interface Waiting {
   settle: () => void;
 }
 
-const ORDER_WORKFLOW_PREFIX = workflowIdOf('');
+const ORDER_WORKFLOW_PREFIX = orderWorkflowId('');
 
 /**
  * Tells the channels that these SKUs' stock changed; `orderIds`: the orders whose holds or reservations changed it;

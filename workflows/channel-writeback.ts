@@ -7,17 +7,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { OrderState, ShipmentRef } from './contract';
-
-export interface TrackingWriteBackInput {
-  orderId: string;
-  storeId: string;
-  channelOrderId: string;
-  carrier: 'sf' | 'jd';
-  waybillNo: string;
-}
-
-export const trackingWriteBackWorkflowId = (orderId: string) => `tracking-writeback-${orderId}`;
+import { trackingWriteBackWorkflowId, type OrderState, type ShipmentRef, type TrackingWriteBackInput } from './contract';
 
 const { writeTrackingBack } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',

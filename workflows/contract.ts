@@ -1,17 +1,69 @@
 /**
- * The order workflow's public contract: signal, query and update definitions, their payloads and the
- * search attributes. The API, the ingest consumer and the workflow all import this one module.
- * Temporal stores these names in histories: never rename one casually.
+ * The workflows' public contract: signal, query and update definitions and their payloads, workflow ids,
+ * task queues, search attributes, the payloads of activities other processes share, and review-task kinds.
+ * The API, the ingest consumer, the client, the workflows and the activities all import this one module; it
+ * imports only domain types and Temporal definitions.
+ * Temporal stores signal, query and update names in histories: never rename one casually.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Address, CanonicalOrder, OrderLine, OrderStatus } from '../domain/order';
-import type { ConditionedLine, PricedLine, QuantityLine } from '../domain/returns';
-import type { PurchaseLine, StockLine } from '../domain/stock';
+import type { Address, CanonicalOrder, Channel, OrderLine, OrderStatus } from '../domain/order';
+import type { ConditionedLine, PricedLine, QuantityLine, ReturnStatus } from '../domain/returns';
+import type { ShipmentStatus } from '../domain/shipments';
+import type { PendingStockChanges, PurchaseLine, StockChange, StockLine } from '../domain/stock';
 
 export const DEFAULT_TASK_QUEUE = 'oms-orders';
 /** Channel stock sync runs on a queue of its own, so a backlog of orders never delays a sold-out push. */
 export const stockSyncTaskQueue = (taskQueue: string) => `${taskQueue}-stock-sync`;
+
+// ── Workflow ids: one per order, per SKU, per store ─────────────────────────────────────────────────────
+
+/** One order = one workflow: the same platform order always lands on the same workflow. */
+export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
+/** The per-SKU run offering returned or received stock to backordered orders (restockWorkflow). */
+export const restockWorkflowId = (sku: string) => `restock-${sku}`;
+/** The per-SKU channel stock sync (stockSyncWorkflow). */
+export const stockSyncWorkflowId = (sku: string) => `stock-sync-${sku}`;
+/** The Temporal Schedule polling one store (it starts pollStoreWorkflow). */
+export const pollScheduleId = (storeId: string) => `poll-${storeId}`;
+/** The write-back of an order's tracking to its platform (trackingWriteBackWorkflow). */
+export const trackingWriteBackWorkflowId = (orderId: string) => `tracking-writeback-${orderId}`;
+
+// ── Review tasks: work a person must do ─────────────────────────────────────────────────────────────────
+
+/**
+ * Every kind of review task, as stored in `review_tasks.kind` and filtered on by ops
+ * (`GET /v1/ops/review-tasks?kind=`). Stored values: never rename one without a data migration
+ * (`tracking_writeback` is snake_case for that reason).
+ */
+export const REVIEW_TASK_KINDS = {
+  /** Allocation needs a person (no rule fits); resolving it makes the order try again. */
+  allocation: 'allocation',
+  transferLate: 'transfer-late',
+  purchaseFailed: 'purchase-failed',
+  purchasePartial: 'purchase-partial',
+  /** Resolving it with "received" completes the return. */
+  returnStalled: 'return-stalled',
+  returnRequestRefused: 'return-request-refused',
+  returnConditionCheck: 'return-condition-check',
+  refundWriteBack: 'refund-writeback',
+  trackingWriteBack: 'tracking_writeback',
+  duplicatePayment: 'duplicate-payment',
+  duplicatePrimaryCancelled: 'duplicate-primary-cancelled',
+} as const;
+export type ReviewTaskKind = (typeof REVIEW_TASK_KINDS)[keyof typeof REVIEW_TASK_KINDS];
+
+export const ALLOCATION_REVIEW = REVIEW_TASK_KINDS.allocation;
+export const TRANSFER_LATE = REVIEW_TASK_KINDS.transferLate;
+export const PURCHASE_FAILED = REVIEW_TASK_KINDS.purchaseFailed;
+export const PURCHASE_PARTIAL = REVIEW_TASK_KINDS.purchasePartial;
+export const RETURN_STALLED = REVIEW_TASK_KINDS.returnStalled;
+export const RETURN_REQUEST_REFUSED = REVIEW_TASK_KINDS.returnRequestRefused;
+export const RETURN_CONDITION_CHECK = REVIEW_TASK_KINDS.returnConditionCheck;
+export const REFUND_WRITEBACK_TASK = REVIEW_TASK_KINDS.refundWriteBack;
+export const TRACKING_WRITEBACK_TASK = REVIEW_TASK_KINDS.trackingWriteBack;
+export const DUPLICATE_PAYMENT = REVIEW_TASK_KINDS.duplicatePayment;
+export const DUPLICATE_PRIMARY_CANCELLED = REVIEW_TASK_KINDS.duplicatePrimaryCancelled;
 
 export const OrderStatusKey = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
 export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
@@ -134,7 +186,7 @@ export interface ShipmentRef {
   direction: 'forward' | 'return';
   carrier: string;
   waybillNo: string;
-  status: 'created' | 'picked_up' | 'in_transit' | 'delivered' | 'exception';
+  status: ShipmentStatus;
   lastEventAt?: string;
 }
 
@@ -227,7 +279,6 @@ export const getOrderQuery = defineQuery<OrderState>('getOrder');
 
 /** More stock of these SKUs became sellable while a restock run was already offering stock. */
 export const moreStockSignal = defineSignal<[{ skus: string[] }]>('moreStock');
-export const restockWorkflowId = (sku: string) => `restock-${sku}`;
 
 /** Failure types the API maps to HTTP statuses. */
 export const ILLEGAL_TRANSITION = 'IllegalTransition';
@@ -247,7 +298,7 @@ export interface ReturnRef {
   /** The buyer refused the parcel at the door (the order was SHIPPED, never delivered). */
   refusedByBuyer: boolean;
   /** requested → in_transit (carrier picked up) → received; `review` while a person checks a stalled return. */
-  status: 'requested' | 'in_transit' | 'review' | 'received';
+  status: ReturnStatus;
   /** The units coming back, with the unit prices paid. */
   lines: PricedLine[];
   /** The warehouse that shipped the order receives the return. */
@@ -315,7 +366,66 @@ export const requestReturnUpdate = defineUpdate<ReturnAccepted, [ReturnRequestIn
 export const receiveReturnUpdate = defineUpdate<ReturnReceipt, [ReceiveReturnInput]>('receiveReturn');
 export const returnRequestedSignal = defineSignal<[ChannelReturnRequest]>('returnRequested');
 
-/** Review task kinds the after-sale phase opens; resolving `return-stalled` with "received" completes the return. */
-export const RETURN_STALLED = 'return-stalled';
-export const RETURN_REQUEST_REFUSED = 'return-request-refused';
-export const RETURN_CONDITION_CHECK = 'return-condition-check';
+
+// ── Channel stock sync (stockSyncWorkflow, one per SKU) ─────────────────────────────────────────────────
+
+/** The SKU's available stock changed. Name stored by Temporal: never rename. */
+export const stockChangedSignal = defineSignal<[StockChange]>('stockChanged');
+
+export interface StockSyncInput {
+  sku: string;
+  /** At most one push round per this many milliseconds; changes in between are coalesced. */
+  intervalMs: number;
+  /** End the run after this long without a change. */
+  idleMs: number;
+  /** Changes not pushed yet, carried over continue-as-new. */
+  pending?: PendingStockChanges;
+}
+
+// ── Store polling (pollStoreWorkflow, started by the store's schedule) ──────────────────────────────────
+
+export interface PollStoreInput {
+  storeId: string;
+}
+
+export interface PollStoreResult {
+  storeId: string;
+  orders: number;
+  chunks: number;
+  /** Where the cursor stands now (ISO). */
+  cursor: string;
+  /** False when the chunk limit stopped this run; the next one carries on. */
+  caughtUp: boolean;
+}
+
+/** Error types of a poll that retrying will not fix; the next scheduled poll tries again. */
+export const POLL_NON_RETRYABLE = ['StoreNotFound', 'StoreNotAuthorized', 'IngestNotConfigured'];
+
+// ── Channel write-backs (activity payloads) ─────────────────────────────────────────────────────────────
+
+/** The trackingWriteBackWorkflow's input and the writeTrackingBack activity's payload. */
+export interface TrackingWriteBackInput {
+  orderId: string;
+  storeId: string;
+  channelOrderId: string;
+  carrier: 'sf' | 'jd';
+  waybillNo: string;
+}
+
+export interface RefundWriteBackInput {
+  returnId: string;
+  orderId: string;
+  channel: Channel;
+  channelOrderId: string;
+  storeId?: string | undefined;
+  /** The platform's refund / after-sale id, when the platform asked for the return. */
+  platformRefundId?: string | undefined;
+  amountFen: number;
+}
+
+/**
+ * written_back: the platform agreed the refund · not_applicable: a manual order, no platform · manual: the
+ * platform has no refund to agree (the return was opened in the OMS, or the store is not connected), so a
+ * person refunds in the platform's back office (review task) · refused: the platform said no (review task).
+ */
+export type RefundWriteBackOutcome = 'written_back' | 'not_applicable' | 'manual' | 'refused';

@@ -7,8 +7,7 @@
  */
 import { condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { fingerprintOf } from '../domain/fingerprint';
-import { workflowIdOf } from '../domain/order';
-import { duplicateMergedSignal, MergedIntoKey } from './contract';
+import { duplicateMergedSignal, MergedIntoKey, orderWorkflowId } from './contract';
 import type { OrderContext } from './order-context';
 
 const DEFAULT_WINDOW_MS = 3 * 60_000;
@@ -54,7 +53,7 @@ export function dedupPhase(ctx: OrderContext) {
       if (claim.role === 'duplicate') {
         const primaryOrderId = claim.primaryOrderId;
         try {
-          await getExternalWorkflowHandle(workflowIdOf(primaryOrderId)).signal(duplicateMergedSignal, {
+          await getExternalWorkflowHandle(orderWorkflowId(primaryOrderId)).signal(duplicateMergedSignal, {
             orderId,
             channel: state.channel,
             channelOrderId: state.channelOrderId,

@@ -4,6 +4,7 @@
  */
 import { condition, setHandler } from '@temporalio/workflow';
 import type { CarrierName } from '../carriers/types';
+import { shipmentStatusOn } from '../domain/shipments';
 import { activities } from './activities';
 import { startTrackingWriteBack } from './channel-writeback';
 import { carrierEventSignal, taskCompletedSignal, type CarrierEventInput, type Parcel, type ShipmentRef } from './contract';
@@ -20,23 +21,11 @@ export function fulfilmentPhase(ctx: OrderContext) {
   setHandler(taskCompletedSignal, ({ taskId }) => {
     completedTasks.add(taskId);
   });
+  const applyCarrierEvent = (event: CarrierEventInput) => applyToShipment(state.shipments, seenCarrierEvents, event);
   setHandler(carrierEventSignal, (event) => {
     applyCarrierEvent(event);
     for (const listener of ctx.carrierEventListeners) listener(event);
   });
-
-  function applyCarrierEvent(event: CarrierEventInput): void {
-    if (seenCarrierEvents.has(event.eventId)) return;
-    const shipment = state.shipments.find((s) => s.waybillNo === event.waybillNo && s.carrier === event.carrier);
-    if (!shipment) return;
-    seenCarrierEvents.add(event.eventId);
-    if (shipment.status === 'delivered') return;
-    shipment.lastEventAt = event.at;
-    if (event.kind === 'delivered') shipment.status = 'delivered';
-    else if (event.kind === 'picked_up') shipment.status = 'picked_up';
-    else if (event.kind === 'in_transit' || event.kind === 'out_for_delivery') shipment.status = 'in_transit';
-    else if (event.kind === 'exception') shipment.status = 'exception';
-  }
 
   async function closeTask(taskId: string, status: 'completed' | 'cancelled'): Promise<void> {
     // A merged parcel's task is shared: a cancelled order only takes its own lines off it.
@@ -106,4 +95,15 @@ export function fulfilmentPhase(ctx: OrderContext) {
       await ctx.record('DELIVERED', allDelivered ? 'DELIVERED' : undefined, { waybillNo: shipment.waybillNo, at });
     },
   };
+}
+
+/** A carrier event (push or tracking) for one of the order's parcels, applied once. */
+function applyToShipment(shipments: ShipmentRef[], seen: Set<string>, event: CarrierEventInput): void {
+  if (seen.has(event.eventId)) return;
+  const shipment = shipments.find((s) => s.waybillNo === event.waybillNo && s.carrier === event.carrier);
+  if (!shipment) return;
+  seen.add(event.eventId);
+  if (shipment.status === 'delivered') return;
+  shipment.lastEventAt = event.at;
+  shipment.status = shipmentStatusOn(shipment.status, event.kind) ?? shipment.status;
 }

@@ -32,17 +32,6 @@ export interface TimelineEvent {
   patch?: TransitionRecord['patch'];
 }
 
-/** Statuses after which the parcel has left the warehouse: no cancel, no address change. */
-export const SHIPPED_OR_LATER: ReadonlySet<OrderStatus> = new Set([
-  'SHIPPED',
-  'DELIVERED',
-  'RETURN_REQUESTED',
-  'RETURN_IN_TRANSIT',
-  'RETURN_REVIEW',
-  'RETURNED',
-  'COMPLETED',
-]);
-
 export class OrderContext {
   readonly orderId: string;
   readonly state: OrderState;

@@ -4,7 +4,7 @@
  * Each phase registers its own signal/update handlers up front and exposes its steps.
  */
 import { log, setHandler, workflowInfo } from '@temporalio/workflow';
-import { CANCELLABLE, type OrderStatus } from '../domain/order';
+import { CANCELLABLE, SHIPPED_OR_LATER, type OrderStatus } from '../domain/order';
 import { afterSalePhase } from './after-sale';
 import { allocationPhase } from './allocation';
 import {
@@ -18,7 +18,7 @@ import {
 } from './contract';
 import { dedupPhase } from './dedup';
 import { fulfilmentPhase } from './fulfilment';
-import { OrderContext, SHIPPED_OR_LATER } from './order-context';
+import { OrderContext } from './order-context';
 import { paymentPhase } from './payment';
 
 export interface OrderOutcome {

@@ -7,25 +7,8 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { POLL_NON_RETRYABLE, type PollStoreInput, type PollStoreResult } from './contract';
 
-export interface PollStoreInput {
-  storeId: string;
-}
-
-export interface PollStoreResult {
-  storeId: string;
-  orders: number;
-  chunks: number;
-  /** Where the cursor stands now (ISO). */
-  cursor: string;
-  /** False when the chunk limit stopped this run; the next one carries on. */
-  caughtUp: boolean;
-}
-
-export const pollScheduleId = (storeId: string) => `poll-${storeId}`;
-
-/** Error types that retrying will not fix; the next scheduled poll tries again. */
-export const POLL_NON_RETRYABLE = ['StoreNotFound', 'StoreNotAuthorized', 'IngestNotConfigured'];
 const MAX_CHUNKS = 48;
 
 const { pollStoreChunk } = proxyActivities<Activities>({

@@ -13,45 +13,12 @@
  *
  * Deterministic: the reading and pushing happen in the `syncSkuStock` activity.
  */
-import { condition, continueAsNew, defineSignal, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-
-export interface StockChange {
-  /** When the change was made (ISO). */
-  at: string;
-  /** Orders whose reservation made the change, for the order-accepted → channels-updated measurement. */
-  orderIds?: string[];
-  /** How many changes this signal stands for (a sender may coalesce several); default 1. */
-  changes?: number;
-  /** The change took the SKU's last sellable unit: the channels are told at once, not at the next interval. */
-  soldOut?: boolean;
-}
-
-/** The SKU's available stock changed. Name stored by Temporal: never rename. */
-export const stockChangedSignal = defineSignal<[StockChange]>('stockChanged');
-
-export interface PendingStockChanges {
-  firstChangeAt: string;
-  changes: number;
-  orderIds: string[];
-  soldOut?: boolean;
-}
-
-export interface StockSyncInput {
-  sku: string;
-  /** At most one push round per this many milliseconds; changes in between are coalesced. */
-  intervalMs: number;
-  /** End the run after this long without a change. */
-  idleMs: number;
-  /** Changes not pushed yet, carried over continue-as-new. */
-  pending?: PendingStockChanges;
-}
-
-export const stockSyncWorkflowId = (sku: string) => `stock-sync-${sku}`;
+import { mergeStockChange } from '../domain/stock';
+import { stockChangedSignal, type StockSyncInput } from './contract';
 
 const MAX_ROUNDS = 100;
-/** Orders remembered per round for the latency measurement; more changes still count, unmeasured. */
-const MAX_ORDER_IDS = 2_000;
 
 // A platform that is down is retried with backoff; each attempt reads the count afresh.
 const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
@@ -59,15 +26,6 @@ const remote = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', r
 /** From this version on a round runs as a local activity: no server round trip between a change and its push. */
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '2 minutes', retry });
 export const LOCAL_ROUND_PATCH = 'stock-sync-local-round';
-
-export function mergeStockChange(pending: PendingStockChanges | undefined, change: StockChange): PendingStockChanges {
-  const orderIds = pending ? [...pending.orderIds] : [];
-  for (const id of change.orderIds ?? []) if (orderIds.length < MAX_ORDER_IDS && !orderIds.includes(id)) orderIds.push(id);
-  const changes = change.changes ?? 1;
-  const soldOut = change.soldOut || pending?.soldOut ? { soldOut: true } : {};
-  if (!pending) return { firstChangeAt: change.at, changes, orderIds, ...soldOut };
-  return { firstChangeAt: change.at < pending.firstChangeAt ? change.at : pending.firstChangeAt, changes: pending.changes + changes, orderIds, ...soldOut };
-}
 
 export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
   let pending = input.pending;

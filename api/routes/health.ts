@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Db } from '../../db/client';
+import { pingDatabase } from '../../db/queries/health';
+import { doc } from '../openapi';
 
 export interface ReadinessProbe {
   name: string;
@@ -9,10 +10,10 @@ export interface ReadinessProbe {
 
 /** Liveness says the process answers; readiness says its dependencies answer too. */
 export function healthRoutes({ db, probes }: { db: Db; probes: ReadinessProbe[] }) {
-  const all: ReadinessProbe[] = [{ name: 'postgres', check: () => db.execute(sql`select 1`) }, ...probes];
+  const all: ReadinessProbe[] = [{ name: 'postgres', check: () => pingDatabase(db) }, ...probes];
   return new Hono()
-    .get('/healthz', (c) => c.json({ status: 'ok' }))
-    .get('/readyz', async (c) => {
+    .get('/healthz', doc('Liveness', { 200: 'ok' }), (c) => c.json({ status: 'ok' }))
+    .get('/readyz', doc('Readiness of PostgreSQL, Temporal and Redis', { 200: 'ready', 503: 'not ready' }), async (c) => {
       const results = await Promise.all(
         all.map(async (p) => {
           try {

@@ -1,16 +1,15 @@
-import { WorkflowNotFoundError } from '@temporalio/common';
-import { and, asc, eq, lt, notInArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { listReviewTasks, resolveReviewTask } from '../../db/queries/review-tasks';
-import { orders, reviewTasks } from '../../db/schema';
-import { TERMINAL } from '../../domain/order';
+import { stuckOrders } from '../../db/queries/orders';
+import { listReviewTasks, resolveReviewTask, reviewTaskExists, type ReviewTaskRow } from '../../db/queries/review-tasks';
 import type { OrderClient } from '../../temporal/order-client';
 import { reviewResolvedSignal } from '../../workflows/contract';
-import { requireScope, type Caller } from '../auth';
+import { requireScope, type ApiEnv } from '../auth';
 import { conflict, notFound } from '../errors';
+import { doc } from '../openapi';
+import { tellOrder } from '../tell';
 import { validate } from '../validate';
 
 const reviewQuery = z.object({
@@ -28,7 +27,7 @@ const stuckQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const presentTask = (t: typeof reviewTasks.$inferSelect) => ({
+const presentTask = (t: ReviewTaskRow) => ({
   id: t.id,
   kind: t.kind,
   orderId: t.orderId,
@@ -40,50 +39,39 @@ const presentTask = (t: typeof reviewTasks.$inferSelect) => ({
 
 /** What ops need beside the Temporal UI: orders that stopped moving, and the tasks waiting for a person. */
 export function opsRoutes({ db, orders: orderClient }: { db: Db; orders: OrderClient }) {
-  return new Hono<{ Variables: { caller: Caller } }>()
+  return new Hono<ApiEnv>()
     .use(requireScope('ops'))
-    .get('/review-tasks', validate('query', reviewQuery), async (c) => {
-      const tasks = await listReviewTasks(db, c.req.valid('query'));
-      return c.json(tasks.map(presentTask));
-    })
-    .post('/review-tasks/:id/resolve', validate('json', resolveBody), async (c) => {
-      const id = c.req.param('id');
-      const { resolution, note } = c.req.valid('json');
-      const resolved = await resolveReviewTask(db, id, note ? `${resolution}: ${note}` : resolution);
-      if (!resolved) {
-        const [existing] = await db.select({ id: reviewTasks.id }).from(reviewTasks).where(eq(reviewTasks.id, id));
-        throw existing ? conflict('review task is already resolved') : notFound('review task');
-      }
-      if (resolved.orderId) {
-        try {
-          await orderClient.handle(resolved.orderId).signal(reviewResolvedSignal, {
-            taskId: id,
-            kind: resolved.kind,
-            resolution,
-            ...(note ? { note } : {}),
-          });
-        } catch (err) {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
+    .get(
+      '/review-tasks',
+      doc('Tasks for a person (?state=open|resolved|all, kind, orderId)', { 200: '[{id, kind, orderId, reason, createdAt, resolvedAt?}]' }),
+      validate('query', reviewQuery),
+      async (c) => {
+        const tasks = await listReviewTasks(db, c.req.valid('query'));
+        return c.json(tasks.map(presentTask));
+      },
+    )
+    .post(
+      '/review-tasks/:id/resolve',
+      doc('Resolve a review task; the order workflow is told', { 200: 'task', 404: 'unknown task', 409: 'already resolved' }),
+      validate('json', resolveBody),
+      async (c) => {
+        const id = c.req.param('id');
+        const { resolution, note } = c.req.valid('json');
+        const resolved = await resolveReviewTask(db, id, note ? `${resolution}: ${note}` : resolution);
+        if (!resolved) throw (await reviewTaskExists(db, id)) ? conflict('review task is already resolved') : notFound('review task');
+        if (resolved.orderId) {
+          await tellOrder(orderClient, resolved.orderId, reviewResolvedSignal, { taskId: id, kind: resolved.kind, resolution, ...(note ? { note } : {}) });
         }
-      }
-      return c.json(presentTask(resolved));
-    })
-    .get('/stuck-orders', validate('query', stuckQuery), async (c) => {
-      const { olderThan, limit } = c.req.valid('query');
-      const before = new Date(Date.now() - ms(olderThan as StringValue));
-      const rows = await db
-        .select({
-          orderId: orders.orderId,
-          channel: orders.channel,
-          status: orders.status,
-          statusSince: orders.statusSince,
-          warehouseId: orders.warehouseId,
-          workflowId: orders.workflowId,
-        })
-        .from(orders)
-        .where(and(lt(orders.statusSince, before), notInArray(orders.status, [...TERMINAL])))
-        .orderBy(asc(orders.statusSince))
-        .limit(limit);
-      return c.json(rows);
-    });
+        return c.json(presentTask(resolved));
+      },
+    )
+    .get(
+      '/stuck-orders',
+      doc('Open orders whose status has not changed for ?olderThan= (default 1h)', { 200: '[{orderId, status, statusSince, …}]' }),
+      validate('query', stuckQuery),
+      async (c) => {
+        const { olderThan, limit } = c.req.valid('query');
+        return c.json(await stuckOrders(db, new Date(Date.now() - ms(olderThan as StringValue)), limit));
+      },
+    );
 }

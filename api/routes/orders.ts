@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
+import { findIdempotencyKey, rememberIdempotencyKey } from '../../db/queries/idempotency-keys';
 import { listOrders } from '../../db/queries/orders';
-import { idempotencyKeys } from '../../db/schema';
 import { addressSchema, canonicalOrderSchema, CHANNELS, ORDER_STATUSES, type CanonicalOrder } from '../../domain/order';
 import type { OrderClient } from '../../temporal/order-client';
-import { cancelOrderUpdate, changeAddressUpdate, confirmPaymentUpdate, type OrderState } from '../../workflows/contract';
-import { requireScope, type Caller } from '../auth';
+import { cancelOrderUpdate, changeAddressUpdate, confirmPaymentUpdate, orderWorkflowId, type OrderState } from '../../workflows/contract';
+import { requireScope, type ApiEnv } from '../auth';
 import { ApiError, notFound } from '../errors';
+import { doc } from '../openapi';
 import { validate } from '../validate';
 
 export interface OrderRoutesDeps {
@@ -48,48 +48,92 @@ const cancelBody = z.object({ reason: z.string().trim().min(1).max(500) });
 /** The order as the API shows it: the workflow's state, with only the warehouse tasks still open. */
 export const presentOrder = (state: OrderState) => ({
   ...state,
-  workflowId: `order-${state.orderId}`,
+  workflowId: orderWorkflowId(state.orderId),
   tasks: state.tasks.filter((t) => t.status === 'open'),
 });
 
 export function orderRoutes({ db, orders }: OrderRoutesDeps) {
-  return new Hono<{ Variables: { caller: Caller } }>()
-    .post('/', requireScope('orders:write'), validate('json', canonicalOrderSchema), async (c) => {
-      const order = c.req.valid('json');
-      const idempotencyKey = c.req.header('idempotency-key');
-      if (idempotencyKey !== undefined) {
-        const replay = await replayIdempotent(db, idempotencyKey, order);
-        if (replay) return c.json(await acceptedBody(orders, replay), 200);
-      }
-      const submitted = await orders.submit(order);
-      if (idempotencyKey !== undefined) await rememberIdempotent(db, idempotencyKey, order, submitted.orderId);
-      return c.json(await acceptedBody(orders, submitted.orderId), submitted.created ? 202 : 200);
-    })
-    .get('/', requireScope('orders:read'), validate('query', listQuery), async (c) => {
-      const { cursor, ...filter } = c.req.valid('query');
-      const page = await listOrders(db, { ...filter, cursor });
-      return c.json({
-        items: page.items,
-        nextCursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
-      });
-    })
-    .get('/:orderId', requireScope('orders:read'), validate('param', orderIdParam), async (c) => {
-      const state = await orders.get(c.req.valid('param').orderId);
-      if (!state) throw notFound('order');
-      return c.json(presentOrder(state));
-    })
-    .post('/:orderId/payment', requireScope('orders:write'), validate('param', orderIdParam), validate('json', paymentBody), async (c) => {
-      const state = await orders.update(c.req.valid('param').orderId, confirmPaymentUpdate, c.req.valid('json'));
-      return c.json(presentOrder(state));
-    })
-    .post('/:orderId/cancel', requireScope('orders:write'), validate('param', orderIdParam), validate('json', cancelBody), async (c) => {
-      const state = await orders.update(c.req.valid('param').orderId, cancelOrderUpdate, c.req.valid('json'));
-      return c.json(presentOrder(state));
-    })
-    .patch('/:orderId/address', requireScope('orders:write'), validate('param', orderIdParam), validate('json', addressSchema), async (c) => {
-      const state = await orders.update(c.req.valid('param').orderId, changeAddressUpdate, c.req.valid('json'));
-      return c.json(presentOrder(state));
-    });
+  return new Hono<ApiEnv>()
+    .post(
+      '/',
+      doc('Create an order from the canonical shape (Idempotency-Key honoured)', {
+        202: 'accepted: {orderId, workflowId, status}',
+        200: 'this channel order already exists',
+        400: 'invalid order, with field paths',
+        422: 'Idempotency-Key reused with another body',
+      }),
+      requireScope('orders:write'),
+      validate('json', canonicalOrderSchema),
+      async (c) => {
+        const order = c.req.valid('json');
+        const idempotencyKey = c.req.header('idempotency-key');
+        if (idempotencyKey !== undefined) {
+          const replay = await replayIdempotent(db, idempotencyKey, order);
+          if (replay) return c.json(await acceptedBody(orders, replay), 200);
+        }
+        const submitted = await orders.submit(order);
+        if (idempotencyKey !== undefined) await rememberIdempotent(db, idempotencyKey, order, submitted.orderId);
+        return c.json(await acceptedBody(orders, submitted.orderId), submitted.created ? 202 : 200);
+      },
+    )
+    .get(
+      '/',
+      doc('List orders (status, channel, warehouseId, from, to, limit, cursor)', { 200: '{items, nextCursor}' }),
+      requireScope('orders:read'),
+      validate('query', listQuery),
+      async (c) => {
+        const { cursor, ...filter } = c.req.valid('query');
+        const page = await listOrders(db, { ...filter, cursor });
+        return c.json({
+          items: page.items,
+          nextCursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
+        });
+      },
+    )
+    .get(
+      '/:orderId',
+      doc('Order state: status, lines, allocation, open tasks, shipments, returns, timeline', { 200: 'order', 404: 'unknown order' }),
+      requireScope('orders:read'),
+      validate('param', orderIdParam),
+      async (c) => {
+        const state = await orders.get(c.req.valid('param').orderId);
+        if (!state) throw notFound('order');
+        return c.json(presentOrder(state));
+      },
+    )
+    .post(
+      '/:orderId/payment',
+      doc('Payment confirmed', { 200: 'order', 409: 'order can no longer be paid' }),
+      requireScope('orders:write'),
+      validate('param', orderIdParam),
+      validate('json', paymentBody),
+      async (c) => {
+        const state = await orders.update(c.req.valid('param').orderId, confirmPaymentUpdate, c.req.valid('json'));
+        return c.json(presentOrder(state));
+      },
+    )
+    .post(
+      '/:orderId/cancel',
+      doc('Cancel before shipment; releases reserved stock', { 200: 'order', 409: 'already shipped' }),
+      requireScope('orders:write'),
+      validate('param', orderIdParam),
+      validate('json', cancelBody),
+      async (c) => {
+        const state = await orders.update(c.req.valid('param').orderId, cancelOrderUpdate, c.req.valid('json'));
+        return c.json(presentOrder(state));
+      },
+    )
+    .patch(
+      '/:orderId/address',
+      doc('Change the shipping address (synchronous accept/reject)', { 200: 'order', 409: 'already shipped' }),
+      requireScope('orders:write'),
+      validate('param', orderIdParam),
+      validate('json', addressSchema),
+      async (c) => {
+        const state = await orders.update(c.req.valid('param').orderId, changeAddressUpdate, c.req.valid('json'));
+        return c.json(presentOrder(state));
+      },
+    );
 }
 
 async function acceptedBody(orders: OrderClient, orderId: string) {
@@ -101,7 +145,7 @@ const requestHash = (order: CanonicalOrder) => createHash('sha256').update(JSON.
 
 /** The order a key was first used for, or undefined for a new key. The same key with another body is refused. */
 async function replayIdempotent(db: Db, key: string, order: CanonicalOrder): Promise<string | undefined> {
-  const [seen] = await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+  const seen = await findIdempotencyKey(db, key);
   if (!seen) return undefined;
   if (seen.requestHash !== requestHash(order)) {
     throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request body');
@@ -110,7 +154,7 @@ async function replayIdempotent(db: Db, key: string, order: CanonicalOrder): Pro
 }
 
 async function rememberIdempotent(db: Db, key: string, order: CanonicalOrder, orderId: string): Promise<void> {
-  await db.insert(idempotencyKeys).values({ key, requestHash: requestHash(order), orderId }).onConflictDoNothing();
+  await rememberIdempotencyKey(db, { key, requestHash: requestHash(order), orderId });
 }
 
 function safeJson(text: string): unknown {

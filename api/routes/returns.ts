@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { findReturn, listQuarantine, listReturns, returnDetail } from '../../db/queries/returns';
+import { findReturn, listReturns, returnDetail } from '../../db/queries/returns';
 import { RETURN_CONDITIONS } from '../../domain/returns';
 import { OrderClosedError, type OrderClient } from '../../temporal/order-client';
 import { receiveReturnUpdate, requestReturnUpdate } from '../../workflows/contract';
-import { requireScope, type Caller } from '../auth';
+import { requireScope, type ApiEnv } from '../auth';
 import { conflict, notFound } from '../errors';
+import { doc } from '../openapi';
 import { validate } from '../validate';
 
 const orderIdParam = z.object({ orderId: z.string().min(1).max(80) });
@@ -23,7 +24,7 @@ const uniqueSkus = <T extends { sku: string }>(lines: T[], ctx: z.RefinementCtx)
   });
 };
 
-export const returnRequestBody = z.object({
+const returnRequestBody = z.object({
   lines: z
     .array(z.object({ sku: skuField, quantity: z.number().int().positive().max(100_000) }))
     .min(1)
@@ -34,7 +35,7 @@ export const returnRequestBody = z.object({
   refusedByBuyer: z.boolean().optional(),
 });
 
-export const returnReceivedBody = z
+const returnReceivedBody = z
   .object({
     /** Per-line condition; units of the return not listed are resaleable. */
     lines: z
@@ -51,15 +52,24 @@ const listQuery = z.object({
   status: z.enum(['requested', 'in_transit', 'review', 'received']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-const quarantineQuery = z.object({ warehouseId: z.string().max(64).optional(), sku: z.string().max(64).optional() });
 
 /**
- * Returns: requested on an order (a synchronous accept/refuse by the order's workflow), received by the
- * warehouse scan, and read back with their receipt, refund and purchasing notifications.
+ * `POST /v1/orders/:orderId/returns`: a return requested on an order, accepted or refused synchronously by the
+ * order's workflow.
  */
-export function returnRoutes({ db, orders }: { db: Db; orders: OrderClient }) {
-  return new Hono<{ Variables: { caller: Caller } }>()
-    .post('/orders/:orderId/returns', requireScope('orders:write'), validate('param', orderIdParam), validate('json', returnRequestBody), async (c) => {
+export function orderReturnRoutes({ orders }: { orders: OrderClient }) {
+  return new Hono<ApiEnv>().post(
+    '/',
+    doc('Request a return (DELIVERED and inside the after-sale window, or SHIPPED and refusedByBuyer); Idempotency-Key honoured', {
+      202: '{returnId, orderId, status}',
+      400: 'invalid request, with field paths',
+      404: 'unknown order',
+      409: 'refused, with the reason (status, window, quantity beyond shipped, a return still open)',
+    }),
+    requireScope('orders:write'),
+    validate('param', orderIdParam),
+    validate('json', returnRequestBody),
+    async (c) => {
       const { orderId } = c.req.valid('param');
       const body = c.req.valid('json');
       const idempotencyKey = c.req.header('idempotency-key');
@@ -74,17 +84,39 @@ export function returnRoutes({ db, orders }: { db: Db; orders: OrderClient }) {
         if (err instanceof OrderClosedError) throw conflict(`order is ${err.status}; the after-sale window has closed`);
         throw err;
       }
-    })
-    .get('/returns', requireScope('orders:read'), validate('query', listQuery), async (c) => {
-      return c.json(await listReturns(db, c.req.valid('query')));
-    })
-    .get('/returns/:returnId', requireScope('orders:read', 'warehouse'), validate('param', returnIdParam), async (c) => {
-      const detail = await returnDetail(db, c.req.valid('param').returnId);
-      if (!detail) throw notFound('return');
-      return c.json(detail);
-    })
+    },
+  );
+}
+
+/** `/v1/returns`: returns received by the warehouse scan, and read back with their receipt, refund and purchasing notifications. */
+export function returnRoutes({ db, orders }: { db: Db; orders: OrderClient }) {
+  return new Hono<ApiEnv>()
+    .get(
+      '/',
+      doc('Returns (?orderId=&status=requested|in_transit|review|received&limit=)', { 200: '[return]' }),
+      requireScope('orders:read'),
+      validate('query', listQuery),
+      async (c) => c.json(await listReturns(db, c.req.valid('query'))),
+    )
+    .get(
+      '/:returnId',
+      doc('A return with its waybill, receipt, refund and purchasing notifications', { 200: 'return', 404: 'unknown return' }),
+      requireScope('orders:read', 'warehouse'),
+      validate('param', returnIdParam),
+      async (c) => {
+        const detail = await returnDetail(db, c.req.valid('param').returnId);
+        if (!detail) throw notFound('return');
+        return c.json(detail);
+      },
+    )
     .post(
-      '/returns/:returnId/received',
+      '/:returnId/received',
+      doc('Warehouse scan: the return arrived (optional per-line condition resaleable/damaged); restocks exactly once', {
+        200: '{orderId, alreadyReceived, return}',
+        202: 'accepted, still being processed',
+        404: 'unknown return',
+        409: 'scan does not fit the return',
+      }),
       requireScope('warehouse', 'orders:write'),
       validate('param', returnIdParam),
       validate('json', returnReceivedBody),
@@ -105,8 +137,5 @@ export function returnRoutes({ db, orders }: { db: Db; orders: OrderClient }) {
           return c.json({ orderId: row.orderId, alreadyReceived: true, return: detail }, 200);
         }
       },
-    )
-    .get('/quarantine', requireScope('orders:read', 'warehouse'), validate('query', quarantineQuery), async (c) => {
-      return c.json(await listQuarantine(db, c.req.valid('query')));
-    });
+    );
 }

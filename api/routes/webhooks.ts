@@ -1,14 +1,15 @@
 import { Hono, type Context } from 'hono';
-import { adapterFor, ChannelApiError, InvalidPushError } from '../../channels';
+import { adapterFor, InvalidPushError } from '../../channels';
 import { PLATFORMS, type Platform, type PushEvent, type PushRequest, type StoreCredentials } from '../../channels/types';
 import type { Logger } from '../../infra/logger';
 import type { Ingest } from '../../ingest';
 import type { IngestEntry } from '../../ingest/types';
+import { doc } from '../openapi';
 
 /**
  * `POST /v1/webhooks/:platform` (taobao, tmall, pdd, douyin, wechat): order pushes, authenticated by the
  * platform's own signature with the secret of the store the push names. A verified push is handed to the
- * ingest pipeline (appended to the Redis buffer, or to Temporal directly without Redis) and answered in the
+ * ingest buffer (a PostgreSQL table, or a Redis stream with REDIS_URL) and answered in the
  * platform's success format. A forged, stale or unknown-shop push gets 401 and nothing is stored; a
  * redelivered message is answered with success and changes nothing.
  *
@@ -17,70 +18,78 @@ import type { IngestEntry } from '../../ingest/types';
  */
 export function channelWebhookRoutes({ ingest, logger, now = () => new Date() }: { ingest: Ingest; logger: Logger; now?: () => Date }) {
   return new Hono()
-    .get('/wechat', async (c) => {
-      const query = c.req.query();
-      const request: PushRequest = { headers: {}, query, rawBody: '' };
-      const adapter = adapterFor('wechat');
-      const at = now();
-      for (const store of await ingest.stores.ofPlatform('wechat')) {
-        if (adapter.verifyPush(request, store, at).ok) return c.text(query.echostr ?? '');
-      }
-      return refuse(c, 401, 'UNAUTHORIZED', 'signature does not match any WeChat store');
-    })
-    .post('/:platform', async (c) => {
-      const platform = c.req.param('platform') as Platform;
-      if (!PLATFORMS.includes(platform)) return refuse(c, 404, 'NOT_FOUND', `no webhook for ${platform}`);
-      const adapter = adapterFor(platform);
-      const request: PushRequest = { headers: Object.fromEntries(c.req.raw.headers), query: c.req.query(), rawBody: await c.req.text() };
-
-      let events: PushEvent[];
-      try {
-        events = adapter.parsePush(request.rawBody);
-      } catch (err) {
-        if (!(err instanceof InvalidPushError)) throw err;
-        return refuse(c, 400, 'INVALID_PUSH', err.message);
-      }
-
-      // Every shop the push names must be ours, and the signature must verify with that shop's secret.
-      const at = now();
-      const storeOf = new Map<string, StoreCredentials>();
-      for (const shopId of new Set(events.map((e) => e.shopId))) {
-        if (shopId === undefined) return refuse(c, 401, 'UNAUTHORIZED', 'the push names no shop');
-        const verdict = await verifyFor(ingest, platform, shopId, request, at);
-        if (!verdict.ok) {
-          logger.warn({ platform, shopId, why: verdict.reason }, 'channel push refused');
-          return refuse(c, 401, 'UNAUTHORIZED', verdict.reason);
+    .get(
+      '/wechat',
+      doc("WeChat push URL check: echoes echostr once signature/timestamp/nonce verify with a WeChat store's push token", {
+        200: 'echostr, text/plain',
+        401: 'signature matches no WeChat store',
+      }),
+      async (c) => {
+        const query = c.req.query();
+        const request: PushRequest = { headers: {}, query, rawBody: '' };
+        const adapter = adapterFor('wechat');
+        const at = now();
+        for (const store of await ingest.stores.ofPlatform('wechat')) {
+          if (adapter.verifyPush(request, store, at).ok) return c.text(query.echostr ?? '');
         }
-        storeOf.set(shopId, verdict.store);
-      }
+        return refuse(c, 401, 'UNAUTHORIZED', 'signature does not match any WeChat store');
+      },
+    )
+    .post(
+      '/:platform',
+      doc("Order push from taobao, tmall, pdd (through the TMC/PDD relay), douyin or wechat, verified with the named store's secret (no API key); appended to the ingest buffer (a PostgreSQL table, or Redis with REDIS_URL) and answered at once; a redelivered message id is acknowledged and skipped", {
+        200: 'the platform\'s success answer (relay {"success":true}, Douyin {"code":0,"msg":"success"}, WeChat text success)',
+        400: 'not the platform push format',
+        401: 'forged, stale, or for a shop that is not connected: nothing stored',
+        503: 'the buffer (PostgreSQL or Redis) is unavailable: nothing was kept; retry',
+      }),
+      async (c) => {
+        const platform = c.req.param('platform') as Platform;
+        if (!PLATFORMS.includes(platform)) return refuse(c, 404, 'NOT_FOUND', `no webhook for ${platform}`);
+        const adapter = adapterFor(platform);
+        const request: PushRequest = { headers: Object.fromEntries(c.req.raw.headers), query: c.req.query(), rawBody: await c.req.text() };
 
-      const receivedAt = at.toISOString();
-      const entries = events.map(
-        (e): IngestEntry => ({
-          source: 'push',
-          platform,
-          storeId: storeOf.get(e.shopId!)!.storeId,
-          channelOrderId: e.channelOrderId,
-          kind: e.kind,
-          messageId: e.messageId,
-          ...(e.refundId ? { refundId: e.refundId } : {}),
-          receivedAt,
-        }),
-      );
-      let result;
-      try {
-        result = await ingest.accept(entries);
-      } catch (err) {
-        // Direct mode: the order could not be fetched from the platform now. Not acknowledged, so the platform retries.
-        if (!(err instanceof ChannelApiError)) throw err;
-        logger.warn({ platform, code: err.code, method: err.method }, 'channel push not handed over: platform API failed');
-        return refuse(c, 503, 'CHANNEL_UNAVAILABLE', err.message);
-      }
-      const { accepted, duplicates } = result;
-      if (entries.length) logger.debug({ platform, accepted, duplicates }, 'channel push accepted');
-      const ack = adapter.pushAck();
-      return c.body(ack.body, ack.status as 200, { 'content-type': ack.contentType });
-    });
+        let events: PushEvent[];
+        try {
+          events = adapter.parsePush(request.rawBody);
+        } catch (err) {
+          if (!(err instanceof InvalidPushError)) throw err;
+          return refuse(c, 400, 'INVALID_PUSH', err.message);
+        }
+
+        // Every shop the push names must be ours, and the signature must verify with that shop's secret.
+        const at = now();
+        const storeOf = new Map<string, StoreCredentials>();
+        for (const shopId of new Set(events.map((e) => e.shopId))) {
+          if (shopId === undefined) return refuse(c, 401, 'UNAUTHORIZED', 'the push names no shop');
+          const verdict = await verifyFor(ingest, platform, shopId, request, at);
+          if (!verdict.ok) {
+            logger.warn({ platform, shopId, why: verdict.reason }, 'channel push refused');
+            return refuse(c, 401, 'UNAUTHORIZED', verdict.reason);
+          }
+          storeOf.set(shopId, verdict.store);
+        }
+
+        const receivedAt = at.toISOString();
+        const entries = events.map(
+          (e): IngestEntry => ({
+            source: 'push',
+            platform,
+            storeId: storeOf.get(e.shopId!)!.storeId,
+            channelOrderId: e.channelOrderId,
+            kind: e.kind,
+            messageId: e.messageId,
+            ...(e.refundId ? { refundId: e.refundId } : {}),
+            receivedAt,
+          }),
+        );
+        // A buffer that is down throws: answered 503 (api/errors.ts), so the platform retries.
+        const { accepted, duplicates } = await ingest.accept(entries);
+        if (entries.length) logger.debug({ platform, accepted, duplicates }, 'channel push accepted');
+        const ack = adapter.pushAck();
+        return c.body(ack.body, ack.status as 200, { 'content-type': ack.contentType });
+      },
+    );
 }
 
 type Verified = { ok: true; store: StoreCredentials } | { ok: false; reason: string };

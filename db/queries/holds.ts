@@ -30,7 +30,11 @@ export async function placeHolds(tx: DbOrTx, requests: readonly HoldRequest[]): 
   const plan = planHolds(await lockPositions(tx, skus), requests);
   if (plan.holds.length === 0) return plan;
   await addHeld(tx, [...plan.added].map(([key, units]) => ({ ...splitKey(key), units })));
-  await tx.insert(stockHolds).values(plan.holds);
+  const h = plan.holds;
+  await tx.execute(sql`
+    insert into ${stockHolds} (order_id, warehouse_id, sku, quantity)
+    select * from unnest(${sql.param(h.map((x) => x.orderId))}::text[], ${sql.param(h.map((x) => x.warehouseId))}::text[],
+      ${sql.param(h.map((x) => x.sku))}::text[], ${sql.param(h.map((x) => x.quantity))}::int[])`);
   return plan;
 }
 

@@ -114,15 +114,11 @@ export async function saveFieldMapping(db: DbOrTx, platform: string, rules: Mapp
   return row!;
 }
 
-/** True when this platform message was already handed to Temporal (direct pipeline). */
+/** True when this platform message was already buffered (PostgreSQL buffer). */
 export async function messageSeen(db: DbOrTx, platform: string, messageId: string): Promise<boolean> {
   const [row] = await db
     .select({ one: sql<number>`1` })
     .from(ingestMessages)
     .where(and(eq(ingestMessages.platform, platform), eq(ingestMessages.messageId, messageId)));
   return row !== undefined;
-}
-
-export async function rememberMessage(db: DbOrTx, platform: string, messageId: string): Promise<void> {
-  await db.insert(ingestMessages).values({ platform, messageId }).onConflictDoNothing();
 }

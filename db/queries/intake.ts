@@ -35,35 +35,25 @@ export interface Accepted {
 export async function acceptOrders(tx: DbOrTx, batch: readonly IntakeOrder[], at: Date, taskQueue: string): Promise<{ accepted: Accepted[]; heldSkus: string[]; soldOut: string[] }> {
   const unique = [...new Map(batch.map((o) => [o.orderId, o])).values()];
   if (unique.length === 0) return { accepted: [], heldSkus: [], soldOut: [] };
-  const inserted = await tx
-    .insert(orders)
-    .values(
-      unique.map((o) => ({
-        orderId: o.orderId,
-        workflowId: o.workflowId,
-        channel: o.order.channel,
-        channelOrderId: o.order.channelOrderId,
-        storeId: o.order.storeId ?? null,
-        status: 'PENDING_PAYMENT',
-        statusSince: at,
-        urgent: o.order.urgent,
-        customer: o.order.customer,
-        shippingAddress: o.order.shippingAddress,
-        totalFen: orderTotalFen(o.order.lines),
-        buyerMessage: o.order.buyerMessage ?? null,
-        orderedAt: new Date(o.order.createdAt),
-        paidAt: o.order.paidAt ? new Date(o.order.paidAt) : null,
-      })),
-    )
-    .onConflictDoNothing()
-    .returning({ orderId: orders.orderId });
-  const created = new Set(inserted.map((r) => r.orderId));
+  // Column arrays and unnest(): one statement with a parameter per column, whatever the batch size.
+  const inserted = await tx.execute<{ order_id: string }>(sql`
+    insert into ${orders} (order_id, workflow_id, channel, channel_order_id, store_id, status, status_since, urgent,
+      customer, shipping_address, total_fen, buyer_message, ordered_at, paid_at)
+    select v.order_id, v.workflow_id, v.channel, v.channel_order_id, v.store_id, 'PENDING_PAYMENT', ${at.toISOString()}::timestamptz, v.urgent,
+      v.customer::jsonb, v.shipping_address::jsonb, v.total_fen, v.buyer_message, v.ordered_at, v.paid_at
+    from unnest(
+      ${column(unique, (o) => o.orderId)}::text[], ${column(unique, (o) => o.workflowId)}::text[], ${column(unique, (o) => o.order.channel)}::text[],
+      ${column(unique, (o) => o.order.channelOrderId)}::text[], ${column(unique, (o) => o.order.storeId ?? null)}::text[],
+      ${column(unique, (o) => o.order.urgent)}::bool[], ${column(unique, (o) => JSON.stringify(o.order.customer))}::text[],
+      ${column(unique, (o) => JSON.stringify(o.order.shippingAddress))}::text[], ${column(unique, (o) => orderTotalFen(o.order.lines))}::int[],
+      ${column(unique, (o) => o.order.buyerMessage ?? null)}::text[], ${column(unique, (o) => o.order.createdAt)}::timestamptz[],
+      ${column(unique, (o) => o.order.paidAt ?? null)}::timestamptz[]
+    ) as v(order_id, workflow_id, channel, channel_order_id, store_id, urgent, customer, shipping_address, total_fen, buyer_message, ordered_at, paid_at)
+    on conflict do nothing
+    returning order_id`);
+  const created = new Set(inserted.rows.map((r) => r.order_id));
   const fresh = unique.filter((o) => created.has(o.orderId));
   if (fresh.length === 0) return { accepted: batch.map((o) => ({ orderId: o.orderId, created: false, held: false })), heldSkus: [], soldOut: [] };
-
-  await tx.insert(orderLines).values(
-    fresh.flatMap((o) => o.order.lines.map((l) => ({ orderId: o.orderId, sku: l.sku, quantity: l.quantity, unitPriceFen: l.unitPriceFen, title: l.title ?? null }))),
-  );
 
   const requests: HoldRequest[] = fresh
     .filter((o) => o.hold && o.order.paidAt)
@@ -84,19 +74,28 @@ export async function acceptOrders(tx: DbOrTx, batch: readonly IntakeOrder[], at
     intakes.set(o.orderId, { acceptedAt: iso, timeline, held: holds !== undefined });
   }
 
-  await tx.insert(orderEvents).values(
-    fresh.flatMap((o) =>
-      intakes.get(o.orderId)!.timeline.map((e) => ({ orderId: o.orderId, seq: e.seq, type: e.type, status: e.status ?? null, at, data: e.detail ?? null })),
-    ),
-  );
-  // Every fresh order has its ORDER_RECEIVED (seq 1); paid ones more. One statement sets each row's last seq.
-  await tx.execute(sql`
-    update ${orders} as o set last_event_seq = v.seq
-    from unnest(${sql.param(fresh.map((o) => o.orderId))}::text[], ${sql.param(fresh.map((o) => intakes.get(o.orderId)!.timeline.length))}::int[]) as v(order_id, seq)
-    where o.order_id = v.order_id`);
-
+  // Lines, timeline events, each row's last event seq and the outbox: one statement.
   const inputs = new Map(fresh.map((o) => [o.orderId, { orderId: o.orderId, order: o.order, intake: intakes.get(o.orderId)! }]));
-  await tx.insert(orderIntake).values(fresh.map((o) => ({ orderId: o.orderId, taskQueue, input: inputs.get(o.orderId)!, acceptedAt: at })));
+  const lines = fresh.flatMap((o) => o.order.lines.map((l) => ({ orderId: o.orderId, ...l })));
+  const events = fresh.flatMap((o) => intakes.get(o.orderId)!.timeline.map((e) => ({ orderId: o.orderId, ...e })));
+  await tx.execute(sql`
+    with lines as (
+      insert into ${orderLines} (order_id, sku, quantity, unit_price_fen, title)
+      select * from unnest(${column(lines, (l) => l.orderId)}::text[], ${column(lines, (l) => l.sku)}::text[], ${column(lines, (l) => l.quantity)}::int[],
+        ${column(lines, (l) => l.unitPriceFen)}::int[], ${column(lines, (l) => l.title ?? null)}::text[])
+    ), events as (
+      insert into ${orderEvents} (order_id, seq, type, status, at, data)
+      select v.order_id, v.seq, v.type, v.status, ${at.toISOString()}::timestamptz, v.data::jsonb
+      from unnest(${column(events, (e) => e.orderId)}::text[], ${column(events, (e) => e.seq)}::int[], ${column(events, (e) => e.type)}::text[],
+        ${column(events, (e) => e.status ?? null)}::text[], ${column(events, (e) => (e.detail ? JSON.stringify(e.detail) : null))}::text[]) as v(order_id, seq, type, status, data)
+    ), seqs as (
+      update ${orders} as o set last_event_seq = v.seq
+      from unnest(${column(fresh, (o) => o.orderId)}::text[], ${column(fresh, (o) => intakes.get(o.orderId)!.timeline.length)}::int[]) as v(order_id, seq)
+      where o.order_id = v.order_id
+    )
+    insert into ${orderIntake} (order_id, task_queue, input, accepted_at)
+    select v.order_id, ${taskQueue}, v.input::jsonb, ${at.toISOString()}::timestamptz
+    from unnest(${column(fresh, (o) => o.orderId)}::text[], ${column(fresh, (o) => JSON.stringify(inputs.get(o.orderId)))}::text[]) as v(order_id, input)`);
 
   return {
     accepted: batch.map((o) => {
@@ -107,6 +106,11 @@ export async function acceptOrders(tx: DbOrTx, batch: readonly IntakeOrder[], at
     heldSkus: [...new Set(plan.holds.map((h) => h.sku))],
     soldOut: plan.soldOut,
   };
+}
+
+/** One array parameter per column (for `unnest`): a handful of parameters instead of one per value. */
+function column<T, V>(rows: readonly T[], pick: (row: T) => V) {
+  return sql.param(rows.map(pick));
 }
 
 export type IntakeRow = typeof orderIntake.$inferSelect;
@@ -135,6 +139,14 @@ export async function markStarted(db: DbOrTx, orderIds: readonly string[]): Prom
     .update(orderIntake)
     .set({ startedAt: sql`now()`, claimedUntil: null })
     .where(and(inArray(orderIntake.orderId, [...orderIds]), isNull(orderIntake.startedAt)));
+}
+
+/** Gives claimed orders back to the starters after `afterMs` (their start failed). */
+export async function releaseClaims(db: DbOrTx, orderIds: readonly string[], afterMs: number): Promise<void> {
+  if (orderIds.length === 0) return;
+  await db.execute(sql`
+    update ${orderIntake} set claimed_until = now() + ${`${afterMs} milliseconds`}::interval
+    where order_id = any(${sql.param([...orderIds])}::text[]) and started_at is null`);
 }
 
 /** The outbox row of one order (undefined for orders that did not come through the intake). */

@@ -1,10 +1,12 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+/**
+ * Stock rows (`inventory`) and reservations: locks, reserve/settle, counts, receipts, and what is sellable or on
+ * its way. Every writer locks a SKU's rows in one global order (`lockStock`: by warehouse, sku).
+ */
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import type { StockLine } from '../../domain/stock';
-import { inventory, reservations, warehouses } from '../schema';
+import { inventory, purchaseOrders, reservations, transferOrders } from '../schema';
 import { releaseHoldsForCount } from './holds';
-
-export type { StockLine } from '../../domain/stock';
 
 export interface StockRow {
   warehouseId: string;
@@ -150,6 +152,75 @@ export async function listStock(db: DbOrTx, filter: { sku?: string | undefined; 
   return rows.map((r) => ({ ...positionOf(r), safetyStock: r.safetyStock }));
 }
 
-export async function listWarehouses(db: DbOrTx) {
-  return db.select().from(warehouses).orderBy(asc(warehouses.id));
+/** What a receipt (of a transfer or a purchase) came to. */
+export type ReceiptResult<Row> = { outcome: 'received'; row: Row } | { outcome: 'not-found' } | { outcome: 'conflict'; status: string };
+
+/**
+ * Books received units into a warehouse (creating its stock rows) and, with `reservedFor`, reserves them for
+ * that order at once. Call inside the receipt's transaction with the SKUs' rows locked.
+ */
+export async function receiveStock(tx: DbOrTx, warehouseId: string, lines: readonly StockLine[], reservedFor: string | null): Promise<void> {
+  for (const line of lines) {
+    const reserved = reservedFor === null ? 0 : line.quantity;
+    await tx
+      .insert(inventory)
+      .values({ warehouseId, sku: line.sku, onHand: line.quantity, reserved })
+      .onConflictDoUpdate({
+        target: [inventory.warehouseId, inventory.sku],
+        set: { onHand: sql`${inventory.onHand} + ${line.quantity}`, reserved: sql`${inventory.reserved} + ${reserved}`, updatedAt: sql`now()` },
+      });
+    if (reservedFor !== null) await addToReservation(tx, reservedFor, warehouseId, line.sku, line.quantity);
+  }
+}
+
+/** Reserves units for an order that the caller has already counted into `inventory.reserved`. */
+async function addToReservation(tx: DbOrTx, orderId: string, warehouseId: string, sku: string, quantity: number): Promise<void> {
+  await tx
+    .insert(reservations)
+    .values({ orderId, warehouseId, sku, quantity })
+    .onConflictDoUpdate({
+      target: [reservations.orderId, reservations.warehouseId, reservations.sku],
+      set: {
+        quantity: sql`CASE WHEN ${reservations.status} = 'active' THEN ${reservations.quantity} + ${quantity} ELSE ${quantity} END`,
+        status: 'active',
+        updatedAt: sql`now()`,
+      },
+    });
+}
+
+/** True when some warehouse has a sellable unit of one of these SKUs. */
+export async function anyStockAvailable(db: DbOrTx, skuIds: readonly string[]): Promise<boolean> {
+  if (skuIds.length === 0) return false;
+  const rows = await db
+    .select({ one: sql`1` })
+    .from(inventory)
+    .where(and(inArray(inventory.sku, [...skuIds]), gt(inventory.onHand, sql`${inventory.reserved} + ${inventory.held}`)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Units on their way to each warehouse (transfers in transit, purchases not yet received), per SKU. */
+export async function inboundUnits(db: DbOrTx, skuIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
+  const wanted = new Set(skuIds);
+  const add = (into: Map<string, Record<string, number>>, warehouseId: string, lines: unknown) => {
+    for (const line of (lines as StockLine[]) ?? []) {
+      if (!wanted.has(line.sku)) continue;
+      const record = into.get(warehouseId) ?? {};
+      record[line.sku] = (record[line.sku] ?? 0) + line.quantity;
+      into.set(warehouseId, record);
+    }
+  };
+  const result = new Map<string, Record<string, number>>();
+  if (wanted.size === 0) return result;
+  const transfers = await db
+    .select({ to: transferOrders.toWarehouseId, lines: transferOrders.lines })
+    .from(transferOrders)
+    .where(eq(transferOrders.status, 'in_transit'));
+  for (const t of transfers) add(result, t.to, t.lines);
+  const purchases = await db
+    .select({ to: purchaseOrders.warehouseId, lines: purchaseOrders.lines })
+    .from(purchaseOrders)
+    .where(inArray(purchaseOrders.status, ['pending', 'placing', 'ordered', 'unknown']));
+  for (const p of purchases) add(result, p.to, p.lines);
+  return result;
 }

@@ -1,5 +1,5 @@
-import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import { orderTotalFen, type CanonicalOrder, type OrderStatus } from '../../domain/order';
+import { and, asc, desc, eq, gte, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { orderTotalFen, TERMINAL, type CanonicalOrder, type OrderStatus } from '../../domain/order';
 import type { TransitionRecord } from '../../workflows/contract';
 import type { DbOrTx } from '../client';
 import { orderEvents, orderLines, orders } from '../schema';
@@ -151,11 +151,37 @@ export async function orderExists(db: DbOrTx, orderId: string): Promise<boolean>
 /** Backordered orders with a line for one of these SKUs, oldest first (first come, first served). */
 export async function backorderedOrdersWanting(db: DbOrTx, skus: readonly string[]): Promise<string[]> {
   if (skus.length === 0) return [];
+  return backorderedWanting(db, inArray(orderLines.sku, [...skus]));
+}
+
+/** Urgent backordered orders with a line for this SKU, oldest first: a new supplier may let them buy. */
+export async function urgentBackorderedOrdersWanting(db: DbOrTx, sku: string): Promise<string[]> {
+  return backorderedWanting(db, and(eq(orders.urgent, true), eq(orderLines.sku, sku)));
+}
+
+async function backorderedWanting(db: DbOrTx, lineCondition: SQL | undefined): Promise<string[]> {
   const rows = await db
     .selectDistinct({ orderId: orders.orderId, orderedAt: orders.orderedAt })
     .from(orders)
     .innerJoin(orderLines, eq(orderLines.orderId, orders.orderId))
-    .where(and(eq(orders.status, 'BACKORDERED'), inArray(orderLines.sku, [...skus])))
+    .where(and(eq(orders.status, 'BACKORDERED'), lineCondition))
     .orderBy(orders.orderedAt);
   return rows.map((r) => r.orderId);
+}
+
+/** Open orders whose status has not changed since `before`, longest stuck first. */
+export async function stuckOrders(db: DbOrTx, before: Date, limit: number) {
+  return db
+    .select({
+      orderId: orders.orderId,
+      channel: orders.channel,
+      status: orders.status,
+      statusSince: orders.statusSince,
+      warehouseId: orders.warehouseId,
+      workflowId: orders.workflowId,
+    })
+    .from(orders)
+    .where(and(lt(orders.statusSince, before), notInArray(orders.status, [...TERMINAL])))
+    .orderBy(asc(orders.statusSince))
+    .limit(limit);
 }

@@ -2,6 +2,8 @@ import { and, desc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { reviewTasks } from '../schema';
 
+export type ReviewTaskRow = typeof reviewTasks.$inferSelect;
+
 export interface NewReviewTask {
   /** Deterministic (derived from the workflow), so a retried activity opens the task once. */
   id: string;
@@ -33,6 +35,11 @@ export async function listReviewTasks(
     .where(and(...conditions.filter((c) => c !== undefined)))
     .orderBy(desc(reviewTasks.createdAt))
     .limit(filter.limit);
+}
+
+export async function reviewTaskExists(db: DbOrTx, id: string): Promise<boolean> {
+  const [row] = await db.select({ id: reviewTasks.id }).from(reviewTasks).where(eq(reviewTasks.id, id));
+  return row !== undefined;
 }
 
 /** Marks the task resolved; undefined when it does not exist or was already resolved. */

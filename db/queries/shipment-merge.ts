@@ -5,9 +5,9 @@
  */
 import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import { pickPath, type WarehouseLayout } from '../../domain/pick-path';
+import { mergeLines, type StockLine } from '../../domain/stock';
 import type { Db, DbOrTx } from '../client';
 import { mergedParcelOrders, mergedParcels, shipmentMergeSettings, warehouses, warehouseTasks } from '../schema';
-import type { StockLine } from './inventory';
 
 export async function shipmentMergeSetting(db: DbOrTx, storeId: string) {
   const [row] = await db.select().from(shipmentMergeSettings).where(eq(shipmentMergeSettings.storeId, storeId));
@@ -118,7 +118,7 @@ export async function parcelContents(db: DbOrTx, parcelId: string) {
   const [parcel] = await db.select().from(mergedParcels).where(eq(mergedParcels.id, parcelId));
   if (!parcel) return undefined;
   const members = await activeMembers(db, parcelId);
-  return { parcel, orderIds: members.map((m) => m.orderId), lines: sumLines(members.flatMap((m) => m.lines as StockLine[])) };
+  return { parcel, orderIds: members.map((m) => m.orderId), lines: mergeLines(members.flatMap((m) => m.lines as StockLine[])) };
 }
 
 export async function recordParcelWaybill(db: DbOrTx, parcelId: string, carrier: string, waybillNo: string): Promise<void> {
@@ -147,15 +147,9 @@ function activeMembers(db: DbOrTx, parcelId: string) {
     .orderBy(mergedParcelOrders.joinedAt, mergedParcelOrders.orderId);
 }
 
-function sumLines(lines: readonly StockLine[]): StockLine[] {
-  const bySku = new Map<string, number>();
-  for (const l of lines) bySku.set(l.sku, (bySku.get(l.sku) ?? 0) + l.quantity);
-  return [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
-}
-
 async function arranged(tx: DbOrTx, warehouseId: string, lines: readonly StockLine[]): Promise<StockLine[]> {
   const [warehouse] = await tx.select({ layout: warehouses.layout }).from(warehouses).where(eq(warehouses.id, warehouseId));
-  return pickPath((warehouse?.layout ?? { locations: {} }) as WarehouseLayout, sumLines(lines));
+  return pickPath((warehouse?.layout ?? { locations: {} }) as WarehouseLayout, mergeLines(lines));
 }
 
 /** The pick list becomes the sum of the lines of the orders still in the parcel, in walking order. */

@@ -1,3 +1,4 @@
+import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { shipments } from '../schema';
 
@@ -10,4 +11,13 @@ export async function insertForwardShipment(
     .insert(shipments)
     .values({ ...s, direction: 'forward', status: 'created' })
     .onConflictDoNothing();
+}
+
+/** The order a waybill (forward or return) was booked for; undefined for a waybill the OMS did not book. */
+export async function orderOfWaybill(db: DbOrTx, carrier: string, waybillNo: string): Promise<string | undefined> {
+  const [shipment] = await db
+    .select({ orderId: shipments.orderId })
+    .from(shipments)
+    .where(and(eq(shipments.carrier, carrier), eq(shipments.waybillNo, waybillNo)));
+  return shipment?.orderId;
 }

@@ -75,6 +75,10 @@ export function presentStore(row: typeof stores.$inferSelect) {
   };
 }
 
+export async function listStores(db: DbOrTx): Promise<StoreRow[]> {
+  return db.select().from(stores).orderBy(asc(stores.id));
+}
+
 export async function findStore(db: DbOrTx, storeId: string) {
   const [row] = await db.select().from(stores).where(eq(stores.id, storeId));
   return row;
@@ -157,6 +161,11 @@ export async function soldSkusOf(db: DbOrTx, storeId: string): Promise<string[]>
     .where(eq(orders.storeId, storeId))
     .orderBy(asc(orderLines.sku));
   return rows.map((r) => r.sku);
+}
+
+/** Every SKU the store sells: listed for it, or in its orders. */
+export async function skusSoldBy(db: DbOrTx, storeId: string): Promise<string[]> {
+  return [...new Set([...(await listedSkusOf(db, storeId)), ...(await soldSkusOf(db, storeId))])];
 }
 
 /**

@@ -54,7 +54,28 @@ export const ingestDeadLetters = pgTable(
   (t) => [uniqueIndex('ingest_dead_letters_key').on(t.key), index('ingest_dead_letters_status_idx').on(t.status, t.updatedAt)],
 );
 
-/** Platform message ids the direct pipeline has handed to Temporal: a redelivered push is acknowledged and skipped. */
+/**
+ * The ingest buffer without Redis: pushes and polled orders acknowledged but not yet recorded as orders. The
+ * ingest consumers claim entries (`claimed_until`, counting `attempts`), record them and delete them; an entry
+ * whose consumer died is claimed again once its claim runs out.
+ */
+export const ingestBuffer = pgTable(
+  'ingest_buffer',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    /** Which pipeline's buffer (one per deployment; tests and benchmarks use their own). */
+    queue: text().notNull(),
+    /** The `IngestEntry`, as appended. */
+    entry: jsonb().notNull(),
+    acceptedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    claimedUntil: timestamp({ withTimezone: true }),
+    /** Deliveries so far (claims), crashes included. */
+    attempts: integer().notNull().default(0),
+  },
+  (t) => [index('ingest_buffer_claim_idx').on(t.queue, t.claimedUntil, t.id)],
+);
+
+/** Platform message ids already buffered without Redis: a redelivered push is acknowledged and skipped. */
 export const ingestMessages = pgTable(
   'ingest_messages',
   {

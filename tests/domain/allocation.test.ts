@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   allocate,
+  transferEtaMs,
+  transferLateAtMs,
   allocationRuleSetSchema,
   DEFAULT_ALLOCATION_RULES,
   DEFAULT_COST_MODEL,
@@ -368,5 +370,32 @@ describe('allocationRuleSetSchema', () => {
 
   it('when the cost model defaults are read, then they are integer fen', () => {
     for (const v of Object.values(DEFAULT_COST_MODEL)) expect(Number.isInteger(v)).toBe(true);
+  });
+});
+
+describe('transfer ETA and lateness', () => {
+  const made = Date.parse('2026-11-25T10:00:00.000Z');
+  it.each([
+    [1, 86_400_000, '2026-11-26T10:00:00.000Z'],
+    [2, 86_400_000, '2026-11-27T10:00:00.000Z'],
+    [0, 86_400_000, '2026-11-25T10:00:00.000Z'],
+    [1, 60_000, '2026-11-25T10:01:00.000Z'],
+  ])('when made with etaDays %i and a transfer day of %i ms, then it is due at %s', (etaDays, dayMs, due) => {
+    expect(new Date(transferEtaMs(made, etaDays, dayMs)).toISOString()).toBe(due);
+  });
+
+  it('when no transfer day is configured, then one day is used', () => {
+    expect(transferEtaMs(made, 1)).toBe(made + 86_400_000);
+  });
+
+  it.each([
+    ['2026-11-26T10:00:00.000Z', 12 * 3_600_000, '2026-11-26T22:00:00.000Z'],
+    ['2026-11-26T10:00:00.000Z', 1_500, '2026-11-26T10:00:01.500Z'],
+  ])('when due at %s with a grace of %i ms, then it is late from %s', (eta, grace, late) => {
+    expect(new Date(transferLateAtMs(eta, grace)).toISOString()).toBe(late);
+  });
+
+  it('when no grace is configured, then it is 12 hours', () => {
+    expect(transferLateAtMs('2026-11-26T10:00:00.000Z')).toBe(Date.parse('2026-11-26T22:00:00.000Z'));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf, isSuspectedDuplicate, normalizePhone, receiverKeyOf, skuSet } from '../../domain/fingerprint';
+import { closestPrimary, fingerprintOf, isSuspectedDuplicate, normalizePhone, receiverKeyOf, skuSet } from '../../domain/fingerprint';
 
 describe('normalizePhone', () => {
   it.each([
@@ -108,5 +108,22 @@ describe('receiverKeyOf', () => {
     ['another district', { name: '张三', phone: '13800138000' }, { ...address, district: '拱墅区' }, false],
   ])('when %s, then it is the same receiver: %s', (_what, customer, addr, same) => {
     expect(receiverKeyOf(customer, addr) === key).toBe(same);
+  });
+});
+
+describe('closestPrimary', () => {
+  const at = Date.parse('2026-11-25T10:00:00.000Z');
+  const WINDOW = 3 * 60_000;
+  const c = (orderId: string, offsetMs: number, claimedOffsetMs = 0) => ({ orderId, orderedAtMs: at + offsetMs, claimedAtMs: at + claimedOffsetMs });
+  it.each([
+    ['no candidates', [], undefined],
+    ['one within the window', [c('a', -60_000)], 'a'],
+    ['one exactly at the window edge (inclusive)', [c('a', WINDOW)], 'a'],
+    ['one just outside the window', [c('a', -WINDOW - 1)], undefined],
+    ['the closest of several, either side', [c('far', -120_000), c('near', 30_000), c('mid', -60_000)], 'near'],
+    ['equally close: the earlier claim', [c('late', 60_000, 5), c('early', -60_000, 1)], 'early'],
+    ['equally close, claimed together: the smaller order id', [c('b', 60_000), c('a', -60_000)], 'a'],
+  ])('when %s, then %s', (_name, candidates, expected) => {
+    expect(closestPrimary(at, candidates, WINDOW)?.orderId).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHINA_CITIES } from '../../domain/data/china-cities';
-import { canonicalProvince, distanceKm, findCity, locate } from '../../domain/geo';
+import { distanceKm, findCity, locate } from '../../domain/geo';
 
 const at = (province: string, city: string) => {
   const found = locate({ province, city });
@@ -29,7 +29,7 @@ describe('china city table', () => {
   });
 });
 
-describe('canonicalProvince', () => {
+describe('province names', () => {
   it.each([
     ['广东', '广东省'],
     ['广东省', '广东省'],
@@ -46,12 +46,13 @@ describe('canonicalProvince', () => {
     ['Inner Mongolia', '内蒙古自治区'],
     ['shaanxi', '陕西省'],
     ['shanxi', '山西省'],
-  ])('when the province is written %j, then it is %s', (input, expected) => {
-    expect(canonicalProvince(input)).toBe(expected);
+  ])('when the province is written %j, then it is located as %s', (input, expected) => {
+    expect(locate({ province: input })).toBeDefined();
+    expect(locate({ province: input })).toEqual(locate({ province: expected }));
   });
 
   it.each([[''], ['火星'], [undefined], [null]])('when the province is %j, then it is unknown', (input) => {
-    expect(canonicalProvince(input)).toBeUndefined();
+    expect(locate({ province: input })).toBeUndefined();
   });
 });
 

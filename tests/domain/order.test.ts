@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CANCELLABLE, canonicalOrderSchema, orderIdOf, orderTotalFen, ORDER_STATUSES, TERMINAL, workflowIdOf } from '../../domain/order';
+import { CANCELLABLE, canonicalOrderSchema, orderIdOf, orderTotalFen, ORDER_STATUSES, TERMINAL } from '../../domain/order';
+import { orderWorkflowId } from '../../workflows/contract';
 
 const valid = {
   channel: 'douyin',
@@ -41,7 +42,7 @@ describe('order identity and money', () => {
     ['pdd', '231125-123456789', 'pdd-231125-123456789', 'order-pdd-231125-123456789'],
   ] as const)('when a %s order %s arrives, then its ids are %s / %s', (channel, channelOrderId, orderId, workflowId) => {
     expect(orderIdOf(channel, channelOrderId)).toBe(orderId);
-    expect(workflowIdOf(orderIdOf(channel, channelOrderId))).toBe(workflowId);
+    expect(orderWorkflowId(orderIdOf(channel, channelOrderId))).toBe(workflowId);
   });
 
   it('when lines are summed, then the total is exact integer fen', () => {

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
+  afterSaleClosing,
+  collectedBy,
   everythingReturned,
+  isReceivedResolution,
   MAX_CARRIER_ORDER_ID,
   priceReturnLines,
   receiptRefusal,
   receivedLines,
   refundFenOf,
   returnIdFor,
+  moveOnCarrierEvent,
+  moveOnReviewResolved,
   returnRequestRefusal,
   type ReturnRequestFacts,
+  type ReturnStatus,
 } from '../../domain/returns';
 
 const deliveredAt = '2025-03-01T08:00:00.000Z';
@@ -179,5 +185,60 @@ describe('refunds and ids', () => {
     ];
     expect(everythingReturned(shipped, [{ sku: 'CUP', quantity: 3 }])).toBe(false);
     expect(everythingReturned(shipped, [{ sku: 'CUP', quantity: 2 }, { sku: 'LID', quantity: 1 }, { sku: 'CUP', quantity: 1 }])).toBe(true);
+  });
+});
+
+describe('return progress', () => {
+  it.each<[ReturnStatus, boolean, string, ReturnType<typeof moveOnCarrierEvent>]>([
+    ['requested', false, 'created', undefined],
+    ['requested', true, 'picked_up', { status: 'in_transit', orderStatus: 'RETURN_IN_TRANSIT' }],
+    ['in_transit', true, 'in_transit', undefined],
+    ['review', false, 'created', { status: 'requested', orderStatus: 'RETURN_REQUESTED' }],
+    ['review', true, 'in_transit', { status: 'in_transit', orderStatus: 'RETURN_IN_TRANSIT' }],
+    ['review', true, 'delivered', undefined],
+    ['requested', true, 'delivered', undefined],
+  ])('when a %s return (collected: %s) gets a carrier %s event, then it moves to %j', (status, pickedUp, kind, expected) => {
+    expect(moveOnCarrierEvent(status, pickedUp, kind)).toEqual(expected);
+  });
+
+  it.each<[ReturnStatus, boolean, ReturnType<typeof moveOnReviewResolved>]>([
+    ['review', false, { status: 'requested', orderStatus: 'RETURN_REQUESTED' }],
+    ['review', true, { status: 'in_transit', orderStatus: 'RETURN_IN_TRANSIT' }],
+    ['in_transit', true, undefined],
+    ['requested', false, undefined],
+  ])('when the review of a %s return (collected: %s) is resolved "keep waiting", then it moves to %j', (status, pickedUp, expected) => {
+    expect(moveOnReviewResolved(status, pickedUp)).toEqual(expected);
+  });
+
+  it.each([
+    ['picked_up', true],
+    ['in_transit', true],
+    ['out_for_delivery', true],
+    ['delivered', true],
+    ['created', false],
+    ['exception', false],
+  ])('when the carrier reports %s, then collected is %s', (kind, expected) => {
+    expect(collectedBy(kind)).toBe(expected);
+  });
+
+  it.each([
+    ['received', true],
+    [' Received ', true],
+    ['keep-waiting', false],
+    ['not received', false],
+  ])('when a stalled return is resolved %j, then received is %s', (resolution, expected) => {
+    expect(isReceivedResolution(resolution)).toBe(expected);
+  });
+});
+
+describe('closing the after-sale window', () => {
+  const shipped = [{ sku: 'A', quantity: 2 }];
+  it.each<[string, { lines: { sku: string; quantity: number }[] }[], ReturnType<typeof afterSaleClosing>]>([
+    ['no return', [], { type: 'COMPLETED', status: 'COMPLETED' }],
+    ['everything returned', [{ lines: [{ sku: 'A', quantity: 2 }] }], { type: 'AFTER_SALE_CLOSED', detail: { returns: 1 } }],
+    ['everything returned in two returns', [{ lines: [{ sku: 'A', quantity: 1 }] }, { lines: [{ sku: 'A', quantity: 1 }] }], { type: 'AFTER_SALE_CLOSED', detail: { returns: 2 } }],
+    ['part returned', [{ lines: [{ sku: 'A', quantity: 1 }] }], { type: 'COMPLETED', status: 'COMPLETED', detail: { returns: 1, partiallyReturned: true } }],
+  ])('when %s, then %j', (_name, returns, expected) => {
+    expect(afterSaleClosing(shipped, returns)).toEqual(expected);
   });
 });

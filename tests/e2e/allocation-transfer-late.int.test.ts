@@ -3,7 +3,7 @@
  * waiting; a receipt whose signal never reached the order is still noticed. Short transfer timings here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receiveTransfer } from '../../db/queries/allocation';
+import { receiveTransfer } from '../../db/queries/transfers';
 import { eventOf, orderIn, paidOrder, skuId, warehouseIn } from '../support/allocation-fixtures';
 import { stockOf } from '../support/fixtures';
 import { eventually, startStack, type Stack } from '../support/stack';

@@ -24,7 +24,7 @@ import { Redis } from 'ioredis';
 import { createAlibaba1688Client } from '../../purchasing/alibaba1688';
 import { startPurchaseSimulator, type PurchaseSimulatorOptions, type RunningPurchaseSimulator } from '../../purchasing/simulator';
 import { createReplenishmentMonitor } from '../../replenishment/monitor';
-import { createLogNotifier, fanOutNotifier, type ReplenishmentAlert } from '../../replenishment/notifier';
+import { createLogNotifier, type ReplenishmentAlert, type ReplenishmentNotifier } from '../../replenishment/notifier';
 import { createIntake } from '../../ingest/intake';
 import { createOrderClient, type OrderClient } from '../../temporal/order-client';
 import { startOrderStarter } from '../../temporal/order-starter';
@@ -89,7 +89,7 @@ export interface StackOptions {
   serveHttp?: boolean;
   /**
    * Order ingest. `redis`: webhooks append to a Redis stream (own key prefix, on `inject('redisUrl')`) and a
-   * consumer drains it (`consumer: false` starts none); otherwise the app hands orders to Temporal directly.
+   * consumer drains it (`consumer: false` starts none); otherwise the buffer is a PostgreSQL table, drained the same way.
    */
   ingest?: { redis?: boolean; consumer?: boolean; reclaimAfterMs?: number; maxAttempts?: number; concurrency?: number };
   /**
@@ -133,10 +133,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const purchaseSimulator = await startPurchaseSimulator({ ...purchaseCredentials, ...options.purchasing });
   const purchasing = createAlibaba1688Client({ ...purchaseCredentials, baseUrl: purchaseSimulator.baseUrl });
   const replenishmentAlerts: ReplenishmentAlert[] = [];
-  const notifier = fanOutNotifier(
-    [createLogNotifier(logger), { name: 'test', notify: async (alert) => void replenishmentAlerts.push(alert) }],
-    logger,
-  );
+  const logNotifier = createLogNotifier(logger);
+  // The production log notifier, and every alert kept for the test to look at.
+  const notifier: ReplenishmentNotifier = {
+    name: 'log+test',
+    async notify(alert) {
+      replenishmentAlerts.push(alert);
+      await logNotifier.notify(alert);
+    },
+  };
   const replenishment = createReplenishmentMonitor({ db: database.db, notifier, logger });
 
   const tokens = createStoreTokens({ db: database.db, secrets, logger, refreshMarginMs: options.channels?.refreshMarginMs ?? 30 * 60_000 });
@@ -191,7 +196,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const channelDeps: StoreChannelDeps = { tokens, schedules, oauthRedirectBase: 'http://oms.test', syncStock };
   const consumer =
-    redis && options.ingest?.consumer !== false
+    options.ingest?.consumer !== false
       ? await ingest.startConsumer({
           blockMs: 200,
           reclaimAfterMs: options.ingest?.reclaimAfterMs ?? 2_000,

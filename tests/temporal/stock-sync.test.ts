@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../infra/logger';
 import { createStockSyncTrigger } from '../../temporal/stock-sync';
-import type { StockChange } from '../../workflows/stock-sync';
+import type { StockChange } from '../../domain/stock';
 
 interface Sent {
   workflowId: string;

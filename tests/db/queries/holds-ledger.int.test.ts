@@ -18,12 +18,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createAllocationActivities } from '../../../activities/allocation-activities';
 import { connectDatabase, type Database } from '../../../db/client';
-import { releaseOrderAllocation } from '../../../db/queries/allocation';
+import { releaseOrderAllocation } from '../../../db/queries/allocations';
 import { lockPositions, settleHolds } from '../../../db/queries/holds';
 import { acceptOrders, type IntakeOrder } from '../../../db/queries/intake';
 import { setOnHand } from '../../../db/queries/inventory';
 import { inventory, reservations, stockHolds, warehouses } from '../../../db/schema';
-import { canonicalOrderSchema, orderIdOf, workflowIdOf, type CanonicalOrder } from '../../../domain/order';
+import { canonicalOrderSchema, orderIdOf, type CanonicalOrder } from '../../../domain/order';
+import { orderWorkflowId } from '../../../workflows/contract';
 import { createLogger } from '../../../infra/logger';
 
 let database: Database;
@@ -140,7 +141,7 @@ async function createWorld(stock: readonly (readonly number[])[]) {
       });
       const orderId = orderIdOf(order.channel, order.channelOrderId);
       const preferred = o.prefer === 'near' ? whIds : o.prefer === 'far' ? [...whIds].reverse() : undefined;
-      return { orderId, workflowId: workflowIdOf(orderId), order, hold: o.hold, ...(preferred ? { preferred } : {}) };
+      return { orderId, workflowId: orderWorkflowId(orderId), order, hold: o.hold, ...(preferred ? { preferred } : {}) };
     },
     accept: (batch: readonly IntakeOrder[]) => db.transaction((tx) => acceptOrders(tx, batch, new Date(), taskQueue)),
     allocate: (orderId: string, lines: readonly { sku: string; quantity: number }[]) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeStockChange, type PendingStockChanges, type StockChange } from '../../workflows/stock-sync';
+import { mergeStockChange, type PendingStockChanges, type StockChange } from '../../domain/stock';
 
 describe('coalescing stock changes', () => {
   it.each<{ name: string; pending: PendingStockChanges | undefined; change: StockChange; expected: PendingStockChanges }>([

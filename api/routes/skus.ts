@@ -1,0 +1,55 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { urgentBackorderedOrdersWanting } from '../../db/queries/orders';
+import { findSku, upsertSku } from '../../db/queries/skus';
+import { skuBodySchema } from '../../domain/sku';
+import type { ReplenishmentMonitor } from '../../replenishment/monitor';
+import type { OrderClient } from '../../temporal/order-client';
+import { stockReplenishedSignal } from '../../workflows/contract';
+import { requireScope, type ApiEnv } from '../auth';
+import { notFound } from '../errors';
+import { doc } from '../openapi';
+import { tellOrder } from '../tell';
+import { validate } from '../validate';
+
+const skuParam = z.object({ sku: z.string().trim().min(1).max(64) });
+
+/** `/v1/skus`: master data the allocation reads (safety stock, 1688 supplier). */
+export function skuRoutes({ db, orders, replenishment }: { db: Db; orders: OrderClient; replenishment?: ReplenishmentMonitor | undefined }) {
+  return new Hono<ApiEnv>()
+    .get(
+      '/:sku',
+      doc('SKU master data: title, safety stock, 1688 supplier', { 200: '{sku, title, safetyStock, supplier, updatedAt}', 404: 'unknown SKU' }),
+      requireScope('orders:read', 'ops', 'warehouse'),
+      validate('param', skuParam),
+      async (c) => {
+        const row = await findSku(db, c.req.valid('param').sku);
+        if (!row) throw notFound('sku');
+        return c.json(row);
+      },
+    )
+    .put(
+      '/:sku',
+      doc('Create or update SKU master data (omitted fields unchanged; supplier null forgets it); a new supplier wakes urgent backorders', {
+        200: '{sku, title, safetyStock, supplier, updatedAt}',
+        400: 'invalid body',
+      }),
+      requireScope('admin'),
+      validate('param', skuParam),
+      validate('json', skuBodySchema),
+      async (c) => {
+        const { sku } = c.req.valid('param');
+        const body = c.req.valid('json');
+        const row = await upsertSku(db, sku, body);
+        if (body.safetyStock !== undefined) await replenishment?.checkSku(sku);
+        // A supplier lets urgent orders waiting for this SKU buy it now.
+        if (body.supplier) {
+          for (const orderId of await urgentBackorderedOrdersWanting(db, sku)) {
+            await tellOrder(orders, orderId, stockReplenishedSignal, { skus: [sku] });
+          }
+        }
+        return c.json(row);
+      },
+    );
+}

@@ -1,0 +1,23 @@
+/** Warehouses: master data (location for allocation, layout for pick paths, contact for waybills). */
+import { asc, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../client';
+import { warehouses } from '../schema';
+
+export async function listWarehouses(db: DbOrTx) {
+  return db.select().from(warehouses).orderBy(asc(warehouses.id));
+}
+
+export async function warehouseExists(db: DbOrTx, warehouseId: string): Promise<boolean> {
+  const [row] = await db.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.id, warehouseId));
+  return row !== undefined;
+}
+
+/** Creates the warehouse, or replaces every field of the one with this id. */
+export async function upsertWarehouse(db: DbOrTx, values: typeof warehouses.$inferInsert) {
+  const [row] = await db
+    .insert(warehouses)
+    .values(values)
+    .onConflictDoUpdate({ target: warehouses.id, set: { ...values, id: undefined } })
+    .returning();
+  return row;
+}

@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../infra/logger';
+import { deliverEntry, describeError, drain } from './drain';
 import { readEntry } from './entry';
 import type { IngestProcessor } from './processor';
 import { ensureGroup, type BufferKeys } from './redis-buffer';
@@ -62,7 +63,6 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   await ensureGroup(redis, keys);
   // The blocking reader waits out a Redis restart (queued, reconnecting), whatever the shared connection does.
   const reader = redis.duplicate({ enableOfflineQueue: true, lazyConnect: false, maxRetriesPerRequest: null });
-  const inFlight = new Set<Promise<void>>();
   let stopping = false;
   let claimCursor = '0-0';
   let nextClaimAt = Date.now() + Math.min(reclaimAfterMs, 5_000);
@@ -73,28 +73,12 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   };
 
   const handle = async ({ id, fields, deliveries }: StreamEntry): Promise<void> => {
-    const read = readEntry(fieldOf(fields, 'e'));
     try {
-      if (!read.ok) {
-        await processor.park({ ...read.partial }, { reason: 'unreadable', message: read.message, attempts: deliveries }, `entry:${id}`);
-      } else if (deliveries > maxAttempts) {
-        // Delivered this often without an acknowledgement: it keeps killing or failing whoever takes it.
-        await processor.park(read.entry, { reason: 'poison', message: `not handed over after ${deliveries - 1} deliveries`, attempts: deliveries - 1 });
-      } else {
-        try {
-          await processor.process(read.entry);
-        } catch (err) {
-          if (deliveries < maxAttempts) {
-            log.warn({ err: describe(err), entryId: id, deliveries, storeId: read.entry.storeId, channelOrderId: read.entry.channelOrderId }, 'ingest entry failed; will retry');
-            return; // stays pending; reclaimed after reclaimAfterMs
-          }
-          await processor.park(read.entry, { reason: 'poison', message: describe(err), attempts: deliveries });
-        }
-      }
-      await acknowledge(id);
+      const settled = await deliverEntry(processor, log, readEntry(fieldOf(fields, 'e')), { entryId: id, deliveries, maxAttempts, unreadableKey: `entry:${id}` });
+      if (settled) await acknowledge(id); // otherwise it stays pending, reclaimed after reclaimAfterMs
     } catch (err) {
       // Parking or acknowledging failed (PostgreSQL or Redis trouble): the entry stays pending and comes back.
-      log.error({ err: describe(err), entryId: id }, 'ingest entry could not be settled; will retry');
+      log.error({ err: describeError(err), entryId: id }, 'ingest entry could not be settled; will retry');
     }
   };
 
@@ -130,29 +114,12 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     }
   };
 
-  const loop = async () => {
-    while (!stopping) {
-      try {
-        if (inFlight.size >= concurrency) {
-          await Promise.race(inFlight);
-          continue;
-        }
-        const room = concurrency - inFlight.size;
-        if (Date.now() >= nextHousekeepingAt) await housekeeping();
-        let entries = Date.now() >= nextClaimAt ? await reclaim(room) : [];
-        if (entries.length === 0 && !stopping) entries = await readNew(room);
-        for (const entry of entries) {
-          const running: Promise<void> = handle(entry).finally(() => inFlight.delete(running));
-          inFlight.add(running);
-        }
-      } catch (err) {
-        if (stopping) break;
-        log.error({ err: describe(err) }, 'ingest consumer read failed; retrying in a second');
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-    }
-    await Promise.all(inFlight);
+  const take = async (room: number): Promise<StreamEntry[]> => {
+    if (Date.now() >= nextHousekeepingAt) await housekeeping();
+    const reclaimed = Date.now() >= nextClaimAt ? await reclaim(room) : [];
+    return reclaimed.length > 0 || stopping ? reclaimed : readNew(room);
   };
+  const loop = () => drain({ concurrency, take, handle, stopping: () => stopping, log });
 
   const running = loop();
   log.info({ stream: keys.stream, group: keys.group, concurrency, reclaimAfterMs, maxAttempts }, 'ingest consumer started');
@@ -191,8 +158,4 @@ function fieldOf(fields: string[] | null, name: string): string | undefined {
   if (!fields) return undefined;
   for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
   return undefined;
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

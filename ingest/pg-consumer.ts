@@ -15,6 +15,7 @@ import { claimBuffered, deleteBuffered, type BufferedEntry } from '../db/queries
 import { createBatcher } from '../infra/batcher';
 import type { Logger } from '../infra/logger';
 import type { RunningConsumer } from './consumer';
+import { createWaker, deliverEntry, describeError, drain } from './drain';
 import { readEntry } from './entry';
 import type { IngestProcessor } from './processor';
 
@@ -43,88 +44,39 @@ export function startPgConsumer(opts: PgConsumerOptions): RunningPgConsumer {
   const reclaimAfterMs = opts.reclaimAfterMs ?? 30_000;
   const maxAttempts = opts.maxAttempts ?? 5;
   const idleMs = opts.idleMs ?? 500;
-  const inFlight = new Set<Promise<void>>();
   const settle = createBatcher<number, void>(async (ids) => deleteBuffered(db, ids).then(() => ids.map(() => undefined)), { maxBatch: 1000 });
+  const waker = createWaker(idleMs);
   let stopping = false;
-  let wakeUp: (() => void) | undefined;
-  let woken = false;
 
   const handle = async ({ id, entry, attempts }: BufferedEntry): Promise<void> => {
-    const read = readEntry(JSON.stringify(entry));
     try {
-      if (!read.ok) {
-        await processor.park({ ...read.partial }, { reason: 'unreadable', message: read.message, attempts }, `entry:pg-${id}`);
-      } else if (attempts > maxAttempts) {
-        await processor.park(read.entry, { reason: 'poison', message: `not recorded after ${attempts - 1} deliveries`, attempts: attempts - 1 });
-      } else {
-        try {
-          await processor.process(read.entry);
-        } catch (err) {
-          if (attempts < maxAttempts) {
-            logger.warn({ err: describe(err), entryId: id, attempts, storeId: read.entry.storeId, channelOrderId: read.entry.channelOrderId }, 'ingest entry failed; will retry');
-            return; // stays claimed until the claim runs out, then comes back
-          }
-          await processor.park(read.entry, { reason: 'poison', message: describe(err), attempts });
-        }
-      }
-      await settle.submit(id);
+      const settled = await deliverEntry(processor, logger, readEntry(JSON.stringify(entry)), { entryId: id, deliveries: attempts, maxAttempts, unreadableKey: `entry:pg-${id}` });
+      if (settled) await settle.submit(id); // otherwise it stays claimed until the claim runs out, then comes back
     } catch (err) {
-      logger.error({ err: describe(err), entryId: id }, 'ingest entry could not be settled; will retry');
+      logger.error({ err: describeError(err), entryId: id }, 'ingest entry could not be settled; will retry');
     }
   };
 
-  const sleep = () =>
-    new Promise<void>((resolve) => {
-      if (woken) return resolve();
-      const timer = setTimeout(done, idleMs);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      }
-      wakeUp = done;
+  const loop = () =>
+    drain({
+      concurrency,
+      take: (room) => claimBuffered(db, opts.queue, room, reclaimAfterMs),
+      handle,
+      idle: waker.sleep,
+      stopping: () => stopping,
+      log: logger,
     });
-
-  const loop = async () => {
-    while (!stopping) {
-      try {
-        if (inFlight.size >= concurrency) {
-          await Promise.race(inFlight);
-          continue;
-        }
-        woken = false;
-        const claimed = await claimBuffered(db, opts.queue, concurrency - inFlight.size, reclaimAfterMs);
-        for (const entry of claimed) {
-          const running: Promise<void> = handle(entry).finally(() => inFlight.delete(running));
-          inFlight.add(running);
-        }
-        if (claimed.length === 0 && !stopping) await (inFlight.size ? Promise.race([sleep(), ...inFlight]) : sleep());
-      } catch (err) {
-        if (stopping) break;
-        logger.error({ err: describe(err) }, 'ingest consumer read failed; retrying in a second');
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-    }
-    await Promise.all(inFlight);
-  };
 
   const running = loop();
   logger.info({ buffer: 'postgres', concurrency, reclaimAfterMs, maxAttempts }, 'ingest consumer started');
   return {
     name: `pg-${process.pid}`,
-    wake() {
-      woken = true;
-      wakeUp?.();
-    },
+    wake: waker.wake,
     async stop() {
       stopping = true;
-      wakeUp?.();
+      waker.wake();
       await running;
       logger.info('ingest consumer stopped');
     },
   };
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

@@ -10,6 +10,7 @@
  */
 import type { Db } from '../db/client';
 import { claimUnstarted, markStarted, releaseClaims } from '../db/queries/intake';
+import { createWaker } from '../ingest/drain';
 import type { Logger } from '../infra/logger';
 import type { AcceptedInput } from './order-client';
 
@@ -48,23 +49,10 @@ export function startOrderStarter(deps: OrderStarterDeps): OrderStarter {
   const idleMs = deps.idleMs ?? 1_000;
   let stopping = false;
   let started = 0;
-  let wakeUp: (() => void) | undefined;
-  let woken = false;
-
-  const sleep = () =>
-    new Promise<void>((resolve) => {
-      if (woken) return resolve();
-      const timer = setTimeout(done, idleMs);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      }
-      wakeUp = done;
-    });
+  const waker = createWaker(idleMs);
+  const sleep = waker.sleep;
 
   const round = async (): Promise<number> => {
-    woken = false;
     const claimed = await claimUnstarted(db, deps.taskQueue, batch, claimMs);
     if (claimed.length === 0) return 0;
     const done: string[] = [];
@@ -103,16 +91,13 @@ export function startOrderStarter(deps: OrderStarterDeps): OrderStarter {
   logger.info({ concurrency, batch }, 'order starter running');
 
   return {
-    wake() {
-      woken = true;
-      wakeUp?.();
-    },
+    wake: waker.wake,
     get started() {
       return started;
     },
     async stop() {
       stopping = true;
-      wakeUp?.();
+      waker.wake();
       await running;
     },
   };

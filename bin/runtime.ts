@@ -9,7 +9,7 @@ import type { Env } from '../config/env';
 import type { Logger } from '../infra/logger';
 import { createAlibaba1688Client, type Alibaba1688Client } from '../purchasing/alibaba1688';
 import { startPurchaseSimulator, type RunningPurchaseSimulator } from '../purchasing/simulator';
-import { findTemporalCli, searchAttributeFlags, startDevServer, type DevServer } from '../temporal/dev-server';
+import { findTemporalCli, searchAttributeFlags, sqlitePragmaFlags, startDevServer, type DevServer } from '../temporal/dev-server';
 import type { OrderTimings } from '../workflows/contract';
 
 export function timingsFrom(env: Env): OrderTimings {
@@ -47,7 +47,7 @@ export async function startTemporal(env: Env, logger: Logger): Promise<DevServer
       uiPort: env.TEMPORAL_UI_PORT,
       dbFilename,
       namespace: env.TEMPORAL_NAMESPACE,
-      extraArgs: searchAttributeFlags(),
+      extraArgs: [...searchAttributeFlags(), ...sqlitePragmaFlags()],
     },
   });
   return {

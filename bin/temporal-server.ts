@@ -18,6 +18,8 @@
  *      waits for `temporal operator cluster health` to say SERVING, registers the namespace (TEMPORAL_NAMESPACE,
  *      default `default`) and the OMS's search attributes, prints the address, and runs until SIGINT/SIGTERM.
  *
+ * Also: TEMPORAL_DB_MAX_CONNS (default 10, the template's 20), TEMPORAL_RETENTION_DAYS of a namespace it
+ * registers (default 7), TEMPORAL_LOG_LEVEL (default warn), TEMPORAL_SERVER_VERSION (default 1.29.1).
  * Point the OMS at it with TEMPORAL_ADDRESS, or measure it: `npm run bench:temporal -- --address 127.0.0.1:7233`.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -41,7 +43,7 @@ const env = {
   dataDir: resolve(process.env.TEMPORAL_DATA_DIR ?? '.data/temporal-server'),
   namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
   retentionDays: Number(process.env.TEMPORAL_RETENTION_DAYS ?? 7),
-  /** Per service (frontend, history, matching and worker each have a pool): 4 × this of PostgreSQL's connections. */
+  /** Per store and service (each service opens its own pool): a few times this of PostgreSQL's connections. */
   maxConns: Number(process.env.TEMPORAL_DB_MAX_CONNS ?? 10),
   logLevel: process.env.TEMPORAL_LOG_LEVEL ?? 'warn',
 };

@@ -9,7 +9,7 @@
  * workflow id is the order's, duplicates are rejected).
  */
 import type { Db } from '../db/client';
-import { claimUnstarted, markStarted, releaseClaims } from '../db/queries/intake';
+import { claimUnstarted, markStarted, releaseClaims, startedNotAllocated } from '../db/queries/intake';
 import { createWaker } from '../ingest/drain';
 import type { Logger } from '../infra/logger';
 import type { AcceptedInput } from './order-client';
@@ -24,6 +24,11 @@ export interface OrderStarterDeps {
   concurrency?: number;
   /** Orders claimed per round. */
   batch?: number;
+  /**
+   * Paid orders whose workflow has been started but has not allocated them yet, at most: starting faster than
+   * Temporal runs the workflows only queues work inside it, and takes the CPU the intake needs during a burst.
+   */
+  maxAhead?: number;
   /** How long a claim lasts before another starter may take the orders over. */
   claimMs?: number;
   /** Look for work this often when nobody says there is some (other processes' intakes). */
@@ -40,6 +45,8 @@ export interface OrderStarter {
 
 /** A start that failed is tried again after this long. */
 const RETRY_AFTER_MS = 2_000;
+/** How long to let Temporal catch up when it is `maxAhead` orders behind. */
+const AHEAD_WAIT_MS = 200;
 
 export function startOrderStarter(deps: OrderStarterDeps): OrderStarter {
   const { db, logger } = deps;
@@ -47,13 +54,16 @@ export function startOrderStarter(deps: OrderStarterDeps): OrderStarter {
   const batch = deps.batch ?? 500;
   const claimMs = deps.claimMs ?? 30_000;
   const idleMs = deps.idleMs ?? 1_000;
+  const maxAhead = deps.maxAhead ?? 300;
   let stopping = false;
   let started = 0;
   const waker = createWaker(idleMs);
   const sleep = waker.sleep;
 
-  const round = async (): Promise<number> => {
-    const claimed = await claimUnstarted(db, deps.taskQueue, batch, claimMs);
+  const round = async (): Promise<number | 'ahead'> => {
+    const room = Math.min(batch, maxAhead - (await startedNotAllocated(db, deps.taskQueue)));
+    if (room <= 0) return 'ahead';
+    const claimed = await claimUnstarted(db, deps.taskQueue, room, claimMs);
     if (claimed.length === 0) return 0;
     const done: string[] = [];
     let next = 0;
@@ -80,7 +90,9 @@ export function startOrderStarter(deps: OrderStarterDeps): OrderStarter {
   const loop = async () => {
     while (!stopping) {
       try {
-        if ((await round()) === 0 && !stopping) await sleep();
+        const outcome = await round();
+        if (outcome === 'ahead') await new Promise((r) => setTimeout(r, AHEAD_WAIT_MS));
+        else if (outcome === 0 && !stopping) await sleep();
       } catch (err) {
         logger.error({ err }, 'order starter round failed; retrying');
         if (!stopping) await sleep();

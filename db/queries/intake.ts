@@ -141,6 +141,14 @@ export async function markStarted(db: DbOrTx, orderIds: readonly string[]): Prom
     .where(and(inArray(orderIntake.orderId, [...orderIds]), isNull(orderIntake.startedAt)));
 }
 
+/** Paid orders of this task queue whose workflow has started but not allocated them yet. */
+export async function startedNotAllocated(db: DbOrTx, taskQueue: string): Promise<number> {
+  const rows = await db.execute<{ n: number }>(sql`
+    select count(*)::int as n from ${orders} o join ${orderIntake} i on i.order_id = o.order_id
+    where o.status = 'PENDING_PAYMENT' and o.paid_at is not null and i.task_queue = ${taskQueue} and i.started_at is not null`);
+  return rows.rows[0]?.n ?? 0;
+}
+
 /** Gives claimed orders back to the starters after `afterMs` (their start failed). */
 export async function releaseClaims(db: DbOrTx, orderIds: readonly string[], afterMs: number): Promise<void> {
   if (orderIds.length === 0) return;

@@ -9,7 +9,6 @@
  * 1688's own deduplication).
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { loadRuleSet } from '../db/queries/allocation-rules';
 import { findActiveAllocation, releaseOrderAllocation, saveAllocation, type OrderAllocationRow } from '../db/queries/allocations';
@@ -18,8 +17,8 @@ import { inboundUnits, lockStock, reserveLines } from '../db/queries/inventory';
 import { claimPurchase, findPurchase, insertPurchase, settlePurchase, type PurchaseRow } from '../db/queries/purchases';
 import { suppliersOf } from '../db/queries/skus';
 import { findTransfer, holdAtSource, insertTransfer, type TransferRow } from '../db/queries/transfers';
-import { mergeLines, type PurchaseLine as PurchaseLineData, type StockLine } from '../domain/stock';
-import { warehouses } from '../db/schema';
+import { findWarehouse, listWarehouses, type WarehouseRow } from '../db/queries/warehouses';
+import { mergeLines, type PurchaseLine, type StockLine } from '../domain/stock';
 import { allocate, transferEtaMs, type AllocationLine, type WarehouseStock } from '../domain/allocation';
 import { locate } from '../domain/geo';
 import { formatPurchaseError, parsePurchaseError } from '../domain/purchasing';
@@ -153,7 +152,7 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
             const p = decision.purchase;
             const local = remainder(lines, p.lines);
             if (local.length) await reserveLines(tx, orderId, p.warehouseId, local);
-            const purchaseLines: PurchaseLineData[] = p.lines.map((l) => ({
+            const purchaseLines: PurchaseLine[] = p.lines.map((l) => ({
               sku: l.sku,
               quantity: l.quantity,
               offerId: l.supplier.offerId,
@@ -188,7 +187,7 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
       const purchase = await findPurchase(db, id);
       if (!purchase) throw ApplicationFailure.nonRetryable(`purchase order ${id} does not exist`, 'UnknownPurchaseOrder');
       if (purchase.status !== 'pending') return settledOutcome(db, purchase);
-      const [warehouse] = await db.select().from(warehouses).where(eq(warehouses.id, purchase.warehouseId));
+      const warehouse = await findWarehouse(db, purchase.warehouseId);
       if (!warehouse) throw ApplicationFailure.nonRetryable(`warehouse ${purchase.warehouseId} is gone`, 'UnknownWarehouse');
 
       const claimed = await claimPurchase(db, id);
@@ -198,7 +197,7 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
         await settlePurchase(db, id, { status: 'failed', error: formatPurchaseError({ code: 'NOT_CONFIGURED', message }) });
         return { outcome: 'failed', code: 'NOT_CONFIGURED', message };
       }
-      const lines = claimed.lines as PurchaseLineData[];
+      const lines = claimed.lines as PurchaseLine[];
       try {
         const result = await deps.purchasing.fastCreateOrder({
           outOrderId: id,
@@ -253,14 +252,12 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
 
 export type AllocationActivities = ReturnType<typeof createAllocationActivities>;
 
-type WarehouseRow = typeof warehouses.$inferSelect;
-
 /**
  * The warehouses that carry any of the order's SKUs (have a stock row for it, even at 0); when none does
  * (a brand-new SKU), every warehouse, so an urgent purchase still has somewhere to go.
  */
 async function candidateWarehouses(tx: Tx, stock: { warehouseId: string }[]): Promise<WarehouseRow[]> {
-  const all = await tx.select().from(warehouses);
+  const all = await listWarehouses(tx);
   const carrying = new Set(stock.map((s) => s.warehouseId));
   return carrying.size > 0 ? all.filter((w) => carrying.has(w.id)) : all;
 }
@@ -323,7 +320,7 @@ function transferRef(row: TransferRow): TransferRef {
 }
 
 function purchaseRef(row: PurchaseRow): PurchaseRef {
-  return { purchaseOrderId: row.id, warehouseId: row.warehouseId, lines: row.lines as PurchaseLineData[], status: row.status };
+  return { purchaseOrderId: row.id, warehouseId: row.warehouseId, lines: row.lines as PurchaseLine[], status: row.status };
 }
 
 /** The order's lines minus what comes from elsewhere (a transfer, a purchase): what the local warehouse gives. */

@@ -9,7 +9,6 @@
  */
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { inArray, sql } from 'drizzle-orm';
 import { adapterFor } from '../channels';
 import { ChannelApiError } from '../channels/errors';
 import { StoreNotAuthorizedError, type StoreTokens } from '../channels/oauth-tokens';
@@ -17,8 +16,8 @@ import type { ChannelAdapter, Platform, RawOrder } from '../channels/types';
 import type { Db } from '../db/client';
 import { setRefundWriteBack } from '../db/queries/returns';
 import { openReviewTask } from '../db/queries/review-tasks';
+import { channelAvailable, insertStockSyncRound, recordSyncedOrders } from '../db/queries/stock-sync';
 import { advancePollCursor, findStore, recordPollError, storesSellingSku } from '../db/queries/stores';
-import { orders, stockSyncOrders, stockSyncRounds } from '../db/schema';
 import type { Logger } from '../infra/logger';
 import type { IngestEntry, IngestPipeline } from '../ingest/types';
 import { REFUND_WRITEBACK_TASK, TRACKING_WRITEBACK_TASK, type RefundWriteBackInput, type RefundWriteBackOutcome, type TrackingWriteBackInput } from '../workflows/contract';
@@ -136,10 +135,7 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
      */
     async syncSkuStock(p: { sku: string; firstChangeAt?: string | undefined; changes: number; orderIds?: string[] | undefined }): Promise<SyncRoundResult> {
       const { tokens } = runtime();
-      const read = await db.execute<{ available: number; read_at: Date }>(
-        sql`select coalesce(sum(greatest(on_hand - reserved - held, 0)), 0)::int as available, now() as read_at from inventory where sku = ${p.sku}`,
-      );
-      const { available, read_at: readAt } = read.rows[0] ?? { available: 0, read_at: new Date() };
+      const { available, readAt } = await channelAvailable(db, p.sku);
       const selling = await storesSellingSku(db, p.sku);
       if (selling.length === 0) return { roundId: 0, available, stores: [] }; // no channel sells it: nothing to record
       const outcomes = await mapLimit(selling, deps.channels?.pushConcurrency ?? 8, async (row): Promise<StoreStockOutcome> => {
@@ -156,21 +152,18 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
       });
       const count = (...kinds: StockPushOutcome[]) => outcomes.filter((o) => kinds.includes(o.outcome)).length;
       const failed = count('failed');
-      const [round] = await db
-        .insert(stockSyncRounds)
-        .values({
-          sku: p.sku,
-          available,
-          changes: p.changes,
-          firstChangeAt: p.firstChangeAt ? new Date(p.firstChangeAt) : null,
-          readAt: new Date(readAt),
-          stores: outcomes.length,
-          pushed: count('pushed'),
-          skipped: count('not_listed', 'not_authorized', 'refused'),
-          failed,
-          outcomes,
-        })
-        .returning({ id: stockSyncRounds.id, completedAt: stockSyncRounds.completedAt });
+      const round = await insertStockSyncRound(db, {
+        sku: p.sku,
+        available,
+        changes: p.changes,
+        firstChangeAt: p.firstChangeAt ? new Date(p.firstChangeAt) : null,
+        readAt,
+        stores: outcomes.length,
+        pushed: count('pushed'),
+        skipped: count('not_listed', 'not_authorized', 'refused'),
+        failed,
+        outcomes,
+      });
       for (const o of outcomes) {
         if (o.outcome === 'refused' || o.outcome === 'not_authorized') logger.warn({ sku: p.sku, storeId: o.storeId, outcome: o.outcome, error: o.error }, 'stock push skipped');
       }
@@ -179,12 +172,7 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
         throw ApplicationFailure.retryable(`stock push of ${p.sku} failed for ${failed} store(s): ${outcomes.find((o) => o.outcome === 'failed')?.error ?? ''}`, 'StockPushFailed');
       }
       if (round && p.orderIds?.length) {
-        // Order accepted (its row, written first thing by its workflow) → this round, the one that carried its change.
-        await db.execute(sql`
-          insert into ${stockSyncOrders} (order_id, sku, round_id, accepted_at, synced_at)
-          select ${orders.orderId}, ${p.sku}, ${round.id}, ${orders.createdAt}, ${round.completedAt} from ${orders}
-          where ${inArray(orders.orderId, p.orderIds)}
-          on conflict do nothing`);
+        await recordSyncedOrders(db, { sku: p.sku, round, orderIds: p.orderIds });
       }
       logger.debug({ sku: p.sku, available, stores: outcomes.length, changes: p.changes }, 'stock synced to channels');
       return { roundId: round?.id ?? 0, available, stores: outcomes };

@@ -1,4 +1,3 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { Carriers } from '../carriers';
 import type { CarrierEvent, CarrierName } from '../carriers/types';
 import type { Db } from '../db/client';
@@ -6,10 +5,11 @@ import { settleReservations } from '../db/queries/inventory';
 import type { StockLine } from '../domain/stock';
 import { insertOrder, recordTransition, recordTransitions } from '../db/queries/orders';
 import { openReviewTask, type NewReviewTask } from '../db/queries/review-tasks';
-import { insertForwardShipment } from '../db/queries/shipments';
-import { shipments, warehouses, warehouseTasks } from '../db/schema';
+import { insertForwardShipment, setShipmentStatus } from '../db/queries/shipments';
+import { closeWarehouseTask, insertPickTask } from '../db/queries/warehouse-tasks';
+import { warehouseLayout } from '../db/queries/warehouses';
 import type { Address, CanonicalOrder } from '../domain/order';
-import { pickPath, type WarehouseLayout } from '../domain/pick-path';
+import { pickPath } from '../domain/pick-path';
 import type { Logger } from '../infra/logger';
 import type { ShipmentRef, TransitionRecord } from '../workflows/contract';
 import { customerParty, warehouseParty } from './parties';
@@ -57,20 +57,13 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     /** `parcelNo`: one parcel of a split order (its own task id). */
     async createPickTask(params: { orderId: string; warehouseId: string; lines: StockLine[]; parcelNo?: number }): Promise<{ taskId: string }> {
       const taskId = `pick-${params.orderId}${parcelSuffix(params.parcelNo)}`;
-      const [warehouse] = await db.select({ layout: warehouses.layout }).from(warehouses).where(eq(warehouses.id, params.warehouseId));
-      const lines = pickPath((warehouse?.layout ?? { locations: {} }) as WarehouseLayout, params.lines);
-      await db
-        .insert(warehouseTasks)
-        .values({ id: taskId, orderId: params.orderId, warehouseId: params.warehouseId, kind: 'pick', lines })
-        .onConflictDoNothing();
+      const lines = pickPath(await warehouseLayout(db, params.warehouseId), params.lines);
+      await insertPickTask(db, { id: taskId, orderId: params.orderId, warehouseId: params.warehouseId, lines });
       return { taskId };
     },
 
     async closeTask(params: { taskId: string; status: 'completed' | 'cancelled' }): Promise<void> {
-      await db
-        .update(warehouseTasks)
-        .set({ status: params.status, completedAt: sql`now()` })
-        .where(and(eq(warehouseTasks.id, params.taskId), eq(warehouseTasks.status, 'open')));
+      await closeWarehouseTask(db, params.taskId, params.status);
     },
 
     /**
@@ -117,14 +110,7 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     },
 
     async recordShipmentStatus(params: { carrier: string; waybillNo: string; status: ShipmentRef['status']; at: string }) {
-      await db
-        .update(shipments)
-        .set({
-          status: params.status,
-          lastEventAt: new Date(params.at),
-          ...(params.status === 'delivered' ? { deliveredAt: new Date(params.at) } : {}),
-        })
-        .where(and(eq(shipments.carrier, params.carrier), eq(shipments.waybillNo, params.waybillNo)));
+      await setShipmentStatus(db, { carrier: params.carrier, waybillNo: params.waybillNo, status: params.status, at: new Date(params.at) });
     },
   };
 }

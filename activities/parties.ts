@@ -1,8 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
 import type { Party } from '../carriers/types';
 import type { DbOrTx } from '../db/client';
-import { warehouses } from '../db/schema';
+import { findWarehouse } from '../db/queries/warehouses';
 import type { Address, CanonicalOrder } from '../domain/order';
 
 /**
@@ -10,7 +9,7 @@ import type { Address, CanonicalOrder } from '../domain/order';
  * a contact phone print the brand's default sender phone.
  */
 export async function warehouseParty(db: DbOrTx, warehouseId: string, defaultPhone: string): Promise<Party> {
-  const [warehouse] = await db.select().from(warehouses).where(eq(warehouses.id, warehouseId));
+  const warehouse = await findWarehouse(db, warehouseId);
   if (!warehouse) throw ApplicationFailure.nonRetryable(`warehouse ${warehouseId} is gone`, 'UnknownWarehouse');
   return {
     name: warehouse.contactName ?? warehouse.name,

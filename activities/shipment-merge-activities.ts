@@ -8,7 +8,7 @@ import type { Db } from '../db/client';
 import { settleReservations } from '../db/queries/inventory';
 import type { StockLine } from '../domain/stock';
 import { insertForwardShipment } from '../db/queries/shipments';
-import { joinOrOpenParcel, leaveParcel, parcelContents, recordParcelWaybill, type JoinedParcel } from '../db/queries/shipment-merge';
+import { joinOrOpenParcel, leaveParcel, parcelContents, recordParcelWaybill, sealParcelOfTask, type JoinedParcel } from '../db/queries/shipment-merge';
 import type { Address, CanonicalOrder } from '../domain/order';
 import type { Logger } from '../infra/logger';
 import type { ShipmentRef } from '../workflows/contract';
@@ -53,6 +53,14 @@ export function createShipmentMergeActivities(deps: ShipmentMergeActivityDeps) {
 
     async leaveMergedParcel(params: { orderId: string }): Promise<void> {
       await leaveParcel(db, params.orderId);
+    },
+
+    /**
+     * The picker confirmed the parcel's task: nobody may join any more (sealed once; already sealed stays as
+     * it is). Returns every order still in the parcel; empty when the task is no parcel's.
+     */
+    async sealMergedParcel(params: { taskId: string }): Promise<string[]> {
+      return (await sealParcelOfTask(db, params.taskId)) ?? [];
     },
 
     /**

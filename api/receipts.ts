@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ReceiptResult } from '../db/queries/inventory';
 import type { StockPair } from '../db/queries/replenishment';
+import { followUpOf } from '../domain/receipts';
 import type { ReplenishmentMonitor } from '../replenishment/monitor';
 import { conflict, notFound } from './errors';
 
@@ -35,7 +36,8 @@ export async function stockArrived(
   receipt: { forOrder: boolean; orderId: string | null; skus: string[]; rows: StockPair[] },
   wake: (orderId: string) => Promise<void>,
 ): Promise<void> {
-  if (receipt.forOrder && receipt.orderId) await wake(receipt.orderId);
-  else await deps.onStockReceived(receipt.skus);
+  const next = followUpOf({ kind: 'inbound-received', forOrder: receipt.forOrder, orderId: receipt.orderId, skus: receipt.skus });
+  if (next.action === 'wake-order') await wake(next.orderId);
+  else if (next.action === 'offer-to-backorders') await deps.onStockReceived(next.skus);
   await deps.replenishment?.check(receipt.rows);
 }

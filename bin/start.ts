@@ -83,11 +83,6 @@ async function main() {
   let starter: OrderStarter | undefined;
   const intake = createIntake({ db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, onStockChanged: syncStock, onAccepted: () => starter?.wake() });
   const orders = createOrderClient({ client, db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, timings: timingsFrom(env), intake });
-  if (env.ROLES.has('worker') || env.ROLES.has('ingest')) {
-    const running = startOrderStarter({ db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, start: orders.startAccepted, logger });
-    starter = running;
-    cleanups.unshift(() => running.stop());
-  }
 
   // Order ingest: with REDIS_URL, webhooks append to a Redis stream that consumers (worker or ingest role) drain
   // into Temporal; without it, the API hands each order to Temporal before answering the platform.
@@ -107,6 +102,13 @@ async function main() {
     cleanups.unshift(() => consumer.stop());
   }
   logger.info({ mode: ingest.mode }, redis ? 'order ingest buffered in Redis' : 'no REDIS_URL: order ingest buffered in PostgreSQL');
+  if (env.ROLES.has('worker') || env.ROLES.has('ingest')) {
+    // While a burst waits in the buffer, recording and holding it comes before starting workflows.
+    const intakeFirst = async () => (await ingest.backlog()).length > BURST_BACKLOG;
+    const running = startOrderStarter({ db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, start: orders.startAccepted, logger, intakeFirst });
+    starter = running;
+    cleanups.unshift(() => running.stop());
+  }
 
   if (env.ROLES.has('worker')) {
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
@@ -182,6 +184,9 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
+
+/** Entries waiting in the ingest buffer above which the order starters let the intake have the machine. */
+const BURST_BACKLOG = 200;
 
 /** For local use without configuration: a random secret made once and kept in the data directory. */
 function developmentSecret(env: Env, name: string, make: () => string): string {

@@ -29,6 +29,12 @@ export interface OrderStarterDeps {
    * Temporal runs the workflows only queues work inside it, and takes the CPU the intake needs during a burst.
    */
   maxAhead?: number;
+  /**
+   * True while orders should be recorded first (a burst is being buffered): starts wait. On a small machine the
+   * intake and Temporal share the CPU, and holding the stock of every accepted order matters more than
+   * starting the workflows a minute earlier.
+   */
+  intakeFirst?: () => Promise<boolean>;
   /** How long a claim lasts before another starter may take the orders over. */
   claimMs?: number;
   /** Look for work this often when nobody says there is some (other processes' intakes). */
@@ -61,6 +67,7 @@ export function startOrderStarter(deps: OrderStarterDeps): OrderStarter {
   const sleep = waker.sleep;
 
   const round = async (): Promise<number | 'ahead'> => {
+    if (await deps.intakeFirst?.()) return 'ahead';
     const room = Math.min(batch, maxAhead - (await startedNotAllocated(db, deps.taskQueue)));
     if (room <= 0) return 'ahead';
     const claimed = await claimUnstarted(db, deps.taskQueue, room, claimMs);

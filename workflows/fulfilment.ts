@@ -2,14 +2,14 @@
  * Pick & pack, ship, follow the parcel. The warehouse confirms the pick from its PDA (signal); carrier pushes
  * arrive as signals, and between them the workflow asks the carrier itself, so a lost push never freezes it.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import type { CarrierName } from '../carriers/types';
 import { shipmentStatusOn } from '../domain/shipments';
 import { activities } from './activities';
 import { startTrackingWriteBack } from './channel-writeback';
 import { carrierEventSignal, taskCompletedSignal, type CarrierEventInput, type Parcel, type ShipmentRef } from './contract';
 import type { OrderContext } from './order-context';
-import { shipmentMerge } from './shipment-merge';
+import { SEAL_PARCEL_PATCH, shipmentMerge } from './shipment-merge';
 
 /** Registers the phase's handlers (call before the first await) and returns its steps. */
 export function fulfilmentPhase(ctx: OrderContext) {
@@ -51,6 +51,8 @@ export function fulfilmentPhase(ctx: OrderContext) {
       await ctx.record('PICK_TASK_CREATED', 'PICKING', { taskId, warehouseId, ...shared });
       await condition(() => completedTasks.has(taskId) || ctx.cancelRequested);
       if (!completedTasks.has(taskId)) return false;
+      // A merged parcel's order seals the parcel and tells the others in it (orders that confirmed earlier: the API alone did).
+      if (merge.parcelId && patched(SEAL_PARCEL_PATCH)) await merge.seal(taskId);
       await closeTask(taskId, 'completed');
       await ctx.record('PACKED', undefined, { taskId });
       return true;

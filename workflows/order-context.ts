@@ -39,8 +39,6 @@ export class OrderContext {
   readonly v2: boolean;
   /** The database steps' activities: local ones for orders started from v2 on, remote ones before. */
   readonly act: typeof activities;
-  /** Timeline events waiting to be projected together (v2). */
-  private projection: { batch: TransitionRecord[]; done: Promise<void> } | undefined;
   /** Handlers that write to the timeline wait until the order itself is recorded. */
   received = false;
   /** The intake recorded the order's first events (see adoptIntake). */
@@ -108,44 +106,39 @@ export class OrderContext {
 
   /** Appends to the timeline, projects it to PostgreSQL and updates the search attributes ops filter on. */
   async record(type: string, status?: OrderStatus, detail?: Record<string, unknown>, patch?: TransitionRecord['patch']): Promise<void> {
-    const entry: TimelineEntry = { seq: this.state.timeline.length + 1, at: this.now(), type };
-    if (status) entry.status = status;
-    if (detail) entry.detail = detail;
-    this.state.timeline.push(entry);
-    if (status && status !== this.state.status) {
-      this.state.status = status;
-      this.state.statusSince = entry.at;
-      upsertSearchAttributes([
-        { key: OrderStatusKey, value: status },
-        { key: StatusSinceKey, value: new Date(entry.at) },
-      ]);
-    }
-    if (!this.v2) return activities.recordTransition({ orderId: this.orderId, ...entry, patch });
-    return this.project({ orderId: this.orderId, ...entry, patch });
+    const t = this.append({ type, ...(status ? { status } : {}), ...(detail ? { detail } : {}), ...(patch ? { patch } : {}) });
+    if (!this.v2) return activities.recordTransition(t);
+    return this.act.recordTransitions({ transitions: [t] });
   }
 
-  /** Records several events in a row; from v2 on they reach PostgreSQL in one step. */
+  /**
+   * Records several events in a row; from v2 on they reach PostgreSQL in one step. (Batching is explicit: a
+   * batch formed by timing — whatever was recorded before the next await — would depend on how activations
+   * are cut, which differs between a live run and its replay.)
+   */
   async recordAll(events: readonly TimelineEvent[]): Promise<void> {
     if (!this.v2) {
       for (const e of events) await this.record(e.type, e.status, e.detail, e.patch);
       return;
     }
-    await Promise.all(events.map((e) => this.record(e.type, e.status, e.detail, e.patch)));
+    await this.act.recordTransitions({ transitions: events.map((e) => this.append(e)) });
   }
 
-  /** Events recorded in the same step of the workflow are projected together, in one local activity. */
-  private project(t: TransitionRecord): Promise<void> {
-    if (!this.projection) {
-      const batch: TransitionRecord[] = [];
-      const done = (async () => {
-        await Promise.resolve(); // the rest of this step's records join the batch
-        this.projection = undefined;
-        await this.act.recordTransitions({ transitions: batch });
-      })();
-      this.projection = { batch, done };
+  /** Appends to the timeline and moves the status (with its search attributes); returns the record to project. */
+  private append(e: TimelineEvent): TransitionRecord {
+    const entry: TimelineEntry = { seq: this.state.timeline.length + 1, at: this.now(), type: e.type };
+    if (e.status) entry.status = e.status;
+    if (e.detail) entry.detail = e.detail;
+    this.state.timeline.push(entry);
+    if (e.status && e.status !== this.state.status) {
+      this.state.status = e.status;
+      this.state.statusSince = entry.at;
+      upsertSearchAttributes([
+        { key: OrderStatusKey, value: e.status },
+        { key: StatusSinceKey, value: new Date(entry.at) },
+      ]);
     }
-    this.projection.batch.push(t);
-    return this.projection.done;
+    return { orderId: this.orderId, ...entry, patch: e.patch };
   }
 
   /** The intake recorded the order (and its payment and holds) before the workflow started: take its timeline. */

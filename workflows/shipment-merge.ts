@@ -4,12 +4,20 @@
  * warehouse within the merge window (or opens one): one pick task and one waybill for all of them, while
  * each order keeps its own lifecycle. Off by default; configured per store (PUT /v1/stores/:id/shipment-merge).
  */
+import { getExternalWorkflowHandle } from '@temporalio/workflow';
 import { receiverKeyOf } from '../domain/fingerprint';
 import { activities } from './activities';
-import type { ShipmentRef } from './contract';
+import { orderWorkflowId, taskCompletedSignal, type ShipmentRef } from './contract';
 import type { OrderContext } from './order-context';
 
 const DEFAULT_WINDOW_MS = 30 * 60_000;
+
+/**
+ * Orders confirming their parcel's pick task from this version on seal the parcel themselves and tell the
+ * other orders in it (the API still seals too: see api/routes/warehouse-tasks.ts). Orders that confirmed
+ * before it replay without the step.
+ */
+export const SEAL_PARCEL_PATCH = 'seal-parcel-in-workflow';
 
 export function shipmentMerge(ctx: OrderContext) {
   const { state, orderId } = ctx;
@@ -36,6 +44,25 @@ export function shipmentMerge(ctx: OrderContext) {
       });
       parcelId = joined?.parcelId;
       return joined ?? undefined;
+    },
+
+    /**
+     * The picker confirmed the parcel's task: the parcel is sealed (nobody joins any more) and every other
+     * order still in it is told the task is done. Telling an order twice (the API tells them too) is harmless.
+     */
+    async seal(taskId: string): Promise<void> {
+      const inParcel = await ctx.act.sealMergedParcel({ taskId });
+      await Promise.all(
+        inParcel
+          .filter((id) => id !== orderId)
+          .map(async (id) => {
+            try {
+              await getExternalWorkflowHandle(orderWorkflowId(id)).signal(taskCompletedSignal, { taskId });
+            } catch {
+              // That order's workflow has closed: it needs no telling.
+            }
+          }),
+      );
     },
 
     /** Cancelled before packing: the order's lines come off the shared pick list (the others still ship). */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { listStock, setOnHand } from '../../db/queries/inventory';
 import { warehouseExists } from '../../db/queries/warehouses';
+import { followUpOf } from '../../domain/receipts';
 import type { ReplenishmentMonitor } from '../../replenishment/monitor';
 import { requireScope, type ApiEnv } from '../auth';
 import { ApiError, notFound } from '../errors';
@@ -50,7 +51,8 @@ export function inventoryRoutes({ db, onStockReceived, replenishment }: Inventor
           }
           throw err;
         }
-        if (row.available > 0) await onStockReceived([sku]);
+        const next = followUpOf({ kind: 'stock-counted', sku, available: row.available });
+        if (next.action === 'offer-to-backorders') await onStockReceived(next.skus);
         await replenishment?.check([{ warehouseId, sku }]);
         const { releasedHolds: _released, ...stock } = row;
         return c.json(stock);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { urgentBackorderedOrdersWanting } from '../../db/queries/orders';
 import { findSku, upsertSku } from '../../db/queries/skus';
+import { followUpOf } from '../../domain/receipts';
 import { skuBodySchema } from '../../domain/sku';
 import type { ReplenishmentMonitor } from '../../replenishment/monitor';
 import type { OrderClient } from '../../temporal/order-client';
@@ -44,9 +45,10 @@ export function skuRoutes({ db, orders, replenishment }: { db: Db; orders: Order
         const row = await upsertSku(db, sku, body);
         if (body.safetyStock !== undefined) await replenishment?.checkSku(sku);
         // A supplier lets urgent orders waiting for this SKU buy it now.
-        if (body.supplier) {
-          for (const orderId of await urgentBackorderedOrdersWanting(db, sku)) {
-            await tellOrder(orders, orderId, stockReplenishedSignal, { skus: [sku] });
+        const next = followUpOf({ kind: 'sku-updated', sku, supplierSet: Boolean(body.supplier) });
+        if (next.action === 'wake-urgent-backorders') {
+          for (const orderId of await urgentBackorderedOrdersWanting(db, next.sku)) {
+            await tellOrder(orders, orderId, stockReplenishedSignal, { skus: [next.sku] });
           }
         }
         return c.json(row);

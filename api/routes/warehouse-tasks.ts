@@ -38,8 +38,11 @@ export function warehouseTaskRoutes({ db, orders }: { db: Db; orders: OrderClien
         const { taskId } = c.req.valid('param');
         const task = await existingTask(taskId);
         if (task.status !== 'open') throw conflict(`task is ${task.status}`);
-        // The order's workflow closes the task; the API only reports what the picker did. A merged parcel's
-        // task is sealed (nobody joins any more) and every order still in it is told.
+        // The order's workflow closes the task; the API reports what the picker did. A merged parcel's task is
+        // sealed (nobody joins any more) and every order still in it is told. Its orders seal it again and tell
+        // each other (SEAL_PARCEL_PATCH, workflows/shipment-merge.ts), but the seal stays here too: whether an
+        // order takes that step is decided by the worker handling this signal, not knowable here, and sealing
+        // only there would let an order join between this confirmation and that step.
         for (const orderId of (await sealParcelOfTask(db, taskId)) ?? [task.orderId]) {
           await orders.handle(orderId).signal(taskCompletedSignal, { taskId, ...c.req.valid('json') });
         }

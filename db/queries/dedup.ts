@@ -5,15 +5,14 @@
  * the last fact (paid, cancelled, merged) sees all the others and opens the review task.
  */
 import { and, asc, eq, gte, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
+import { closestPrimary } from '../../domain/fingerprint';
+import { DUPLICATE_PAYMENT, DUPLICATE_PRIMARY_CANCELLED } from '../../workflows/contract';
 import type { Db, DbOrTx } from '../client';
 import { dedupClaims } from '../schema';
 import { openReviewTask, type NewReviewTask } from './review-tasks';
 
 export type Claim = typeof dedupClaims.$inferSelect;
 export type ClaimOutcome = { role: 'primary' } | { role: 'duplicate'; primaryOrderId: string };
-
-export const DUPLICATE_PAYMENT = 'duplicate-payment';
-export const DUPLICATE_PRIMARY_CANCELLED = 'duplicate-primary-cancelled';
 
 async function lockFingerprint(tx: DbOrTx, fingerprint: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`dedup:${fingerprint}`}, 0))`);
@@ -34,8 +33,15 @@ export async function claimFingerprint(
     await lockFingerprint(tx, c.fingerprint);
     const [mine] = await tx.select().from(dedupClaims).where(eq(dedupClaims.orderId, c.orderId));
     if (mine) return outcomeOf(mine);
-    const [primary] = await tx
-      .select({ orderId: dedupClaims.orderId })
+    // The live primaries with this fingerprint within ±window; closestPrimary picks one (closest in time,
+    // then earliest claim, then order id). claimedAt is read in fractional milliseconds: PostgreSQL keeps
+    // microseconds, and a Date would round two claims of the same millisecond into a tie.
+    const candidates = await tx
+      .select({
+        orderId: dedupClaims.orderId,
+        orderedAt: dedupClaims.orderedAt,
+        claimedAtMs: sql<number>`extract(epoch from ${dedupClaims.claimedAt}) * 1000`.mapWith(Number),
+      })
       .from(dedupClaims)
       .where(
         and(
@@ -46,13 +52,12 @@ export async function claimFingerprint(
           gte(dedupClaims.orderedAt, new Date(c.orderedAt.getTime() - c.windowMs)),
           lte(dedupClaims.orderedAt, new Date(c.orderedAt.getTime() + c.windowMs)),
         ),
-      )
-      .orderBy(
-        sql`abs(extract(epoch from ${dedupClaims.orderedAt} - ${c.orderedAt.toISOString()}::timestamptz))`,
-        asc(dedupClaims.claimedAt),
-        asc(dedupClaims.orderId),
-      )
-      .limit(1);
+      );
+    const primary = closestPrimary(
+      c.orderedAt.getTime(),
+      candidates.map((r) => ({ orderId: r.orderId, orderedAtMs: r.orderedAt.getTime(), claimedAtMs: r.claimedAtMs })),
+      c.windowMs,
+    );
     const claim = {
       orderId: c.orderId,
       fingerprint: c.fingerprint,

@@ -4,10 +4,12 @@
  * join, `sealed` once the picker confirmed the task, `closed` when every order left it.
  */
 import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
-import { pickPath, type WarehouseLayout } from '../../domain/pick-path';
+import { pickPath } from '../../domain/pick-path';
 import { mergeLines, type StockLine } from '../../domain/stock';
 import type { Db, DbOrTx } from '../client';
-import { mergedParcelOrders, mergedParcels, shipmentMergeSettings, warehouses, warehouseTasks } from '../schema';
+import { mergedParcelOrders, mergedParcels, shipmentMergeSettings, warehouseTasks } from '../schema';
+import { closeWarehouseTask, insertPickTask } from './warehouse-tasks';
+import { warehouseLayout } from './warehouses';
 
 export async function shipmentMergeSetting(db: DbOrTx, storeId: string) {
   const [row] = await db.select().from(shipmentMergeSettings).where(eq(shipmentMergeSettings.storeId, storeId));
@@ -64,10 +66,7 @@ export async function joinOrOpenParcel(
     }
     const parcelId = `parcel-${p.orderId}`;
     const taskId = `pick-${parcelId}`;
-    await tx
-      .insert(warehouseTasks)
-      .values({ id: taskId, orderId: p.orderId, warehouseId: p.warehouseId, kind: 'pick', lines: await arranged(tx, p.warehouseId, p.lines) })
-      .onConflictDoNothing();
+    await insertPickTask(tx, { id: taskId, orderId: p.orderId, warehouseId: p.warehouseId, lines: await arranged(tx, p.warehouseId, p.lines) });
     await tx.insert(mergedParcels).values({ id: parcelId, groupKey: p.groupKey, storeId: p.storeId, warehouseId: p.warehouseId, taskId });
     await tx.insert(mergedParcelOrders).values({ orderId: p.orderId, parcelId, lines: p.lines });
     return { parcelId, taskId, orderIds: [p.orderId] };
@@ -88,10 +87,7 @@ export async function leaveParcel(db: Db, orderId: string): Promise<void> {
     const remaining = await activeMembers(tx, parcel.id);
     if (remaining.length === 0) {
       await tx.update(mergedParcels).set({ status: 'closed' }).where(eq(mergedParcels.id, parcel.id));
-      await tx
-        .update(warehouseTasks)
-        .set({ status: 'cancelled', completedAt: sql`now()` })
-        .where(and(eq(warehouseTasks.id, parcel.taskId), eq(warehouseTasks.status, 'open')));
+      await closeWarehouseTask(tx, parcel.taskId, 'cancelled');
     } else if (parcel.status === 'open') {
       await rewritePickList(tx, parcel.id);
     }
@@ -148,8 +144,7 @@ function activeMembers(db: DbOrTx, parcelId: string) {
 }
 
 async function arranged(tx: DbOrTx, warehouseId: string, lines: readonly StockLine[]): Promise<StockLine[]> {
-  const [warehouse] = await tx.select({ layout: warehouses.layout }).from(warehouses).where(eq(warehouses.id, warehouseId));
-  return pickPath((warehouse?.layout ?? { locations: {} }) as WarehouseLayout, mergeLines(lines));
+  return pickPath(await warehouseLayout(tx, warehouseId), mergeLines(lines));
 }
 
 /** The pick list becomes the sum of the lines of the orders still in the parcel, in walking order. */

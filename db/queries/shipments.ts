@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
+import type { ShipmentStatus } from '../../domain/shipments';
 import { shipments } from '../schema';
 
 /** Records a booked forward waybill for an order, once (a retried activity finds the row there). */
@@ -20,4 +21,19 @@ export async function orderOfWaybill(db: DbOrTx, carrier: string, waybillNo: str
     .from(shipments)
     .where(and(eq(shipments.carrier, carrier), eq(shipments.waybillNo, waybillNo)));
   return shipment?.orderId;
+}
+
+/** The waybill's latest status as the carrier reported it (and when it was delivered). */
+export async function setShipmentStatus(
+  db: DbOrTx,
+  s: { carrier: string; waybillNo: string; status: ShipmentStatus; at: Date },
+): Promise<void> {
+  await db
+    .update(shipments)
+    .set({
+      status: s.status,
+      lastEventAt: s.at,
+      ...(s.status === 'delivered' ? { deliveredAt: s.at } : {}),
+    })
+    .where(and(eq(shipments.carrier, s.carrier), eq(shipments.waybillNo, s.waybillNo)));
 }

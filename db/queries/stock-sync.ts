@@ -1,7 +1,31 @@
 /** Channel stock sync, observed: the rounds pushed, and how long accepted orders took to reach every channel. */
-import { desc, eq, gte, sql } from 'drizzle-orm';
+import { desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
-import { stockSyncOrders, stockSyncRounds } from '../schema';
+import { orders, stockSyncOrders, stockSyncRounds } from '../schema';
+
+/** What the channels are told of a SKU: available units over every warehouse (never below 0 per row), and when it was read. */
+export async function channelAvailable(db: DbOrTx, sku: string): Promise<{ available: number; readAt: Date }> {
+  const read = await db.execute<{ available: number; read_at: Date }>(
+    sql`select coalesce(sum(greatest(on_hand - reserved - held, 0)), 0)::int as available, now() as read_at from inventory where sku = ${sku}`,
+  );
+  const { available, read_at: readAt } = read.rows[0] ?? { available: 0, read_at: new Date() };
+  return { available, readAt: new Date(readAt) };
+}
+
+/** One push round of a SKU to the stores selling it, as it ended. */
+export async function insertStockSyncRound(db: DbOrTx, round: typeof stockSyncRounds.$inferInsert): Promise<{ id: number; completedAt: Date } | undefined> {
+  const [row] = await db.insert(stockSyncRounds).values(round).returning({ id: stockSyncRounds.id, completedAt: stockSyncRounds.completedAt });
+  return row;
+}
+
+/** Order accepted (its row, written first thing by its workflow) → the round that carried its change. Once per order and SKU. */
+export async function recordSyncedOrders(db: DbOrTx, p: { sku: string; round: { id: number; completedAt: Date }; orderIds: string[] }): Promise<void> {
+  await db.execute(sql`
+    insert into ${stockSyncOrders} (order_id, sku, round_id, accepted_at, synced_at)
+    select ${orders.orderId}, ${p.sku}, ${p.round.id}, ${orders.createdAt}, ${p.round.completedAt} from ${orders}
+    where ${inArray(orders.orderId, p.orderIds)}
+    on conflict do nothing`);
+}
 
 /** Newest first. */
 export async function listStockSyncRounds(db: DbOrTx, f: { sku?: string | undefined; limit: number }) {

@@ -54,6 +54,8 @@ const { values } = parseArgs({
     /** Worker processes (order workflows, the order starter and, with Redis, a consumer each). */
     workers: { type: 'string', default: '1' },
     'api-alone': { type: 'boolean', default: false },
+    /** Pushes per second at most (a paced stream instead of a flood); 0 = as fast as the connections go. */
+    rate: { type: 'string', default: '0' },
     /** Units of the hot SKU in stock (default: a third of the pushes). */
     'hot-stock': { type: 'string' },
     /** Workflows for the ceiling measurement (0 skips it). */
@@ -70,6 +72,7 @@ const HOT = values.sku === 'hot';
 const REDIS = values.mode === 'redis';
 const WORKERS = Math.max(1, Number(values.workers));
 const API_ALONE = values['api-alone'];
+const RATE = Number(values.rate);
 const HOT_STOCK = Number(values['hot-stock'] ?? Math.floor(PUSHES / 3));
 const SEED_ORDERS_PER_SECOND = 500;
 const PLATFORMS: readonly Platform[] = ['taobao', 'tmall', 'pdd', 'douyin', 'wechat'];
@@ -239,7 +242,12 @@ async function main() {
     void q<{ n: string }>('select count(*) as n from orders').then(([r]) => persisted.push({ t: Date.now(), n: Number(r!.n) }));
   }, 250);
   const sender = async () => {
-    for (let item = work[next++]; item !== undefined; item = work[next++]) {
+    for (let n = next++, item = work[n]; item !== undefined; n = next++, item = work[n]) {
+      // Paced: push n goes out no earlier than n / RATE seconds after the start.
+      if (RATE > 0) {
+        const due = started + (n * 1000) / RATE - Date.now();
+        if (due > 0) await new Promise((r) => setTimeout(r, due));
+      }
       const push = sims.get(item.platform)!.sim.signedPush({ kind: 'paid', channelOrderId: item.channelOrderId });
       const query = new URLSearchParams(push.query).toString();
       const t0 = performance.now();
@@ -307,7 +315,8 @@ async function main() {
   ).orderAcceptedToChannelsUpdated;
 
   // ── Tasks per order (sampled histories), lost, duplicated, oversold ───────────────────────────────────
-  const sample = [...expected].sort(() => Math.random() - 0.5).slice(0, 30);
+  // Orders whose workflow has reached allocation: their whole history so far is intake → PICKING (or BACKORDERED).
+  const sample = (await q<{ order_id: string }>(`select order_id from orders where status in ${settledStatuses} order by random() limit 30`)).map((r) => r.order_id);
   const tasks = { workflowTasks: 0, activityTasks: 0, localActivities: 0, sampled: 0 };
   for (const orderId of sample) {
     const history = await client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory().catch(() => undefined);
@@ -352,14 +361,14 @@ async function main() {
   const persistedRate = expected.size / ((persistedAllAt - started) / 1000);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end`;
   const report: [string, string][] = [
-    ['run', `${HOT ? `hot SKU (${HOT_STOCK} units for ${work.length} orders)` : 'mixed SKUs'}, ${REDIS ? 'Redis buffer' : 'embedded, no Redis'}, Temporal ${values.temporal}, ${WORKERS} worker process(es)${API_ALONE ? ', API alone during the burst' : ''}`],
+    ['run', `${HOT ? `hot SKU (${HOT_STOCK} units for ${work.length} orders)` : 'mixed SKUs'}${RATE > 0 ? `, paced at ${RATE} pushes/s` : ''}, ${REDIS ? 'Redis buffer' : 'embedded, no Redis'}, Temporal ${values.temporal}, ${WORKERS} worker process(es)${API_ALONE ? ', API alone during the burst' : ''}`],
     ['pushes acknowledged', `${ackAt.size} of ${work.length} (${[...failures].map(([k, v]) => `${v} × ${k}`).join(', ') || 'no failures'})`],
     ['acknowledged per second', (ackAt.size / (burstMs / 1000)).toFixed(0)],
     ['ack latency p50 / p99', `${pct(latencies, 50).toFixed(1)} ms / ${pct(latencies, 99).toFixed(1)} ms`],
     ['recorded with stock held', `${persistedRate.toFixed(0)} orders/s (all ${expected.size} recorded ${((persistedAllAt - firstAck) / 1000).toFixed(1)} s after the first ack; the seed: ${SEED_ORDERS_PER_SECOND}/s)`],
     ['ack → held p50 / p99', `${pct(ackToHeld, 50).toFixed(0)} ms / ${pct(ackToHeld, 99).toFixed(0)} ms (${heldRows.length} orders held${REDIS ? '' : '; without Redis the ack waits for the hold, so 0'})`],
     ...(freeze
-      ? [['last unit held → every store told 0', `${freeze.ms} ms (${freeze.toldZero} of ${freeze.stores} stores told 0; ${freeze.positiveAfterZero} positive counts after a 0)`] as [string, string]]
+      ? [['ack of the last unit → every store told 0', `${freeze.ms} ms (${freeze.toldZero} of ${freeze.stores} stores told 0; ${freeze.positiveAfterZero} positive counts after a 0)`] as [string, string]]
       : []),
     ['accepted → all channels updated p50 / p99', `${channelLatency.p50Ms ?? '–'} ms / ${channelLatency.p99Ms ?? '–'} ms (${channelLatency.count} orders measured)`],
     ['workflows caught up', `${catchUpRate.toFixed(1)} orders/s (${caughtUp} of ${expected.size} allocated, backordered or merged)`],

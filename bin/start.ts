@@ -186,7 +186,7 @@ async function main() {
 }
 
 /** Entries waiting in the ingest buffer above which the order starters let the intake have the machine. */
-const BURST_BACKLOG = 200;
+const BURST_BACKLOG = 0;
 
 /** For local use without configuration: a random secret made once and kept in the data directory. */
 function developmentSecret(env: Env, name: string, make: () => string): string {

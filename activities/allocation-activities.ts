@@ -19,7 +19,7 @@ import { suppliersOf } from '../db/queries/skus';
 import { findTransfer, holdAtSource, insertTransfer, type TransferRow } from '../db/queries/transfers';
 import { findWarehouse, listWarehouses, type WarehouseRow } from '../db/queries/warehouses';
 import { mergeLines, type PurchaseLine, type StockLine } from '../domain/stock';
-import { allocate, transferEtaMs, type AllocationLine, type WarehouseStock } from '../domain/allocation';
+import { allocate, transferEtaMs, type WarehouseStock } from '../domain/allocation';
 import { locate } from '../domain/geo';
 import { formatPurchaseError, parsePurchaseError } from '../domain/purchasing';
 import type { Address } from '../domain/order';
@@ -324,7 +324,7 @@ function purchaseRef(row: PurchaseRow): PurchaseRef {
 }
 
 /** The order's lines minus what comes from elsewhere (a transfer, a purchase): what the local warehouse gives. */
-function remainder(lines: readonly StockLine[], inbound: readonly AllocationLine[]): StockLine[] {
+function remainder(lines: readonly StockLine[], inbound: readonly StockLine[]): StockLine[] {
   const coming = new Map(inbound.map((l) => [l.sku, l.quantity]));
   return lines.map((l) => ({ sku: l.sku, quantity: l.quantity - (coming.get(l.sku) ?? 0) })).filter((l) => l.quantity > 0);
 }

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { distanceKm, type LatLng } from './geo';
-import { mergeLines } from './stock';
+import { mergeLines, type StockLine } from './stock';
 
 // ---------------------------------------------------------------------------------------------------------
 // Rules (data)
@@ -107,10 +107,6 @@ export const DEFAULT_COST_MODEL: CostModel = {
 // ---------------------------------------------------------------------------------------------------------
 // Input and output
 
-export interface AllocationLine {
-  readonly sku: string;
-  readonly quantity: number;
-}
 
 export interface WarehouseStock extends LatLng {
   readonly id: string;
@@ -131,7 +127,7 @@ export interface SupplierOffer {
 }
 
 export interface AllocationInput {
-  readonly lines: readonly AllocationLine[];
+  readonly lines: readonly StockLine[];
   /** Where the parcel goes; undefined when the address could not be located. */
   readonly receiver: LatLng | undefined;
   readonly urgent: boolean;
@@ -143,19 +139,19 @@ export interface AllocationInput {
 
 export interface Shipment {
   readonly warehouseId: string;
-  readonly lines: readonly AllocationLine[];
+  readonly lines: readonly StockLine[];
 }
 
 export interface TransferPlan {
   readonly fromWarehouseId: string;
   readonly toWarehouseId: string;
   /** Only what the destination lacks. */
-  readonly lines: readonly AllocationLine[];
+  readonly lines: readonly StockLine[];
   readonly distanceKm: number;
   readonly etaDays: number;
 }
 
-export interface PurchaseLine extends AllocationLine {
+export interface PurchaseLine extends StockLine {
   readonly supplier: SupplierOffer;
 }
 
@@ -305,7 +301,7 @@ class Situation {
   private localCache: WarehouseStock | undefined | null = null;
 
   constructor(
-    readonly lines: readonly AllocationLine[],
+    readonly lines: readonly StockLine[],
     input: AllocationInput,
   ) {
     // Same input, same decision, whatever order the caller listed the warehouses in.
@@ -329,7 +325,7 @@ class Situation {
     return this.lines.reduce((sum, l) => sum + Math.min(l.quantity, this.available(w, l.sku)), 0);
   }
 
-  covers(w: WarehouseStock, lines: readonly AllocationLine[]): boolean {
+  covers(w: WarehouseStock, lines: readonly StockLine[]): boolean {
     return lines.every((l) => this.available(w, l.sku) >= l.quantity);
   }
 
@@ -338,7 +334,7 @@ class Situation {
   }
 
   /** What the warehouse lacks to ship the whole order: the quantity short per line. */
-  shortfall(w: WarehouseStock): AllocationLine[] {
+  shortfall(w: WarehouseStock): StockLine[] {
     return this.lines
       .map((l) => ({ sku: l.sku, quantity: l.quantity - Math.min(l.quantity, this.available(w, l.sku)) }))
       .filter((l) => l.quantity > 0);
@@ -468,7 +464,7 @@ class Situation {
     // Fill from the cheapest parcel first; a line may be shared between parcels.
     const missing = new Map(lines.map((l) => [l.sku, l.quantity]));
     const shipments = best.picks.map((w) => {
-      const shipped: AllocationLine[] = [];
+      const shipped: StockLine[] = [];
       for (const l of lines) {
         const take = Math.min(missing.get(l.sku)!, this.available(w, l.sku));
         if (take > 0) {
@@ -502,7 +498,7 @@ class Situation {
 // Helpers
 
 /** The lines with repeated SKUs merged (the canonical order forbids them, other callers might not), or what is wrong. */
-function validLines(lines: readonly AllocationLine[]): AllocationLine[] | string {
+function validLines(lines: readonly StockLine[]): StockLine[] | string {
   if (lines.length === 0) return 'the order has no lines';
   for (const l of lines) {
     if (!l.sku) return 'a line has no SKU';
@@ -522,7 +518,7 @@ function byId(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function describe(lines: readonly AllocationLine[]): string {
+function describe(lines: readonly StockLine[]): string {
   return lines.map((l) => `${l.quantity} × ${l.sku}`).join(', ');
 }
 

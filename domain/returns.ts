@@ -4,7 +4,7 @@
  * and the unit tests both call these.
  */
 import type { OrderStatus } from './order';
-import { mergeLines } from './stock';
+import { mergeLines, type StockLine } from './stock';
 
 /** requested → in_transit (carrier picked up) → received; `review` while a person checks a stalled return. */
 export type ReturnStatus = 'requested' | 'in_transit' | 'review' | 'received';
@@ -12,14 +12,10 @@ export type ReturnStatus = 'requested' | 'in_transit' | 'review' | 'received';
 export const RETURN_CONDITIONS = ['resaleable', 'damaged'] as const;
 export type ReturnCondition = (typeof RETURN_CONDITIONS)[number];
 
-export interface QuantityLine {
-  sku: string;
-  quantity: number;
-}
-export interface PricedLine extends QuantityLine {
+export interface PricedLine extends StockLine {
   unitPriceFen: number;
 }
-export interface ConditionedLine extends QuantityLine {
+export interface ConditionedLine extends StockLine {
   condition: ReturnCondition;
 }
 
@@ -51,9 +47,9 @@ function fnv1a32(text: string): number {
 export interface ReturnRequestFacts {
   status: OrderStatus;
   /** What left the warehouse. */
-  shipped: readonly QuantityLine[];
+  shipped: readonly StockLine[];
   /** Every return so far, open or received (units of both count as "coming back"). */
-  returns: readonly { returnId: string; open: boolean; lines: readonly QuantityLine[] }[];
+  returns: readonly { returnId: string; open: boolean; lines: readonly StockLine[] }[];
   /** When the order was delivered (ISO), undefined while it is not. */
   deliveredAt: string | undefined;
   afterSaleWindowMs: number;
@@ -63,7 +59,7 @@ export interface ReturnRequestFacts {
 }
 
 export interface ReturnRequest {
-  lines: readonly QuantityLine[];
+  lines: readonly StockLine[];
   /** The buyer refused the parcel at the door: allowed while SHIPPED, for the whole parcel. */
   refusedByBuyer?: boolean | undefined;
 }
@@ -103,7 +99,7 @@ export function returnRequestRefusal(facts: ReturnRequestFacts, request: ReturnR
 }
 
 /** The units requested, with the unit prices the buyer paid. */
-export function priceReturnLines(requested: readonly QuantityLine[], orderLines: readonly PricedLine[]): PricedLine[] {
+export function priceReturnLines(requested: readonly StockLine[], orderLines: readonly PricedLine[]): PricedLine[] {
   return [...totals(requested)].map(([sku, quantity]) => ({
     sku,
     quantity,
@@ -117,7 +113,7 @@ export function refundFenOf(lines: readonly PricedLine[]): number {
 }
 
 /** Why a warehouse scan does not fit the return, or undefined when it does. */
-export function receiptRefusal(returnLines: readonly QuantityLine[], scanned: readonly ConditionedLine[] | undefined): string | undefined {
+export function receiptRefusal(returnLines: readonly StockLine[], scanned: readonly ConditionedLine[] | undefined): string | undefined {
   if (!scanned) return undefined;
   const expected = totals(returnLines);
   for (const [sku, quantity] of totals(scanned)) {
@@ -133,7 +129,7 @@ export function receiptRefusal(returnLines: readonly QuantityLine[], scanned: re
  * does not mention (or all of them, without a scan: the carrier's "signed for") counts as resaleable.
  * One line per (sku, condition), resaleable first, in the return's SKU order.
  */
-export function receivedLines(returnLines: readonly QuantityLine[], scanned: readonly ConditionedLine[] | undefined): ConditionedLine[] {
+export function receivedLines(returnLines: readonly StockLine[], scanned: readonly ConditionedLine[] | undefined): ConditionedLine[] {
   const out: ConditionedLine[] = [];
   for (const [sku, quantity] of totals(returnLines)) {
     const damaged = (scanned ?? []).filter((l) => l.sku === sku && l.condition === 'damaged').reduce((s, l) => s + l.quantity, 0);
@@ -145,18 +141,18 @@ export function receivedLines(returnLines: readonly QuantityLine[], scanned: rea
 }
 
 /** Units per SKU, summed (lines of the same SKU merge). */
-export function totals(lines: readonly QuantityLine[]): Map<string, number> {
+export function totals(lines: readonly StockLine[]): Map<string, number> {
   return new Map(mergeLines(lines).map((l) => [l.sku, l.quantity]));
 }
 
-function sameQuantities(a: readonly QuantityLine[], b: readonly QuantityLine[]): boolean {
+function sameQuantities(a: readonly StockLine[], b: readonly StockLine[]): boolean {
   const ta = totals(a);
   const tb = totals(b);
   return ta.size === tb.size && [...ta].every(([sku, q]) => tb.get(sku) === q);
 }
 
 /** True once every shipped unit has come back. */
-export function everythingReturned(shipped: readonly QuantityLine[], returned: readonly QuantityLine[]): boolean {
+export function everythingReturned(shipped: readonly StockLine[], returned: readonly StockLine[]): boolean {
   const back = totals(returned);
   return [...totals(shipped)].every(([sku, q]) => (back.get(sku) ?? 0) >= q);
 }
@@ -209,7 +205,7 @@ export type AfterSaleClosing =
   | { type: 'AFTER_SALE_CLOSED'; detail: { returns: number } };
 
 /** No return: COMPLETED. Everything returned: the order stays RETURNED. Some returned: COMPLETED, partly returned. */
-export function afterSaleClosing(shipped: readonly QuantityLine[], returns: readonly { lines: readonly QuantityLine[] }[]): AfterSaleClosing {
+export function afterSaleClosing(shipped: readonly StockLine[], returns: readonly { lines: readonly StockLine[] }[]): AfterSaleClosing {
   if (returns.length === 0) return { type: 'COMPLETED', status: 'COMPLETED' };
   if (everythingReturned(shipped, returns.flatMap((r) => r.lines))) return { type: 'AFTER_SALE_CLOSED', detail: { returns: returns.length } };
   return { type: 'COMPLETED', status: 'COMPLETED', detail: { returns: returns.length, partiallyReturned: true } };

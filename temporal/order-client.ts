@@ -6,6 +6,8 @@ import type { Intake } from '../ingest/intake';
 import { anyStockAvailable } from '../db/queries/inventory';
 import { mergedOrderIds } from '../db/queries/dedup';
 import { storedReturnRefs } from '../db/queries/returns';
+import { findAllocation } from '../db/queries/allocations';
+import { shipmentsOfOrder } from '../db/queries/shipments';
 import { findIntake, markStarted } from '../db/queries/intake';
 import { backorderedOrdersWanting, findOrder, orderExists } from '../db/queries/orders';
 import { orderIdOf, type CanonicalOrder } from '../domain/order';
@@ -21,6 +23,7 @@ import {
   UrgentKey,
   type OrderState,
   type OrderTimings,
+  type ShipmentRef,
   type OrderWorkflowInput,
 } from '../workflows/contract';
 import type { orderWorkflow } from '../workflows/order';
@@ -151,7 +154,27 @@ export function createOrderClient({ client, db, taskQueue, timings, intake }: Or
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
         const stored = await findOrder(db, orderId);
-        return stored ? { ...stateFromReadModel(stored), merged: await mergedOrderIds(db, orderId), returns: await storedReturnRefs(db, orderId) } : undefined;
+        if (!stored) return undefined;
+        // Temporal no longer holds the order (retention): everything the read model knows, from its own tables.
+        const [merged, returns, allocation, waybills] = await Promise.all([
+          mergedOrderIds(db, orderId),
+          storedReturnRefs(db, orderId),
+          findAllocation(db, orderId),
+          shipmentsOfOrder(db, orderId),
+        ]);
+        return {
+          ...stateFromReadModel(stored),
+          merged,
+          returns,
+          allocation: allocation ? { rule: allocation.rule, warehouseId: allocation.warehouseId } : null,
+          shipments: waybills.map((w) => ({
+            direction: w.direction as ShipmentRef['direction'],
+            carrier: w.carrier,
+            waybillNo: w.waybillNo,
+            status: w.status as ShipmentRef['status'],
+            ...(w.lastEventAt ? { lastEventAt: w.lastEventAt.toISOString() } : {}),
+          })),
+        };
       }
     },
 
@@ -273,7 +296,8 @@ function stateFromReadModel({ row, lines, events }: NonNullable<Awaited<ReturnTy
     shippingAddress: row.shippingAddress as OrderState['shippingAddress'],
     lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPriceFen: l.unitPriceFen, ...(l.title ? { title: l.title } : {}) })),
     totalFen: row.totalFen,
-    allocation: row.warehouseId ? { rule: 'recorded', warehouseId: row.warehouseId } : null,
+    allocation: null,
+    // A closed order has no open warehouse task.
     tasks: [],
     shipments: [],
     returns: [],

@@ -8,7 +8,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Address, CanonicalOrder, Channel, OrderLine, OrderStatus } from '../domain/order';
-import type { ConditionedLine, PricedLine, QuantityLine, ReturnStatus } from '../domain/returns';
+import type { ConditionedLine, PricedLine, ReturnStatus } from '../domain/returns';
 import type { ShipmentStatus } from '../domain/shipments';
 import type { PendingStockChanges, PurchaseLine, StockChange, StockLine } from '../domain/stock';
 
@@ -323,7 +323,7 @@ export interface ReturnRef {
 
 /** `POST /v1/orders/:orderId/returns`. */
 export interface ReturnRequestInput {
-  lines: QuantityLine[];
+  lines: StockLine[];
   reason: string;
   /** The buyer refused the parcel at the door: accepted while SHIPPED, for every shipped unit. */
   refusedByBuyer?: boolean;
@@ -345,7 +345,7 @@ export interface ChannelReturnRequest {
   reason: string;
   /** The platform's refund / after-sale id, when the push or the polled order named it. */
   platformRefundId?: string;
-  lines?: QuantityLine[];
+  lines?: StockLine[];
   refusedByBuyer?: boolean;
 }
 

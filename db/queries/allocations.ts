@@ -20,6 +20,12 @@ export async function findActiveAllocation(db: DbOrTx, orderId: string): Promise
   return row;
 }
 
+/** The order's allocation as last recorded, released or not (the read-back of an order Temporal no longer holds). */
+export async function findAllocation(db: DbOrTx, orderId: string): Promise<OrderAllocationRow | undefined> {
+  const [row] = await db.select().from(orderAllocations).where(eq(orderAllocations.orderId, orderId));
+  return row;
+}
+
 /** Records the allocation; a released one of the same order is replaced. */
 export async function saveAllocation(db: DbOrTx, row: typeof orderAllocations.$inferInsert): Promise<void> {
   await db

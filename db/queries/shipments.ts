@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import type { ShipmentStatus } from '../../domain/shipments';
 import { shipments } from '../schema';
@@ -36,4 +36,9 @@ export async function setShipmentStatus(
       ...(s.status === 'delivered' ? { deliveredAt: s.at } : {}),
     })
     .where(and(eq(shipments.carrier, s.carrier), eq(shipments.waybillNo, s.waybillNo)));
+}
+
+/** Every waybill of the order (forward parcels and returns), oldest first. */
+export async function shipmentsOfOrder(db: DbOrTx, orderId: string) {
+  return db.select().from(shipments).where(eq(shipments.orderId, orderId)).orderBy(asc(shipments.createdAt));
 }

@@ -2,14 +2,15 @@
  * Return requests: through the API (an Update, refused at once with the reason) or from the sales channel
  * (a Signal; a request the order cannot accept is recorded and opens a review task).
  */
+import type { StockLine } from '../../domain/stock';
 import { setHandler } from '@temporalio/workflow';
-import { priceReturnLines, refundFenOf, returnIdFor, type QuantityLine } from '../../domain/returns';
+import { priceReturnLines, refundFenOf, returnIdFor } from '../../domain/returns';
 import { activities } from '../activities';
 import { RETURN_REQUEST_REFUSED, requestReturnUpdate, returnRequestedSignal, type ChannelReturnRequest, type ReturnRef } from '../contract';
 import type { Progress, Returns } from './returns-state';
 
 export interface OpenReturnRequest {
-  lines: QuantityLine[];
+  lines: StockLine[];
   reason: string;
   refusedByBuyer?: boolean | undefined;
   externalId?: string | undefined;
@@ -54,7 +55,7 @@ export function registerReturnRequests(returns: Returns): void {
 }
 
 /** A platform request the order cannot accept: recorded once, and a person looks at it. */
-async function refuseChannelRequest(returns: Returns, request: ChannelReturnRequest, lines: QuantityLine[], why: string): Promise<void> {
+async function refuseChannelRequest(returns: Returns, request: ChannelReturnRequest, lines: StockLine[], why: string): Promise<void> {
   const { ctx } = returns;
   const { orderId } = ctx;
   returns.refusedRequests.add(request.externalId);

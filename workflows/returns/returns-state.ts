@@ -2,9 +2,10 @@
  * What the after-sale phase knows about the order's returns beyond their public state (rebuilt identically
  * on replay), and the questions its steps ask of it: which return, which warehouse, may one be opened.
  */
+import type { StockLine } from '../../domain/stock';
 import type { OrderContext } from '../order-context';
 import type { CarrierEventInput, ReturnRef, ReviewResolvedInput } from '../contract';
-import { returnRequestRefusal, totals, type ConditionedLine, type QuantityLine, type ReturnRequest } from '../../domain/returns';
+import { returnRequestRefusal, totals, type ConditionedLine, type ReturnRequest } from '../../domain/returns';
 
 export type Via = 'push' | 'tracking';
 
@@ -86,7 +87,7 @@ export class Returns {
   }
 
   /** Units shipped and not yet asked back: what a channel request without lines returns. */
-  remainingLines(): QuantityLine[] {
+  remainingLines(): StockLine[] {
     const back = totals(this.ctx.state.returns.flatMap((r) => r.lines));
     return this.ctx
       .stockLines()
@@ -98,7 +99,7 @@ export class Returns {
    * The warehouse that shipped the returned units receives them. A split order's return goes to the parcel's
    * warehouse that shipped most of the returned units (one reverse waybill, one receiving warehouse).
    */
-  receivingWarehouse(lines: readonly QuantityLine[]): string {
+  receivingWarehouse(lines: readonly StockLine[]): string {
     const { state } = this.ctx;
     const parcels = state.allocation?.parcels ?? [];
     const wanted = totals(lines);

@@ -40,7 +40,7 @@ import type { Platform } from '../channels/types';
 import { connectDatabase, migrateDatabase } from '../db/client';
 import { orderIdOf } from '../domain/order';
 import { orderWorkflowId } from '../workflows/contract';
-import { freePort, withDatabase } from '../infra/net';
+import { adminQuery, freePort, withDatabase } from '../infra/net';
 import { findTemporalCli, startDevServer } from '../temporal/dev-server';
 import { measureCeiling, type CeilingResult } from './temporal-ceiling/measure';
 
@@ -426,16 +426,6 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
       log(`waiting for ${what}: ${progress()}`);
     }
     await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
   }
 }
 

@@ -18,9 +18,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import pg from 'pg';
 import { findTemporalCli, SQLITE_PRAGMAS, startDevServer, type DevServer } from '../temporal/dev-server';
-import { freePort, withDatabase } from '../infra/net';
+import { adminQuery, freePort, withDatabase } from '../infra/net';
 import { measureCeiling, type CeilingResult } from './temporal-ceiling/measure';
 
 const { values } = parseArgs({
@@ -164,16 +163,6 @@ function safeRead(path: string): string {
     return readFileSync(path, 'utf8');
   } catch {
     return '';
-  }
-}
-
-async function adminQuery(url: string, sql: string) {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
   }
 }
 

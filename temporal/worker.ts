@@ -50,4 +50,5 @@ export async function createWorker(p: WorkerParams): Promise<OmsWorker> {
 }
 
 const quiet = () => undefined;
-const quietBundlerLogger = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: (message: string) => console.error(message), log: quiet };
+/** The workflow bundler's logger: its own errors only (webpack's progress is noise in a worker's log). */
+export const quietBundlerLogger = { trace: quiet, debug: quiet, info: quiet, warn: (message: string) => console.warn(message), error: (message: string) => console.error(message), log: quiet };

@@ -31,6 +31,7 @@ import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { ensureCeilingTable } from './activities';
 import { startCeilingWorker, type CeilingWorkerTuning, type RunningCeilingWorker } from './worker';
 import { reportedSignal, type ceilingWorkflow } from './workflow';
+import { quietBundlerLogger } from '../../temporal/worker';
 
 const { EventType } = proto.temporal.api.enums.v1;
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -126,7 +127,7 @@ export async function measureCeiling(opts: CeilingOptions): Promise<CeilingResul
     }
 
     // ── Workers ───────────────────────────────────────────────────────────────────────────────────────
-    const { code } = await bundleWorkflowCode({ workflowsPath: here('./workflow.ts'), logger: quietLogger });
+    const { code } = await bundleWorkflowCode({ workflowsPath: here('./workflow.ts'), logger: quietBundlerLogger });
     const bundleDir = mkdtempSync(join(tmpdir(), 'oms-ceiling-'));
     cleanups.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
     const bundlePath = join(bundleDir, 'workflow.js');
@@ -359,12 +360,3 @@ function shuffle<T>(items: T[]): T[] {
   }
   return out;
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

@@ -16,6 +16,7 @@ import { freePort, withDatabase } from '../../infra/net';
 import { findTemporalCli, startDevServer, type DevServer } from '../../temporal/dev-server';
 import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { workflowsPath } from '../../temporal/worker';
+import { quietBundlerLogger } from '../../temporal/worker';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -52,7 +53,7 @@ export default async function setup(project: TestProject) {
 
   const bundleDir = mkdtempSync(join(tmpdir(), 'oms-bundle-'));
   const workflowBundlePath = join(bundleDir, 'workflows.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
   writeFileSync(workflowBundlePath, code);
 
   project.provide('databaseUrl', databaseUrl);
@@ -69,12 +70,3 @@ export default async function setup(project: TestProject) {
     await cleanup.end();
   };
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

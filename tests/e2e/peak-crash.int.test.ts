@@ -28,7 +28,8 @@ import { orderIdOf } from '../../domain/order';
 import { orderWorkflowId } from '../../workflows/contract';
 import { freePort, withDatabase } from '../../infra/net';
 import { findTemporalCli, startDevServer, type DevServer } from '../../temporal/dev-server';
-import { launchOms, sleep, waitPortClosed, waitUntil, type OmsProcess } from '../support/oms-process';
+import { launchOms, sleep, waitPortClosed, type OmsProcess } from '../support/oms-process';
+import { eventually } from '../support/stack';
 import { outcomesOf, startBurst, type Burst, type PushAttempt, type PushWork } from '../support/platform-pushes';
 import {
   devServerPid,
@@ -250,7 +251,7 @@ async function expectSettledExactlyOnce(peak: Peak, temporal: { address: string;
 
   // Every order, and no other, in PostgreSQL, settled.
   let byStatus: Record<string, number> = {};
-  const rows = await waitUntil(
+  const rows = await eventually(
     async () => {
       const all = await q<{ order_id: string; status: string }>('select order_id, status from orders');
       byStatus = {};
@@ -286,7 +287,7 @@ async function expectSettledExactlyOnce(peak: Peak, temporal: { address: string;
   let runs = new Map<string, string[]>();
   try {
     const client = new Client({ connection, namespace: 'default' });
-    runs = await waitUntil(
+    runs = await eventually(
       async () => {
         const found = new Map<string, string[]>();
         for await (const wf of client.workflow.list({ query: temporal.query, pageSize: 1000 })) found.set(wf.workflowId, [...(found.get(wf.workflowId) ?? []), wf.runId]);
@@ -361,7 +362,7 @@ it(
       ackedAtKill = acked;
       killing = peak.oms.killGroup(); // the OMS, its embedded Temporal dev server, its carrier simulators
     });
-    await waitUntil(async () => (killing ? true : undefined), 120_000, 'the burst to reach the kill point', () => `${burst.acked.size} acknowledged`);
+    await eventually(async () => (killing ? true : undefined), 120_000, 'the burst to reach the kill point', () => `${burst.acked.size} acknowledged`);
     await killing;
     const killedAt = Date.now();
     const ackedBeforeRestart = new Set(burst.acked.keys());
@@ -410,7 +411,7 @@ it(
         outage.up = Date.now();
       })();
     });
-    await waitUntil(async () => (fault ? true : undefined), 120_000, 'the burst to reach the fault point', () => `${burst.acked.size} acknowledged`);
+    await eventually(async () => (fault ? true : undefined), 120_000, 'the burst to reach the fault point', () => `${burst.acked.size} acknowledged`);
     await fault;
     await burstSurvived(peak, burst, 'when PostgreSQL restarted');
     expectEveryPushAcknowledged(peak, burst);
@@ -466,7 +467,7 @@ it(
         outage.up = Date.now();
       })();
     });
-    await waitUntil(async () => (fault ? true : undefined), 120_000, 'the burst to reach the fault point', () => `${burst.acked.size} acknowledged`);
+    await eventually(async () => (fault ? true : undefined), 120_000, 'the burst to reach the fault point', () => `${burst.acked.size} acknowledged`);
     await fault;
     await burstSurvived(peak, burst, 'when Redis restarted');
     expectEveryPushAcknowledged(peak, burst);
@@ -487,7 +488,7 @@ it(
       query: `WorkflowType = "orderWorkflow" AND TaskQueue = "${peak.taskQueue}"`,
     });
     // The buffer is drained, nothing parked.
-    const backlog = await waitUntil(
+    const backlog = await eventually(
       async () => {
         const length = await redis.xlen('oms:ingest:stream');
         const pending = Number(((await redis.xpending('oms:ingest:stream', 'ingest')) as unknown[])[0] ?? 0);
@@ -534,7 +535,7 @@ it(
         down = Date.now();
       })();
     });
-    await waitUntil(async () => (fault ? true : undefined), 120_000, 'the burst to reach the fault point', () => `${burst.acked.size} acknowledged`);
+    await eventually(async () => (fault ? true : undefined), 120_000, 'the burst to reach the fault point', () => `${burst.acked.size} acknowledged`);
     await fault;
     await burstSurvived(peak, burst, 'while the Temporal server was down');
     const burstOverAt = Date.now();
@@ -548,7 +549,7 @@ it(
     // While Temporal is still down: every order recorded, all units committed (held, or reserved by workflows
     // that ran before the kill), the orders accepted after the kill held by the intake and none of them started.
     // (An acknowledged push is in the buffer; the consumers record it right after, without Temporal.)
-    await waitUntil(
+    await eventually(
       async () => ((await peak.q<{ n: number }>('select count(*)::int as n from orders'))[0]!.n === PUSHES ? true : undefined),
       60_000,
       'every acknowledged push to be recorded while Temporal is down',

@@ -145,21 +145,3 @@ export async function waitPortClosed(port: number, timeoutMs = 15_000): Promise<
     await sleep(100);
   }
 }
-
-/** `check` until it returns a value; `progress` says where things stand in the timeout message. */
-export async function waitUntil<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string, progress?: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${progress ? ` (${progress()})` : ''}${last ? `; last error: ${String(last)}` : ''}`);
-    }
-    await sleep(400);
-  }
-}

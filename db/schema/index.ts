@@ -8,3 +8,4 @@ export * from './shipment-merge';
 export * from './ingest';
 export * from './channel-sync';
 export * from './intake';
+export * from './warehouse';

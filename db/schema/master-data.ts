@@ -14,6 +14,8 @@ export const warehouses = pgTable('warehouses', {
   lng: doublePrecision(),
   /** Shelf locations per SKU, used to sort pick lists in walking order. */
   layout: jsonb(),
+  /** Orders a day (Asia/Shanghai) the warehouse can ship; allocation skips it when the day is full. Null: no cap. */
+  dailyOrderCapacity: integer(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -22,6 +24,8 @@ export const skus = pgTable('skus', {
   title: text(),
   safetyStock: integer().notNull().default(0),
   supplier: jsonb(),
+  /** Weight of one unit with its packaging, for carrier rules and freight cost. */
+  weightGrams: integer(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

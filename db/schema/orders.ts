@@ -22,6 +22,8 @@ export const orders = pgTable(
     mergedInto: text(),
     orderedAt: timestamp({ withTimezone: true }).notNull(),
     paidAt: timestamp({ withTimezone: true }),
+    /** When the first parcel left; `shippedAt − paidAt` is the dispatch time. */
+    shippedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -90,10 +92,16 @@ export const warehouseTasks = pgTable(
     kind: text().notNull(),
     status: text().notNull().default('open'),
     lines: jsonb().notNull(),
+    /** The wave it is picked in (null: not in a wave yet). */
+    waveId: text(),
+    /** Pack check: units scanned per SKU (`{ [sku]: quantity }`). */
+    scanned: jsonb().notNull().default({}),
+    /** How the pack was confirmed: `scanned` (every unit scanned) | `unverified` (confirmed without scanning). */
+    packCheck: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index('warehouse_tasks_open_idx').on(t.warehouseId, t.status)],
+  (t) => [index('warehouse_tasks_open_idx').on(t.warehouseId, t.status), index('warehouse_tasks_wave_idx').on(t.waveId)],
 );
 
 export const shipments = pgTable(
@@ -106,6 +114,9 @@ export const shipments = pgTable(
     carrier: text().notNull(),
     waybillNo: text().notNull(),
     status: text().notNull(),
+    /** Freight by the carrier's cost model, and the carrier rule that chose the carrier (null: the default carrier). */
+    costFen: integer(),
+    carrierRuleId: text(),
     lastEventAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     deliveredAt: timestamp({ withTimezone: true }),

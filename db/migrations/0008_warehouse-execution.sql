@@ -42,6 +42,8 @@ ALTER TABLE "warehouses" ADD COLUMN "daily_order_capacity" integer;--> statement
 ALTER TABLE "orders" ADD COLUMN "shipped_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "shipments" ADD COLUMN "cost_fen" integer;--> statement-breakpoint
 ALTER TABLE "shipments" ADD COLUMN "carrier_rule_id" text;--> statement-breakpoint
+ALTER TABLE "warehouse_tasks" ADD COLUMN "carrier" text;--> statement-breakpoint
+ALTER TABLE "warehouse_tasks" ADD COLUMN "carrier_rule_id" text;--> statement-breakpoint
 ALTER TABLE "warehouse_tasks" ADD COLUMN "wave_id" text;--> statement-breakpoint
 ALTER TABLE "warehouse_tasks" ADD COLUMN "scanned" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "warehouse_tasks" ADD COLUMN "pack_check" text;--> statement-breakpoint

@@ -92,6 +92,9 @@ export const warehouseTasks = pgTable(
     kind: text().notNull(),
     status: text().notNull().default('open'),
     lines: jsonb().notNull(),
+    /** The carrier the carrier rules chose when the task opened (waves group by it), and that rule's id. */
+    carrier: text(),
+    carrierRuleId: text(),
     /** The wave it is picked in (null: not in a wave yet). */
     waveId: text(),
     /** Pack check: units scanned per SKU (`{ [sku]: quantity }`). */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { CarrierApiError } from './errors';
 import type { CarrierName } from './types';
 
@@ -10,7 +11,17 @@ export interface HttpOptions {
   fetch?: FetchLike;
 }
 
+export interface CarrierClientOptions extends HttpOptions {
+  /** Clock for the request timestamp (tests). */
+  now?: () => number;
+}
+
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The API root without trailing slashes, so paths can be appended as they stand in the wire file. */
+export function apiRoot(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '');
+}
 
 /**
  * POSTs and returns the status and body text. Transport failures become retryable CarrierApiErrors, so
@@ -55,6 +66,42 @@ export function parseJsonBody(carrier: CarrierName, res: { status: number; text:
       httpStatus: res.status,
     });
   }
+}
+
+/**
+ * One POST whose answer must be the carrier's JSON envelope: transport failures, non-JSON bodies and
+ * envelopes of the wrong shape all become CarrierApiErrors. `call` names the call in the error message
+ * ("to <service>", "from <path>"); what the envelope's own code means is left to the caller.
+ */
+export async function postForEnvelope<T extends z.ZodType>(
+  carrier: CarrierName,
+  request: { url: string; headers: Record<string, string>; body: string; call: string },
+  envelopeSchema: T,
+  opts: HttpOptions,
+): Promise<{ status: number; envelope: z.output<T> }> {
+  const res = await postText(carrier, request.url, { headers: request.headers, body: request.body }, opts);
+  const envelope = envelopeSchema.safeParse(parseJsonBody(carrier, res));
+  if (!envelope.success) {
+    throw new CarrierApiError({
+      carrier,
+      code: res.status >= 400 ? `HTTP_${res.status}` : 'BAD_RESPONSE',
+      message: `unexpected answer ${request.call}: ${res.text.slice(0, 200)}`,
+      retryable: isTransientStatus(res.status),
+      httpStatus: res.status,
+    });
+  }
+  return { status: res.status, envelope: envelope.data };
+}
+
+/** Business data checked against what we expect; anything else is a BAD_RESPONSE nobody should retry. */
+export function validateAnswer<T extends z.ZodType>(carrier: CarrierName, schema: T, data: unknown, what: string): z.output<T> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw badResponse(carrier, `${what}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export function badResponse(carrier: CarrierName, message: string): CarrierApiError {
+  return new CarrierApiError({ carrier, code: 'BAD_RESPONSE', message, retryable: false });
 }
 
 export function isTransientStatus(status: number): boolean {

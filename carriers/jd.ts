@@ -1,11 +1,10 @@
 /**
  * JD Logistics client (LOP gateway, ECAP order APIs) and trace-push handling.
  */
-import { z } from 'zod';
 import { formatChinaTime } from './china-time';
 import { CarrierApiError, InvalidPushError } from './errors';
-import { sortUnique } from './events';
-import { isTransientStatus, parseJsonBody, postText, type HttpOptions } from './http';
+import { routeEvents } from './events';
+import { apiRoot, badResponse, isTransientStatus, postForEnvelope, validateAnswer, type CarrierClientOptions } from './http';
 import {
   JD_CODES,
   JD_ORDER_ORIGIN,
@@ -21,7 +20,7 @@ import {
   jdTraceToEvent,
   type JdSignAlgorithm,
 } from './jd-wire';
-import { pushParam, safeEqual, type CarrierPush, type PushReply, type PushRequestMeta } from './push';
+import { pushParam, readPushBody, safeEqual, type CarrierPush, type PushReply, type PushRequestMeta } from './push';
 import type {
   CancelWaybillInput,
   CarrierClient,
@@ -52,11 +51,7 @@ export interface JdConfig {
   cargoWeightKg?: number;
 }
 
-export interface JdClientOptions extends HttpOptions {
-  now?: () => number;
-}
-
-export function createJdClient(config: JdConfig, opts: JdClientOptions = {}): CarrierClient {
+export function createJdClient(config: JdConfig, opts: CarrierClientOptions = {}): CarrierClient {
   return new JdClient(config, opts);
 }
 
@@ -66,9 +61,9 @@ class JdClient implements CarrierClient {
 
   constructor(
     private readonly config: JdConfig,
-    private readonly opts: JdClientOptions,
+    private readonly opts: CarrierClientOptions,
   ) {
-    this.baseUrl = (config.baseUrl ?? JD_PRODUCTION_URL).replace(/\/+$/, '');
+    this.baseUrl = apiRoot(config.baseUrl ?? JD_PRODUCTION_URL);
   }
 
   /** JD keys orders on orderId; whether the real API answers a repeat with the same waybill is unconfirmed. */
@@ -97,13 +92,11 @@ class JdClient implements CarrierClient {
       orderOrigin: JD_ORDER_ORIGIN.b2c,
       customerCode: this.config.customerCode,
     });
-    const parsed = validate(jdTraceDataSchema, data ?? {}, 'trace query');
-    return sortUnique(
-      (parsed.traceDetails ?? []).map((detail) => {
-        const event = jdTraceToEvent(waybillNo, detail);
-        if (!event) throw badResponse(`trace with unreadable operationTime "${detail.operationTime}"`);
-        return event;
-      }),
+    const parsed = validateAnswer('jd', jdTraceDataSchema, data ?? {}, 'trace query');
+    return routeEvents(
+      parsed.traceDetails ?? [],
+      (detail) => jdTraceToEvent(waybillNo, detail),
+      (detail) => badResponse('jd', `trace with unreadable operationTime "${detail.operationTime}"`),
     );
   }
 
@@ -118,7 +111,7 @@ class JdClient implements CarrierClient {
       settleType: this.config.settleType ?? 3,
       productsReq: { productCode: this.config.productCode ?? 'ed-m-0001' },
     });
-    return { waybillNo: validate(jdCreateDataSchema, data, 'create result').waybillCode };
+    return { waybillNo: validateAnswer('jd', jdCreateDataSchema, data, 'create result').waybillCode };
   }
 
   /** One signed call; returns `data` or throws CarrierApiError. */
@@ -136,30 +129,25 @@ class JdClient implements CarrierClient {
       },
       this.config.algorithm,
     );
-    const res = await postText(
+    const { status, envelope } = await postForEnvelope(
       'jd',
-      `${this.baseUrl}${path}?${query}`,
-      { headers: { 'content-type': 'application/json;charset=UTF-8' }, body },
+      {
+        url: `${this.baseUrl}${path}?${query}`,
+        headers: { 'content-type': 'application/json;charset=UTF-8' },
+        body,
+        call: `from ${path}`,
+      },
+      jdEnvelopeSchema,
       this.opts,
     );
-    const envelope = jdEnvelopeSchema.safeParse(parseJsonBody('jd', res));
-    if (!envelope.success) {
-      throw new CarrierApiError({
-        carrier: 'jd',
-        code: res.status >= 400 ? `HTTP_${res.status}` : 'BAD_RESPONSE',
-        message: `unexpected answer from ${path}: ${res.text.slice(0, 200)}`,
-        retryable: isTransientStatus(res.status),
-        httpStatus: res.status,
-      });
-    }
-    const { code, msg, message, data } = envelope.data;
+    const { code, msg, message, data } = envelope;
     if (code !== String(JD_CODES.ok)) {
       throw new CarrierApiError({
         carrier: 'jd',
         code,
         message: msg ?? message ?? path,
-        retryable: isTransientStatus(res.status),
-        httpStatus: res.status,
+        retryable: isTransientStatus(status),
+        httpStatus: status,
       });
     }
     return data;
@@ -168,16 +156,6 @@ class JdClient implements CarrierClient {
 
 function jdContact(p: Party) {
   return { name: p.name, mobile: p.phone, fullAddress: `${p.province}${p.city}${p.district}${p.detail}` };
-}
-
-function validate<T extends z.ZodType>(schema: T, data: unknown, what: string): z.output<T> {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) throw badResponse(`${what}: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-}
-
-function badResponse(message: string): CarrierApiError {
-  return new CarrierApiError({ carrier: 'jd', code: 'BAD_RESPONSE', message, retryable: false });
 }
 
 // -------------------------------------------------------------------------------------------------- push
@@ -194,21 +172,11 @@ export function verifyJdPush(rawBody: string, meta: PushRequestMeta, appSecret: 
 }
 
 export function parseJdPush(rawBody: string): CarrierEvent[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody);
-  } catch {
-    throw new InvalidPushError('JD push body is not JSON');
-  }
-  const parsed = jdPushSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidPushError(`JD push: ${z.prettifyError(parsed.error)}`);
-  const { waybillCode, traceDetails } = parsed.data;
-  return sortUnique(
-    traceDetails.map((detail) => {
-      const event = jdTraceToEvent(waybillCode, detail);
-      if (!event) throw new InvalidPushError(`JD push: unreadable operationTime "${detail.operationTime}"`);
-      return event;
-    }),
+  const { waybillCode, traceDetails } = readPushBody('JD', rawBody, jdPushSchema);
+  return routeEvents(
+    traceDetails,
+    (detail) => jdTraceToEvent(waybillCode, detail),
+    (detail) => new InvalidPushError(`JD push: unreadable operationTime "${detail.operationTime}"`),
   );
 }
 

@@ -1,4 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { InvalidPushError } from './errors';
 import type { CarrierEvent, CarrierName } from './types';
 
 /**
@@ -54,4 +56,17 @@ export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The push body as `schema` reads it; anything else is an InvalidPushError naming the carrier (`label`). */
+export function readPushBody<T extends z.ZodType>(label: string, rawBody: string, schema: T): z.output<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    throw new InvalidPushError(`${label} push body is not JSON`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new InvalidPushError(`${label} push: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }

@@ -2,11 +2,10 @@
  * SF Express client (丰桥 `POST /std/service`) and route-push handling.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { CarrierApiError, InvalidPushError } from './errors';
-import { sortUnique } from './events';
-import { isTransientStatus, parseJsonBody, postText, type HttpOptions } from './http';
-import { pushParam, safeEqual, type CarrierPush, type PushReply, type PushRequestMeta } from './push';
+import { routeEvents } from './events';
+import { apiRoot, badResponse, postForEnvelope, validateAnswer, type CarrierClientOptions } from './http';
+import { pushParam, readPushBody, safeEqual, type CarrierPush, type PushReply, type PushRequestMeta } from './push';
 import {
   SF_API_CODES,
   SF_DUPLICATE_ORDER,
@@ -51,12 +50,7 @@ export interface SfConfig {
   expressTypeId?: number;
 }
 
-export interface SfClientOptions extends HttpOptions {
-  /** Clock for the request timestamp (tests). */
-  now?: () => number;
-}
-
-export function createSfClient(config: SfConfig, opts: SfClientOptions = {}): CarrierClient {
+export function createSfClient(config: SfConfig, opts: CarrierClientOptions = {}): CarrierClient {
   return new SfClient(config, opts);
 }
 
@@ -66,9 +60,9 @@ class SfClient implements CarrierClient {
 
   constructor(
     private readonly config: SfConfig,
-    private readonly opts: SfClientOptions,
+    private readonly opts: CarrierClientOptions,
   ) {
-    this.url = `${(config.baseUrl ?? SF_PRODUCTION_URL).replace(/\/+$/, '')}${SF_SERVICE_PATH}`;
+    this.url = `${apiRoot(config.baseUrl ?? SF_PRODUCTION_URL)}${SF_SERVICE_PATH}`;
   }
 
   async createWaybill(input: CreateWaybillInput): Promise<WaybillResult> {
@@ -94,14 +88,12 @@ class SfClient implements CarrierClient {
       trackingNumber: [waybillNo],
       methodType: '1', // standard route query
     });
-    const parsed = this.validate(sfRouteRespsSchema, msgData, 'route query');
+    const parsed = validateAnswer('sf', sfRouteRespsSchema, msgData, 'route query');
     const routes = parsed.routeResps.filter((r) => r.mailNo === waybillNo).flatMap((r) => r.routes ?? []);
-    return sortUnique(
-      routes.map((route) => {
-        const event = sfRouteToEvent(waybillNo, route);
-        if (!event) throw badResponse(`route with unreadable acceptTime "${route.acceptTime}"`);
-        return event;
-      }),
+    return routeEvents(
+      routes,
+      (route) => sfRouteToEvent(waybillNo, route),
+      (route) => badResponse('sf', `route with unreadable acceptTime "${route.acceptTime}"`),
     );
   }
 
@@ -123,7 +115,7 @@ class SfClient implements CarrierClient {
       const searchType = direction === 'forward' ? '1' : '2';
       msgData = await this.call(SF_SERVICES.searchOrder, { language: 'zh-CN', orderId: payload.orderId, searchType });
     }
-    const parsed = this.validate(sfWaybillListSchema, msgData, 'order result');
+    const parsed = validateAnswer('sf', sfWaybillListSchema, msgData, 'order result');
     return { waybillNo: sfMasterWaybill(parsed.waybillNoInfoList) };
   }
 
@@ -150,33 +142,28 @@ class SfClient implements CarrierClient {
       requestId: randomUUID(),
       timestamp: String((this.opts.now ?? Date.now)()),
     });
-    const res = await postText(
+    const { status, envelope } = await postForEnvelope(
       'sf',
-      this.url,
-      { headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' }, body: form.toString() },
+      {
+        url: this.url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+        body: form.toString(),
+        call: `to ${serviceCode}`,
+      },
+      sfEnvelopeSchema,
       this.opts,
     );
-    const envelope = sfEnvelopeSchema.safeParse(parseJsonBody('sf', res));
-    if (!envelope.success) {
-      throw new CarrierApiError({
-        carrier: 'sf',
-        code: isTransientStatus(res.status) || res.status >= 400 ? `HTTP_${res.status}` : 'BAD_RESPONSE',
-        message: `unexpected answer to ${serviceCode}: ${res.text.slice(0, 200)}`,
-        retryable: isTransientStatus(res.status),
-        httpStatus: res.status,
-      });
-    }
-    const { apiResultCode, apiErrorMsg, apiResultData } = envelope.data;
+    const { apiResultCode, apiErrorMsg, apiResultData } = envelope;
     if (apiResultCode !== SF_API_CODES.ok) {
       throw new CarrierApiError({
         carrier: 'sf',
         code: apiResultCode,
         message: apiErrorMsg ?? serviceCode,
         retryable: SF_RETRYABLE_API_CODES.has(apiResultCode),
-        httpStatus: res.status,
+        httpStatus: status,
       });
     }
-    const result = this.validate(sfResultSchema, parseInner(apiResultData), `${serviceCode} result`);
+    const result = validateAnswer('sf', sfResultSchema, parseInner(apiResultData), `${serviceCode} result`);
     if (!result.success) {
       throw new CarrierApiError({
         carrier: 'sf',
@@ -186,12 +173,6 @@ class SfClient implements CarrierClient {
       });
     }
     return result.msgData;
-  }
-
-  private validate<T extends z.ZodType>(schema: T, data: unknown, what: string): z.output<T> {
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) throw badResponse(`${what}: ${z.prettifyError(parsed.error)}`);
-    return parsed.data;
   }
 }
 
@@ -211,12 +192,8 @@ function parseInner(apiResultData: string | null | undefined): unknown {
   try {
     return JSON.parse(apiResultData ?? 'null');
   } catch {
-    throw badResponse('apiResultData is not JSON');
+    throw badResponse('sf', 'apiResultData is not JSON');
   }
-}
-
-function badResponse(message: string): CarrierApiError {
-  return new CarrierApiError({ carrier: 'sf', code: 'BAD_RESPONSE', message, retryable: false });
 }
 
 // -------------------------------------------------------------------------------------------------- push
@@ -230,20 +207,11 @@ export function verifySfPush(rawBody: string, meta: PushRequestMeta, checkword: 
 }
 
 export function parseSfPush(rawBody: string): CarrierEvent[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody);
-  } catch {
-    throw new InvalidPushError('SF push body is not JSON');
-  }
-  const parsed = sfPushSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidPushError(`SF push: ${z.prettifyError(parsed.error)}`);
-  return sortUnique(
-    parsed.data.Body.WaybillRoute.map((route) => {
-      const event = sfRouteToEvent(route.mailno, route);
-      if (!event) throw new InvalidPushError(`SF push: unreadable acceptTime "${route.acceptTime}"`);
-      return event;
-    }),
+  const push = readPushBody('SF', rawBody, sfPushSchema);
+  return routeEvents(
+    push.Body.WaybillRoute,
+    (route) => sfRouteToEvent(route.mailno, route),
+    (route) => new InvalidPushError(`SF push: unreadable acceptTime "${route.acceptTime}"`),
   );
 }
 

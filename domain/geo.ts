@@ -162,6 +162,11 @@ function provinceEntry(name: string | null | undefined): ProvinceEntry | undefin
   return name ? lookup(PROVINCES_BY_KEY, name, PROVINCE_SUFFIX) : undefined;
 }
 
+/** The official name of a province however it is written (广西 → 广西壮族自治区, Guangdong → 广东省), or undefined. */
+export function canonicalProvince(name: string | null | undefined): string | undefined {
+  return provinceEntry(name)?.name;
+}
+
 /**
  * The table row for an address's city. For municipalities and SARs any city field (市辖区, 浦东新区, …)
  * resolves to the municipality itself. Without a known province, a city name that is unique nationwide

@@ -5,6 +5,7 @@ import { createOrderActivities, type OrderActivityDeps } from './order-activitie
 import { createRestockActivities, type RestockActivityDeps } from './restock-activities';
 import { createReturnActivities, type ReturnActivityDeps } from './returns-activities';
 import { createShipmentMergeActivities } from './shipment-merge-activities';
+import { createWaveActivities } from './wave-activities';
 
 export type ActivityDeps = OrderActivityDeps &
   RestockActivityDeps &
@@ -14,6 +15,6 @@ export type ActivityDeps = OrderActivityDeps &
 
 /** Every activity the worker registers, built over real (or test) dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createOrderActivities(deps), ...createReturnActivities(deps), ...createDedupActivities(deps), ...createShipmentMergeActivities(deps), ...createAllocationActivities(deps), ...createChannelActivities(deps), ...createRestockActivities(deps) };
+  return { ...createOrderActivities(deps), ...createReturnActivities(deps), ...createDedupActivities(deps), ...createShipmentMergeActivities(deps), ...createAllocationActivities(deps), ...createChannelActivities(deps), ...createRestockActivities(deps), ...createWaveActivities(deps) };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -8,6 +8,7 @@ import { createIngest, type Ingest } from '../ingest';
 import type { SecretBox } from '../infra/secrets';
 import type { ReplenishmentMonitor } from '../replenishment/monitor';
 import type { OrderClient } from '../temporal/order-client';
+import type { WaveClient } from '../temporal/wave-client';
 import { authenticate, type ApiEnv } from './auth';
 import { ApiError, errorHandler } from './errors';
 import { doc, openApiRoute } from './openapi';
@@ -21,6 +22,7 @@ import { inventoryRoutes } from './routes/inventory';
 import { oauthCallbackRoutes } from './routes/oauth';
 import { opsRoutes } from './routes/ops';
 import { orderRoutes } from './routes/orders';
+import { pdaRoutes, type PdaStreamOptions } from './routes/pda';
 import { purchaseRoutes } from './routes/purchases';
 import { quarantineRoutes } from './routes/quarantine';
 import { replenishmentRoutes } from './routes/replenishment';
@@ -32,6 +34,7 @@ import { storeRoutes, type StoreChannelDeps } from './routes/stores';
 import { transferRoutes } from './routes/transfers';
 import { warehouseTaskRoutes } from './routes/warehouse-tasks';
 import { warehouseRoutes } from './routes/warehouses';
+import { warehouseWaveRoutes, waveRoutes } from './routes/waves';
 import { channelWebhookRoutes } from './routes/webhooks';
 
 export interface AppDeps {
@@ -51,6 +54,10 @@ export interface AppDeps {
   ingest?: Ingest | undefined;
   /** Channel sync (OAuth token keeper, poll schedules, stock sync); without it those routes answer 503. */
   channels?: StoreChannelDeps | undefined;
+  /** PDA live feed: the process's LISTEN connection (closed at shutdown, ending the streams), heartbeat, poll. */
+  pda?: PdaStreamOptions | undefined;
+  /** Opens waves (waveWorkflow); without it `POST /v1/warehouses/:id/waves` answers 503. */
+  waves?: WaveClient | undefined;
 }
 
 /** The HTTP API. Stateless: it validates, then asks Temporal or reads PostgreSQL. */
@@ -68,7 +75,10 @@ export function createApp(appDeps: AppDeps) {
     .route('/returns', returnRoutes({ db, orders }))
     .route('/quarantine', quarantineRoutes({ db }))
     .route('/warehouse/tasks', warehouseTaskRoutes({ db, orders }))
+    .route('/pda', pdaRoutes({ db, logger, ...deps.pda }))
     .route('/warehouses', warehouseRoutes({ db }))
+    .route('/warehouses/:id/waves', warehouseWaveRoutes({ db, waves: deps.waves }))
+    .route('/waves', waveRoutes({ db }))
     .route('/inventory', inventoryRoutes({ db, ...stock }))
     .route('/api-keys', apiKeyRoutes({ db }))
     .route('/stores', storeRoutes({ db, secrets: deps.secrets, channels: deps.channels }))

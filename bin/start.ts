@@ -26,9 +26,10 @@ import { createReplenishmentMonitor } from '../replenishment/monitor';
 import { createLogNotifier } from '../replenishment/notifier';
 import { createOrderClient } from '../temporal/order-client';
 import { startOrderStarter, type OrderStarter } from '../temporal/order-starter';
-import { createPollSchedules } from '../temporal/schedules';
+import { createPollSchedules, upsertWaveSchedule } from '../temporal/schedules';
 import { createStockSyncTrigger } from '../temporal/stock-sync';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { createWaveClient } from '../temporal/wave-client';
 import { createWorker } from '../temporal/worker';
 import { buildCarriers, buildPurchasing, startTemporal, timingsFrom } from './runtime';
 
@@ -139,6 +140,9 @@ async function main() {
     for (const storeId of await allStoreIds(database.db)) {
       await schedules.upsert(storeId).catch((err: unknown) => logger.error({ err, storeId }, 'could not create or update the poll schedule'));
     }
+    await upsertWaveSchedule({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.WAVE_INTERVAL, logger }).catch((err: unknown) =>
+      logger.error({ err }, 'could not create, update or remove the wave schedule'),
+    );
   }
 
   if (env.ROLES.has('api')) {
@@ -158,6 +162,7 @@ async function main() {
       replenishment,
       ingest,
       channels: { tokens, schedules, oauthRedirectBase: env.OAUTH_REDIRECT_URL ?? apiUrl, syncStock },
+      waves: createWaveClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }),
     });
     const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }) as Server;
     cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));

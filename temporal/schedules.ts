@@ -1,4 +1,7 @@
 /**
+ * The project's Temporal Schedules, created or brought up to date at start-up (visible and pausable in the
+ * Temporal UI under Schedules).
+ *
  * One Temporal Schedule per connected store, `poll-<storeId>`, starting `pollStoreWorkflow` every
  * POLL_INTERVAL with overlap policy SKIP (a poll still running makes the next one skip). Visible and
  * pausable in the Temporal UI under Schedules. `upsert` is idempotent: called when a store is connected or
@@ -6,8 +9,9 @@
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
 import type { Logger } from '../infra/logger';
-import { pollScheduleId } from '../workflows/contract';
+import { pollScheduleId, waveScheduleId } from '../workflows/contract';
 import type { pollStoreWorkflow } from '../workflows/poll-store';
+import type { waveScheduleWorkflow } from '../workflows/wave';
 
 export interface PollSchedulesOptions {
   client: Client;
@@ -75,4 +79,54 @@ function hashOf(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return hash;
+}
+
+export interface WaveScheduleOptions {
+  client: Client;
+  taskQueue: string;
+  /** WAVE_INTERVAL; null (`off`): no scheduled waves, and a schedule left from before is removed. */
+  intervalMs: number | null;
+  logger: Logger;
+}
+
+/**
+ * Waves on a schedule, `waves-<taskQueue>`: every WAVE_INTERVAL a waveScheduleWorkflow opens one wave in each
+ * warehouse with open pick tasks in no wave (docs/waves.md). Overlap SKIP: a run still starting its waves makes
+ * the next one skip; a worker down for hours catches up with one run, not one per missed interval.
+ */
+export async function upsertWaveSchedule({ client, taskQueue, intervalMs, logger }: WaveScheduleOptions): Promise<void> {
+  const scheduleId = waveScheduleId(taskQueue);
+  if (intervalMs === null) {
+    try {
+      await client.schedule.getHandle(scheduleId).delete();
+      logger.info({ scheduleId }, 'WAVE_INTERVAL=off: wave schedule removed');
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
+    return;
+  }
+  const spec: ScheduleSpec = { intervals: [{ every: intervalMs }] };
+  const action: ScheduleOptionsStartWorkflowAction<typeof waveScheduleWorkflow> = {
+    type: 'startWorkflow',
+    workflowType: 'waveScheduleWorkflow',
+    workflowId: scheduleId,
+    taskQueue,
+    args: [{}],
+    // The run only starts the waves (each its own workflow): it must not hang on past the next interval.
+    workflowExecutionTimeout: Math.max(intervalMs, 60_000),
+  };
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: intervalMs };
+  const note = 'Opens a wave in each warehouse with open pick tasks not in a wave';
+  try {
+    await client.schedule.create({ scheduleId, spec, action, policies, state: { note } });
+    logger.info({ scheduleId, intervalMs }, 'wave schedule created');
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({
+      spec,
+      action,
+      policies,
+      state: { ...previous.state, note: previous.state.paused ? previous.state.note : note },
+    }));
+  }
 }

@@ -8,6 +8,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Address, CanonicalOrder, Channel, OrderLine, OrderStatus } from '../domain/order';
+import type { WavePickListLine, WaveRoute } from '../domain/pick-route';
 import type { ConditionedLine, PricedLine, ReturnStatus } from '../domain/returns';
 import type { ShipmentStatus } from '../domain/shipments';
 import type { PendingStockChanges, PurchaseLine, StockChange, StockLine } from '../domain/stock';
@@ -180,6 +181,8 @@ export interface WarehouseTaskRef {
   kind: 'pick';
   warehouseId: string;
   status: 'open' | 'completed' | 'cancelled';
+  /** The wave the task is picked in, once the order has been told (waveAssignedSignal). */
+  waveId?: string;
 }
 
 export interface ShipmentRef {
@@ -211,6 +214,8 @@ export interface OrderState {
   mergedInto: string | null;
   merged: string[];
   cancelReason?: string;
+  /** The wave the order's pick was last assigned to (a split order's tasks each carry their own: `tasks[].waveId`). */
+  waveId?: string;
   timeline: TimelineEntry[];
 }
 
@@ -429,3 +434,105 @@ export interface RefundWriteBackInput {
  * person refunds in the platform's back office (review task) · refused: the platform said no (review task).
  */
 export type RefundWriteBackOutcome = 'written_back' | 'not_applicable' | 'manual' | 'refused';
+
+// ── Waves (波次: a warehouse's open pick tasks picked together on one batch pick list) ───────────────────
+
+/** The workflow that opens one wave, tells its orders and marks it packed (waveWorkflow). */
+export const waveWorkflowId = (waveId: string) => `wave-${waveId}`;
+/** The Temporal Schedule opening waves every WAVE_INTERVAL (it starts waveScheduleWorkflow); one per task queue. */
+export const waveScheduleId = (taskQueue: string) => `waves-${taskQueue}`;
+/**
+ * A wave's id: warehouse, UTC minute and a random suffix, e.g. `W-HZ1-202611251000-3f9a1c`, so a picker can
+ * read it off the list and two waves opened in the same minute never collide.
+ */
+export const waveIdOf = (warehouseId: string, at: Date, nonce: string) =>
+  `W-${warehouseId}-${at.toISOString().slice(0, 16).replace(/\D/g, '')}-${nonce.replace(/[^0-9a-z]/gi, '').slice(0, 6).toLowerCase()}`;
+
+/** Orders (pick tasks) in one wave: by default, and at most (a cart's worth, and a pick list a PDA can show). */
+export const WAVE_DEFAULT_MAX_ORDERS = 50;
+export const WAVE_MAX_ORDERS_LIMIT = 500;
+
+/** Who opened a wave, as stored in `waves.created_by`. */
+export type WaveCreatedBy = 'on-demand' | 'schedule';
+
+/** The waveWorkflow's input and the openWave activity's payload. */
+export interface WaveInput {
+  waveId: string;
+  warehouseId: string;
+  /** At most this many orders (pick tasks), oldest first. */
+  maxOrders: number;
+  /** Only tasks whose carrier (chosen when the task opened) is this one. */
+  carrier?: string | undefined;
+  /** Only tasks opened at or before this ISO time. */
+  cutoff?: string | undefined;
+  createdBy: WaveCreatedBy;
+  /**
+   * How long the wave waits for an order to report a closed task before it looks at its tasks anyway
+   * (a safety net: orders report every close). Default 1 hour.
+   */
+  recheckMs?: number | undefined;
+}
+
+/** One line of the batch pick list: what to take from one location, and how to sort it into the orders. */
+export type WavePickLine = WavePickListLine;
+
+/** A wave as the API, the PDAs and the waveWorkflow see it. */
+export interface WaveRef {
+  waveId: string;
+  warehouseId: string;
+  /** open → packed (every task in it closed: completed or cancelled). */
+  status: 'open' | 'packed';
+  carrier: string | null;
+  cutoff: string | null;
+  orderIds: string[];
+  taskIds: string[];
+  /** In walking order. */
+  pickList: WavePickLine[];
+  routing: WaveRoute['routing'];
+  walkMeters: number;
+  /** The walk picking the same orders one by one would take. */
+  naiveWalkMeters: number;
+  createdBy: WaveCreatedBy;
+  createdAt: string;
+  packedAt: string | null;
+}
+
+/** The wave just opened, and which order workflows to tell about which task (a merged parcel's task has several). */
+export interface OpenedWave {
+  wave: WaveRef;
+  assignments: { orderId: string; taskId: string }[];
+}
+
+/** The waveWorkflow's result. `empty`: no open task qualified, no wave was opened. */
+export interface WaveOutcome {
+  waveId: string;
+  status: 'empty' | 'packed';
+}
+
+/** The input of the scheduled run (WAVE_INTERVAL) opening a wave per warehouse with open tasks not in a wave. */
+export interface WaveScheduleInput {
+  maxOrders?: number;
+  /** Only these warehouses (default: every warehouse). */
+  warehouseIds?: string[];
+}
+
+/** Sent by the wave workflow to each order in it: which of the order's tasks is picked in which wave. */
+export interface WaveAssignedInput {
+  waveId: string;
+  taskId: string;
+}
+export const waveAssignedSignal = defineSignal<[WaveAssignedInput]>('waveAssigned');
+
+/** Sent by an order to its task's wave when it closed the task (completed or cancelled): the wave looks whether it is packed. */
+export interface WaveTaskClosedInput {
+  taskId: string;
+  orderId: string;
+  status: 'completed' | 'cancelled';
+}
+export const waveTaskClosedSignal = defineSignal<[WaveTaskClosedInput]>('waveTaskClosed');
+
+/**
+ * Asked together with the wave workflow's start (update-with-start): answers once the wave is opened, with
+ * the wave, or null when no open task qualified.
+ */
+export const waveOpenedUpdate = defineUpdate<WaveRef | null, []>('waveOpened');

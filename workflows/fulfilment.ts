@@ -2,14 +2,31 @@
  * Pick & pack, ship, follow the parcel. The warehouse confirms the pick from its PDA (signal); carrier pushes
  * arrive as signals, and between them the workflow asks the carrier itself, so a lost push never freezes it.
  */
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import type { CarrierName } from '../carriers/types';
 import { shipmentStatusOn } from '../domain/shipments';
 import { activities } from './activities';
 import { startTrackingWriteBack } from './channel-writeback';
-import { carrierEventSignal, taskCompletedSignal, type CarrierEventInput, type Parcel, type ShipmentRef } from './contract';
+import {
+  carrierEventSignal,
+  taskCompletedSignal,
+  waveAssignedSignal,
+  waveTaskClosedSignal,
+  waveWorkflowId,
+  type CarrierEventInput,
+  type Parcel,
+  type ShipmentRef,
+  type WarehouseTaskRef,
+} from './contract';
 import type { OrderContext } from './order-context';
 import { SEAL_PARCEL_PATCH, shipmentMerge } from './shipment-merge';
+
+/**
+ * Orders handling `waveAssigned` from this version on record WAVE_ASSIGNED, keep the wave on the task and tell
+ * the wave when they close the task. An order whose history has the signal but not this step (it arrived
+ * before the handler existed) replays without it.
+ */
+export const WAVE_ASSIGNMENT_PATCH = 'wave-assignment';
 
 /** Registers the phase's handlers (call before the first await) and returns its steps. */
 export function fulfilmentPhase(ctx: OrderContext) {
@@ -21,6 +38,18 @@ export function fulfilmentPhase(ctx: OrderContext) {
   setHandler(taskCompletedSignal, ({ taskId }) => {
     completedTasks.add(taskId);
   });
+  setHandler(waveAssignedSignal, async ({ waveId, taskId }) => {
+    if (!patched(WAVE_ASSIGNMENT_PATCH)) return;
+    // The wave may claim the task in the moment between its creation and the order taking note of it.
+    await condition(() => state.tasks.some((t) => t.taskId === taskId));
+    const task = state.tasks.find((t) => t.taskId === taskId)!;
+    if (task.waveId === waveId) return; // told twice
+    task.waveId = waveId;
+    state.waveId = waveId;
+    await ctx.record('WAVE_ASSIGNED', undefined, { waveId, taskId });
+    // Closed before the order heard of its wave: closeTask could not tell the wave, so tell it now.
+    if (task.status !== 'open') await tellWave(task, task.status);
+  });
   const applyCarrierEvent = (event: CarrierEventInput) => applyToShipment(state.shipments, seenCarrierEvents, event);
   setHandler(carrierEventSignal, (event) => {
     applyCarrierEvent(event);
@@ -31,7 +60,21 @@ export function fulfilmentPhase(ctx: OrderContext) {
     // A merged parcel's task is shared: a cancelled order only takes its own lines off it.
     if (status === 'cancelled' && merge.parcelId) await merge.leave();
     else await ctx.act.closeTask({ taskId, status });
-    for (const task of state.tasks) if (task.taskId === taskId) task.status = status;
+    for (const task of state.tasks) {
+      if (task.taskId !== taskId) continue;
+      task.status = status;
+      // The wave marks itself packed once none of its tasks is open (workflows/wave.ts). Not awaited: the
+      // order need not wait for the signal to be delivered to go on packing and shipping.
+      if (task.waveId) void tellWave(task, status);
+    }
+  }
+
+  async function tellWave(task: WarehouseTaskRef, status: 'completed' | 'cancelled'): Promise<void> {
+    try {
+      await getExternalWorkflowHandle(waveWorkflowId(task.waveId!)).signal(waveTaskClosedSignal, { taskId: task.taskId, orderId, status });
+    } catch {
+      // The wave's workflow has ended (packed already): nothing to tell.
+    }
   }
 
   return {

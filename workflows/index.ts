@@ -4,3 +4,4 @@ export { pollStoreWorkflow } from './poll-store';
 export { stockSyncWorkflow } from './stock-sync';
 export { trackingWriteBackWorkflow } from './channel-writeback';
 export { restockWorkflow } from './restock';
+export { waveScheduleWorkflow, waveWorkflow } from './wave';

@@ -30,6 +30,7 @@ import { createOrderClient, type OrderClient } from '../../temporal/order-client
 import { startOrderStarter } from '../../temporal/order-starter';
 import { createPollSchedules, type PollSchedules } from '../../temporal/schedules';
 import { createStockSyncTrigger } from '../../temporal/stock-sync';
+import { createWaveClient } from '../../temporal/wave-client';
 import { createWorker, type OmsWorker } from '../../temporal/worker';
 import type { OrderTimings } from '../../workflows/contract';
 
@@ -216,6 +217,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     replenishment,
     ingest,
     channels: channelDeps,
+    waves: createWaveClient({ client, taskQueue }),
   });
 
   let server: Server | undefined;

@@ -8,10 +8,11 @@ import { unixSeconds } from '../beijing-time';
 import { DOUYIN_TAGS } from '../douyin/push';
 import { douyinEventSign, douyinParamJson, douyinSign, type DouyinSignMethod } from '../douyin/sign';
 import { sameHex } from '../signing';
-import { Catalogue, idLiteral, listingOf, messageIds, OrderBook } from './book';
-import { createRng, digits, fakeBuyerMessage, fakeLines, fakeReceiver, intBetween } from './fake-data';
+import { idLiteral, listingOf, messageIds } from './book';
+import { digits, fakeBuyerMessage, fakeLines, fakeReceiver, intBetween } from './fake-data';
 import { isRefusal, serveConsentPage, SimulatedOAuth, tokenRequired, type GrantRefusal, type IssuedToken } from './oauth';
-import type { ChannelSimulator, RefundRecord, SimulatorOptions, StockRecord, TrackingRecord } from './types';
+import { openShop, type OrderFormat } from './shop';
+import type { ChannelSimulator, SimulatorOptions } from './types';
 
 export type DouyinRegion = { name: string; id: string };
 
@@ -54,22 +55,22 @@ export type DouyinOrder = {
 
 export type DouyinSimulator = ChannelSimulator<DouyinOrder>;
 
+const douyinOrders: OrderFormat<DouyinOrder, 'update_time'> = {
+  idOf: (o) => o.order_id,
+  modified: { field: 'update_time', write: unixSeconds, readMs: (s) => s * 1000 },
+  skusOf: (o) => o.sku_order_list.map((s) => s.code),
+};
+
 type Params = Record<string, unknown>;
 const SUCCESS = 10000;
 const STATUS_DESC: Readonly<Record<number, string>> = { 1: '待支付', 105: '已支付', 2: '备货中', 101: '部分发货', 3: '已发货', 4: '已取消', 5: '已完成' };
 
 export function createDouyinSimulator(opts: SimulatorOptions): DouyinSimulator {
-  const now = opts.now ?? (() => new Date());
-  const rng = createRng(opts.seed ?? 1);
+  const shop = openShop(opts, douyinOrders);
+  const { now, rng, book, catalogue, stockPushes, trackingWrites, refundWrites, updateOrder: update } = shop;
   const nextMessageId = messageIds(now);
   const shopId = Number(opts.shopId ?? '4463798');
   if (!Number.isSafeInteger(shopId)) throw new Error('Douyin shop ids are numbers');
-  const book = new OrderBook<DouyinOrder>((o) => o.order_id, (o) => o.update_time * 1000);
-  const catalogue = new Catalogue();
-  (opts.skus ?? []).forEach((sku) => catalogue.register(sku));
-  const stockPushes: StockRecord[] = [];
-  const trackingWrites: TrackingRecord[] = [];
-  const refundWrites: RefundRecord[] = [];
   /** After-sale id → the parent order and the sku order (line) it is for. */
   const afterSales = new Map<string, { orderId: string; skuOrderId: string }>();
   let requests = 0;
@@ -183,27 +184,12 @@ export function createDouyinSimulator(opts: SimulatorOptions): DouyinSimulator {
     return [...afterSales].filter(([, a]) => a.orderId === orderId).at(-1)?.[0];
   }
 
-  function update(orderId: string, patch: Partial<DouyinOrder>): DouyinOrder {
-    const order = book.get(orderId);
-    if (!order) throw new Error(`no order ${orderId}`);
-    return book.put({ ...order, ...patch, update_time: patch.update_time ?? unixSeconds(now()) });
-  }
-
   const region = (name: string, idLength: number): DouyinRegion => ({ name, id: digits(rng, idLength) });
 
   return {
     platform: 'douyin',
     app,
-    addOrder(order) {
-      order.sku_order_list.forEach((sku) => catalogue.register(sku.code));
-      return book.put(order);
-    },
-    updateOrder: update,
-    getOrder: (orderId) => book.get(orderId),
-    idOf: (order) => order.order_id,
-    stockPushes,
-    trackingWrites,
-    refundWrites,
+    ...shop.members,
     oauth,
 
     requestRefund(orderId) {

@@ -8,10 +8,11 @@ import { PDD_MESSAGE_KINDS } from '../pdd/push';
 import { pddSign } from '../pdd/sign';
 import { relayHeaders } from '../relay';
 import { sameHex } from '../signing';
-import { asJsonId, Catalogue, formParams, listingOf, messageIds, OrderBook } from './book';
-import { createRng, digits, fakeBuyerMessage, fakeLines, fakeReceiver, fenToYuan, intBetween, productOf } from './fake-data';
+import { asJsonId, formParams, listingOf, messageIds } from './book';
+import { digits, fakeBuyerMessage, fakeLines, fakeReceiver, fenToYuan, intBetween, productOf } from './fake-data';
 import { isRefusal, serveConsentPage, SimulatedOAuth, tokenRequired, type GrantRefusal, type IssuedToken } from './oauth';
-import type { ChannelSimulator, RefundRecord, SimulatorOptions, StockRecord, TrackingRecord } from './types';
+import { openShop, type OrderFormat } from './shop';
+import type { ChannelSimulator, SimulatorOptions } from './types';
 
 export type PddOrderItem = {
   goods_id: number;
@@ -54,6 +55,12 @@ export type PddOrder = {
 
 export type PddSimulator = ChannelSimulator<PddOrder>;
 
+const pddOrders: OrderFormat<PddOrder, 'updated_at'> = {
+  idOf: (o) => o.order_sn,
+  modified: { field: 'updated_at', write: formatBeijing, readMs: (text) => parseBeijing(text).getTime() },
+  skusOf: (o) => o.item_list.map((item) => item.outer_id),
+};
+
 /** A buyer's after-sale (whole-order refund). after_sales_status 2: awaiting the merchant; 10: refunded. */
 type PddAfterSale = { id: string; order_sn: string; after_sales_status: number; refund_amount_fen: number };
 const AWAITING_MERCHANT = 2;
@@ -64,16 +71,10 @@ const MAX_WINDOW_S = 30 * 60;
 const TOKEN_METHODS = new Set(['pdd.pop.auth.token.create', 'pdd.pop.auth.token.refresh']);
 
 export function createPddSimulator(opts: SimulatorOptions): PddSimulator {
-  const now = opts.now ?? (() => new Date());
-  const rng = createRng(opts.seed ?? 1);
+  const shop = openShop(opts, pddOrders);
+  const { now, rng, book, catalogue, stockPushes, trackingWrites, refundWrites, updateOrder: update } = shop;
   const nextMessageId = messageIds(now);
   const mallId = opts.shopId ?? '100000001';
-  const book = new OrderBook<PddOrder>((o) => o.order_sn, (o) => parseBeijing(o.updated_at).getTime());
-  const catalogue = new Catalogue();
-  (opts.skus ?? []).forEach((sku) => catalogue.register(sku));
-  const stockPushes: StockRecord[] = [];
-  const trackingWrites: TrackingRecord[] = [];
-  const refundWrites: RefundRecord[] = [];
   const afterSales = new Map<string, PddAfterSale>();
   let requests = 0;
   const oauth = new SimulatedOAuth(opts.oauth ?? {}, now, opts.accessToken);
@@ -184,25 +185,10 @@ export function createPddSimulator(opts: SimulatorOptions): PddSimulator {
     return c.json(refusal(params) ?? (handler ? handler(params) : error(10002, 'unknown type')));
   });
 
-  function update(orderSn: string, patch: Partial<PddOrder>): PddOrder {
-    const order = book.get(orderSn);
-    if (!order) throw new Error(`no order ${orderSn}`);
-    return book.put({ ...order, ...patch, updated_at: patch.updated_at ?? formatBeijing(now()) });
-  }
-
   return {
     platform: 'pdd',
     app,
-    addOrder(order) {
-      order.item_list.forEach((item) => catalogue.register(item.outer_id));
-      return book.put(order);
-    },
-    updateOrder: update,
-    getOrder: (orderSn) => book.get(orderSn),
-    idOf: (order) => order.order_sn,
-    stockPushes,
-    trackingWrites,
-    refundWrites,
+    ...shop.members,
     oauth,
 
     requestRefund(orderSn) {

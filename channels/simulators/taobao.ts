@@ -8,10 +8,11 @@ import { relayHeaders } from '../relay';
 import { sameHex } from '../signing';
 import { TMC_TOPIC_KINDS } from '../taobao/push';
 import { TOP_SIGN_METHODS, topSign, type TopSignMethod } from '../taobao/sign';
-import { asJsonId, Catalogue, formParams, idLiteral, listingOf, messageIds, OrderBook } from './book';
-import { createRng, digits, fakeBuyerMessage, fakeLines, fakeReceiver, fenToYuan, intBetween } from './fake-data';
+import { asJsonId, formParams, idLiteral, listingOf, messageIds } from './book';
+import { digits, fakeBuyerMessage, fakeLines, fakeReceiver, fenToYuan, intBetween } from './fake-data';
 import { isRefusal, serveConsentPage, SimulatedOAuth, tokenRequired } from './oauth';
-import type { ChannelSimulator, RefundRecord, SimulatorOptions, StockRecord, TrackingRecord } from './types';
+import { openShop, type OrderFormat } from './shop';
+import type { ChannelSimulator, SimulatorOptions } from './types';
 
 export type TaobaoTradeLine = {
   oid: string;
@@ -56,6 +57,13 @@ export type TaobaoTrade = {
 
 export type TaobaoSimulator = ChannelSimulator<TaobaoTrade>;
 
+const taobaoTrades: OrderFormat<TaobaoTrade, 'modified'> = {
+  idOf: (t) => t.tid_str,
+  modified: { field: 'modified', write: formatBeijing, readMs: (text) => parseBeijing(text).getTime() },
+  skusOf: (t) => t.orders.order.map((line) => line.outer_sku_id),
+  noun: 'trade',
+};
+
 /** A buyer's refund on one trade line, as taobao.refund.get reports it. */
 type TaobaoRefund = {
   refund_id: string;
@@ -85,16 +93,10 @@ function yuanToFen(yuan: string): number {
 }
 
 export function createTaobaoSimulator(opts: SimulatorOptions): TaobaoSimulator {
-  const now = opts.now ?? (() => new Date());
-  const rng = createRng(opts.seed ?? 1);
+  const shop = openShop(opts, taobaoTrades);
+  const { now, rng, book, catalogue, stockPushes, trackingWrites, refundWrites, updateOrder: update } = shop;
   const nextMessageId = messageIds(now);
   const shopId = opts.shopId ?? '2200000000001';
-  const book = new OrderBook<TaobaoTrade>((t) => t.tid_str, (t) => parseBeijing(t.modified).getTime());
-  const catalogue = new Catalogue();
-  (opts.skus ?? []).forEach((sku) => catalogue.register(sku));
-  const stockPushes: StockRecord[] = [];
-  const trackingWrites: TrackingRecord[] = [];
-  const refundWrites: RefundRecord[] = [];
   const refunds = new Map<string, TaobaoRefund>();
   let requests = 0;
   const oauth = new SimulatedOAuth(opts.oauth ?? {}, now, opts.accessToken);
@@ -233,17 +235,6 @@ export function createTaobaoSimulator(opts: SimulatorOptions): TaobaoSimulator {
     return c.json(refusal(params) ?? (handler ? handler(params) : error(22, 'Invalid method')));
   });
 
-  function add(trade: TaobaoTrade): TaobaoTrade {
-    trade.orders.order.forEach((line) => catalogue.register(line.outer_sku_id));
-    return book.put(trade);
-  }
-
-  function update(tid: string, patch: Partial<TaobaoTrade>): TaobaoTrade {
-    const trade = book.get(tid);
-    if (!trade) throw new Error(`no trade ${tid}`);
-    return book.put({ ...trade, ...patch, modified: patch.modified ?? formatBeijing(now()) });
-  }
-
   function setLineRefund(tid: string, oid: string, patch: Partial<TaobaoTradeLine>): void {
     const trade = book.get(tid);
     if (!trade) throw new Error(`no trade ${tid}`);
@@ -259,13 +250,7 @@ export function createTaobaoSimulator(opts: SimulatorOptions): TaobaoSimulator {
   return {
     platform: 'taobao',
     app,
-    addOrder: add,
-    updateOrder: update,
-    getOrder: (tid) => book.get(tid),
-    idOf: (trade) => trade.tid_str,
-    stockPushes,
-    trackingWrites,
-    refundWrites,
+    ...shop.members,
     oauth,
 
     requestRefund(tid) {

@@ -6,10 +6,11 @@ import { Hono, type Context } from 'hono';
 import { unixSeconds } from '../beijing-time';
 import { WECHAT_EVENT_KINDS } from '../wechat/push';
 import { wechatPushSignature } from '../wechat/sign';
-import { Catalogue, idLiteral, listingOf, messageIds, OrderBook } from './book';
-import { createRng, digits, fakeBuyerMessage, fakeLines, fakeReceiver, intBetween, pick, productOf } from './fake-data';
+import { idLiteral, listingOf, messageIds } from './book';
+import { digits, fakeBuyerMessage, fakeLines, fakeReceiver, intBetween, pick, productOf } from './fake-data';
 import { SimulatedOAuth } from './oauth';
-import type { ChannelSimulator, RefundRecord, SimulatorOptions, StockRecord, TrackingRecord } from './types';
+import { openShop, type OrderFormat } from './shop';
+import type { ChannelSimulator, SimulatorOptions } from './types';
 
 export type WechatProductInfo = {
   product_id: string;
@@ -55,22 +56,22 @@ type WechatAfterSale = { orderId: string; status: 'MERCHANT_PROCESSING' | 'MERCH
 
 export type WechatSimulator = ChannelSimulator<WechatOrder>;
 
+const wechatOrders: OrderFormat<WechatOrder, 'update_time'> = {
+  idOf: (o) => o.order_id,
+  modified: { field: 'update_time', write: unixSeconds, readMs: (s) => s * 1000 },
+  skusOf: (o) => o.order_detail.product_infos.map((p) => p.sku_code),
+};
+
 type Body = Record<string, unknown>;
 const MAX_WINDOW_S = 7 * 24 * 60 * 60;
 const OPENID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 export function createWechatSimulator(opts: SimulatorOptions): WechatSimulator {
-  const now = opts.now ?? (() => new Date());
-  const rng = createRng(opts.seed ?? 1);
+  const shop = openShop(opts, wechatOrders);
+  const { now, rng, book, catalogue, stockPushes, trackingWrites, refundWrites, updateOrder: update } = shop;
   const nextNonce = messageIds(now);
   const shopId = opts.shopId ?? 'gh_0123456789ab';
   const token = opts.accessToken ?? `sim-token-${opts.appKey}`;
-  const book = new OrderBook<WechatOrder>((o) => o.order_id, (o) => o.update_time * 1000);
-  const catalogue = new Catalogue();
-  (opts.skus ?? []).forEach((sku) => catalogue.register(sku));
-  const stockPushes: StockRecord[] = [];
-  const trackingWrites: TrackingRecord[] = [];
-  const refundWrites: RefundRecord[] = [];
   const afterSales = new Map<string, WechatAfterSale>();
   // The stable token is always accepted; /cgi-bin/token hands out tokens that expire (and replace each other).
   const oauth = new SimulatedOAuth(opts.oauth ?? { accessTtlSeconds: 7200 }, now, token);
@@ -180,25 +181,10 @@ export function createWechatSimulator(opts: SimulatorOptions): WechatSimulator {
     return [...afterSales].filter(([, a]) => a.orderId === orderId && a.status === 'MERCHANT_PROCESSING').map(([id]) => id);
   }
 
-  function update(orderId: string, patch: Partial<WechatOrder>): WechatOrder {
-    const order = book.get(orderId);
-    if (!order) throw new Error(`no order ${orderId}`);
-    return book.put({ ...order, ...patch, update_time: patch.update_time ?? unixSeconds(now()) });
-  }
-
   return {
     platform: 'wechat',
     app,
-    addOrder(order) {
-      order.order_detail.product_infos.forEach((p) => catalogue.register(p.sku_code));
-      return book.put(order);
-    },
-    updateOrder: update,
-    getOrder: (orderId) => book.get(orderId),
-    idOf: (order) => order.order_id,
-    stockPushes,
-    trackingWrites,
-    refundWrites,
+    ...shop.members,
     oauth,
 
     requestRefund(orderId) {

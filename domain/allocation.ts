@@ -542,3 +542,77 @@ export function transferEtaMs(madeAtMs: number, etaDays: number, transferDayMs: 
 export function transferLateAtMs(eta: string, graceMs: number = DEFAULT_TRANSFER_GRACE_MS): number {
   return Date.parse(eta) + graceMs;
 }
+
+// ── Daily capacity: a warehouse ships so many orders a day (Asia/Shanghai), then the next one serves ─────────
+
+/** Beijing time is UTC+8 all year (China keeps no daylight saving time), so a fixed offset is exact. */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/** The Asia/Shanghai calendar day an instant falls on, `YYYY-MM-DD`: a warehouse's day turns at local midnight. */
+export function shanghaiDay(atMs: number): string {
+  return new Date(atMs + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export interface WarehouseDayLoad {
+  /** `warehouses.daily_order_capacity`: orders a day; null = no cap, 0 = takes none (closed). */
+  readonly capacity: number | null;
+  /** Orders counted on the warehouse for today. */
+  readonly orders: number;
+}
+
+/** A warehouse whose day is booked up takes no more orders today. */
+export function isFull(load: WarehouseDayLoad | undefined): boolean {
+  return load !== undefined && load.capacity !== null && load.orders >= load.capacity;
+}
+
+/**
+ * The warehouses an allocation gives the order to, each counting it once against its day: the shipping
+ * warehouse (for a transfer or a purchase, the local one the goods come to and ship from), every parcel's for
+ * a split. A transfer's source ships no order, and waiting decisions go nowhere.
+ */
+export function chargedWarehouses(decision: AllocationDecision): string[] {
+  switch (decision.action) {
+    case 'ship':
+    case 'transfer':
+    case 'purchase':
+      return [decision.shipFrom];
+    case 'split':
+      return [...new Set(decision.shipments.map((s) => s.warehouseId))].sort(byId);
+    default:
+      return [];
+  }
+}
+
+export interface CapacityDecision {
+  readonly decision: AllocationDecision;
+  /** Full warehouses the decision ships from anyway (see below): booked on their next day with room. */
+  readonly bookedAhead: readonly string[];
+}
+
+/** Decisions that leave the order waiting: a 1688 purchase takes days, longer than a full warehouse's next day. */
+const WAITS = new Set<AllocationAction>(['backorder', 'review', 'purchase']);
+
+/**
+ * Allocation under daily capacity (`loads` by warehouse id; a warehouse not in it has no cap). Full warehouses
+ * take no part, as if they had no stock: the rules fall through to the next warehouse or the next rule. Only
+ * when that leaves the order waiting (backorder, review, purchase) while a full warehouse could ship it is the
+ * order booked on that warehouse's next day with room — it ships tomorrow instead of waiting for a stock
+ * receipt that may never come. A closed warehouse (capacity 0) is never chosen.
+ */
+export function allocateWithinCapacity(
+  input: AllocationInput,
+  ruleSet: AllocationRuleSet,
+  loads: ReadonlyMap<string, WarehouseDayLoad>,
+): CapacityDecision {
+  const full = input.warehouses.filter((w) => isFull(loads.get(w.id))).map((w) => w.id).sort(byId);
+  if (full.length === 0) return { decision: allocate(input, ruleSet), bookedAhead: [] };
+  const skipped = `; at daily capacity today: ${full.join(', ')}`;
+  const today = allocate({ ...input, warehouses: input.warehouses.filter((w) => !full.includes(w.id)) }, ruleSet);
+  if (!WAITS.has(today.action)) return { decision: { ...today, reason: today.reason + skipped }, bookedAhead: [] };
+
+  const open = input.warehouses.filter((w) => loads.get(w.id)?.capacity !== 0);
+  const later = allocate({ ...input, warehouses: open }, ruleSet);
+  if (WAITS.has(later.action)) return { decision: { ...today, reason: today.reason + skipped }, bookedAhead: [] };
+  const bookedAhead = chargedWarehouses(later).filter((id) => full.includes(id));
+  return { decision: { ...later, reason: `${later.reason}; nothing else can ship it now, so it is booked on the next day with room of ${bookedAhead.join(', ')}` }, bookedAhead };
+}

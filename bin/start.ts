@@ -16,7 +16,9 @@ import { createApp } from '../api/app';
 import { createStoreTokens, tokenRefreshingDirectory } from '../channels/oauth-tokens';
 import { loadEnv, type Env } from '../config/env';
 import { connectDatabase, migrateDatabase } from '../db/client';
+import { PDA_EVENTS_CHANNEL } from '../db/queries/pda-events';
 import { createLogger } from '../infra/logger';
+import { createPgListener } from '../infra/pg-listen';
 import { createSecretBox } from '../infra/secrets';
 import { createIngest } from '../ingest';
 import { createIntake } from '../ingest/intake';
@@ -147,6 +149,7 @@ async function main() {
 
   if (env.ROLES.has('api')) {
     const adminApiKey = env.ADMIN_API_KEY ?? developmentSecret(env, 'admin-api-key', () => `oms_admin_${randomBytes(18).toString('base64url')}`);
+    const pdaListener = createPgListener({ connection: env.DATABASE_URL, channel: PDA_EVENTS_CHANNEL, logger });
     const app = createApp({
       db: database.db,
       secrets,
@@ -162,10 +165,13 @@ async function main() {
       replenishment,
       ingest,
       channels: { tokens, schedules, oauthRedirectBase: env.OAUTH_REDIRECT_URL ?? apiUrl, syncStock },
+      pda: { listener: pdaListener },
       waves: createWaveClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }),
     });
     const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }) as Server;
     cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));
+    // Open PDA streams would keep server.close() waiting forever: they end first (devices resume with Last-Event-ID).
+    cleanups.unshift(() => pdaListener.close());
     console.log(`\n  OMS API          ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json)`);
     if (!env.ADMIN_API_KEY) console.log(`  Admin API key    ${adminApiKey}   (set ADMIN_API_KEY to choose your own)`);
   }

@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
+import type { PdaStreamOptions } from '../../api/routes/pda';
 import type { StoreChannelDeps } from '../../api/routes/stores';
 import { createStoreTokens, tokenRefreshingDirectory, type StoreTokens } from '../../channels/oauth-tokens';
 import { createCarriers } from '../../carriers';
@@ -99,6 +100,8 @@ export interface StackOptions {
    * the ingest pipeline polls hand their orders to. Durations in milliseconds.
    */
   channels?: { pollIntervalMs?: number; pollLookbackMs?: number; stockSyncIntervalMs?: number; refreshMarginMs?: number; pipeline?: IngestPipeline };
+  /** PDA live feed: heartbeat and safety-net poll intervals (its LISTEN connection closes with the last stream). */
+  pda?: PdaStreamOptions;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -217,6 +220,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     replenishment,
     ingest,
     channels: channelDeps,
+    pda: options.pda,
     waves: createWaveClient({ client, taskQueue }),
   });
 

@@ -66,7 +66,9 @@ export const envSchema = z.object({
   /** Public base URL of this API that platforms send sellers back to (`/v1/oauth/<platform>/callback` is appended). Default http://127.0.0.1:PORT. */
   OAUTH_REDIRECT_URL: optionalUrl,
   /** Scheduled waves: every this long, a wave opens in each warehouse with open pick tasks not in a wave; `off`: only on demand. */
-  WAVE_INTERVAL: z.literal('off').transform(() => null).or(duration('15m')),
+  WAVE_INTERVAL: z.union([z.literal('off').transform(() => null), duration('15m')], {
+    error: (issue) => `"${String(issue.input)}" is neither a duration like 5m, 15m or 1h nor "off"`,
+  }),
   /** How often a shipment's route is queried when the carrier sends no push. */
   TRACKING_INTERVAL: duration('30m'),
   /** How often an open return's reverse waybill is queried (active tracking beside the carrier's pushes). */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { canonicalOrderSchema } from '../../domain/order';
 import { findTemporalCli } from '../../temporal/dev-server';
-import { orderWorkflowId } from '../../workflows/contract';
+import { orderWorkflowId, waveWorkflowId } from '../../workflows/contract';
 import { receiveTransfer } from '../../db/queries/transfers';
 import { anOrder, aPhone, seedWarehouse } from '../support/fixtures';
 import { eventOf, orderIn, paidOrder, skuId, warehouseIn } from '../support/allocation-fixtures';
@@ -224,5 +224,20 @@ describe.runIf(process.env.RECORD_HISTORIES === '1')('recording histories', () =
     await stack.call('POST', `/v1/warehouse/tasks/${picking.tasks[0].taskId}/complete`, {});
     await finish(first, 'COMPLETED', 'shipment-merge-opened');
     await finish(second, 'COMPLETED', 'shipment-merge-joined');
+  });
+
+  it('records an order picked in a wave (WAVE_ASSIGNED), and the wave until packed', async () => {
+    const sku = uniq('SKU');
+    const warehouseId = await seedWarehouse(stack, { [sku]: 5 });
+    const { body } = await stack.call('POST', '/v1/orders', anOrder({ paidAt: new Date().toISOString(), lines: [{ sku, quantity: 1, unitPriceFen: 100 }] }));
+    const picking = await orderIn(stack, body.orderId, 'PICKING');
+    const { body: wave } = await stack.call('POST', `/v1/warehouses/${warehouseId}/waves`, {});
+    await eventually(async () => (eventOf(await orderIn(stack, body.orderId, 'PICKING'), 'WAVE_ASSIGNED') ? true : undefined));
+    await stack.call('POST', `/v1/warehouse/tasks/${picking.tasks[0].taskId}/complete`, {});
+    await finish(body.orderId, 'COMPLETED', 'wave-assigned-completed');
+    await stack.client.workflow.getHandle(waveWorkflowId(wave.waveId)).result();
+    const cli = findTemporalCli(process.env.TEMPORAL_CLI_PATH)!;
+    const json = execFileSync(cli, ['workflow', 'show', '--workflow-id', waveWorkflowId(wave.waveId), '--address', inject('temporalAddress'), '--output', 'json']);
+    writeFileSync(`${dir}wave-packed.json`, json);
   });
 });

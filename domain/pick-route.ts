@@ -293,7 +293,7 @@ function crossOver(zone: Zone, from: number, to: number, fromBack: boolean): num
 }
 
 /**
- * Largest gap: the first aisle up, along the back, the last aisle down, along the front home. Each aisle in
+ * Largest gap: along the front to the first aisle, up it, along the back, down the last aisle, along the front home. Each aisle in
  * between is split at its largest gap (front to first pick, between picks, last pick to back): the picks
  * beyond it are taken from the back cross-aisle, the others from the front, each a return trip.
  */
@@ -301,9 +301,9 @@ function largestGap(zone: Zone): Tour {
   const n = zone.aisles.length;
   if (n === 1) return sShape(zone);
   const fromBack: Point[][] = [];
-  const fromFront: Point[][] = [];
+  const fromFront: { aisle: number; points: Point[] }[] = [];
   let along = 2 * zone.length;
-  for (const { points } of zone.aisles.slice(1, -1)) {
+  for (const { aisle, points } of zone.aisles.slice(1, -1)) {
     let gap = points[0]!.y;
     let split = 0; // points[split…] are taken from the back
     for (let i = 1; i <= points.length; i++) {
@@ -312,13 +312,17 @@ function largestGap(zone: Zone): Tour {
     }
     along += 2 * (zone.length - gap);
     fromBack.push(points.slice(split).reverse());
-    fromFront.push(points.slice(0, split));
+    fromFront.push({ aisle, points: points.slice(0, split) });
   }
+  // The front parts are picked where the front cross-aisle is walked past them: on the way out to the first
+  // aisle for those left of the depot, on the way home from the last aisle for the others; both right to left.
+  fromFront.reverse();
   const order = [
+    ...fromFront.filter((f) => f.aisle < zone.depotAisle).flatMap((f) => f.points),
     ...zone.aisles[0]!.points,
     ...fromBack.flat(),
     ...[...zone.aisles.at(-1)!.points].reverse(),
-    ...fromFront.reverse().flat(),
+    ...fromFront.filter((f) => f.aisle >= zone.depotAisle).flatMap((f) => f.points),
   ];
   return { meters: spanAcross(zone) + along, order };
 }

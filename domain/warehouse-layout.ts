@@ -76,7 +76,7 @@ export type WarehouseLayout = z.infer<typeof warehouseLayoutSchema>;
 /** No zone: the locations without one form a block of their own. */
 export const NO_ZONE = '';
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isZone = (v: unknown) => v === undefined || (typeof v === 'string' && v.length >= 1 && v.length <= 32);
 
 /**

@@ -92,8 +92,19 @@ describe('pickPath with zones', () => {
   });
 });
 
-describe('pickPath with alternating routing', () => {
+describe('pickPath with two-way aisles (stored older layouts say "alternating")', () => {
   const twoWay: WarehouseLayout = { ...layout, routing: 'alternating' };
+
+  it('when the shortest route is not an S-shape, then the list follows the shortest route', () => {
+    // Aisle 2 has a pick at each end: taken from the back on the way over, from the front on the way home.
+    const deep: WarehouseLayout = {
+      routing: 'two-way',
+      geometry: { aisleSpacingM: 2, bayWidthM: 1, crossAisleM: 1 },
+      locations: { a: { aisle: 1, bay: 8 }, b: { aisle: 2, bay: 1 }, c: { aisle: 2, bay: 9 }, d: { aisle: 3, bay: 8 } },
+    };
+    expect(skus(['d', 'c', 'b', 'a'], deep)).toEqual(['a', 'c', 'd', 'b']);
+    expect(skus(['d', 'c', 'b', 'a'], { ...deep, routing: 'one-way' })).toEqual(['a', 'c', 'b', 'd']);
+  });
 
   it.each([
     ['the first aisle visited is walked up even when it is even', ['A2-3', 'A2-1'], ['A2-1', 'A2-3']],
@@ -106,12 +117,17 @@ describe('pickPath with alternating routing', () => {
 describe('warehouseLayoutSchema', () => {
   it('when a layout is well-formed, then it parses', () => {
     expect(warehouseLayoutSchema.parse(layout)).toEqual(layout);
+    const full = { ...layout, routing: 'two-way', zones: ['A'], geometry: { aisleSpacingM: 2.5, depotAisle: 10.5, zoneTravelM: 0 } };
+    expect(warehouseLayoutSchema.parse(full)).toEqual(full);
   });
 
   it.each([
     ['a negative aisle', { locations: { X: { aisle: -1, bay: 1 } } }],
     ['a fractional bay', { locations: { X: { aisle: 1, bay: 1.5 } } }],
     ['an unknown routing', { routing: 'zigzag', locations: {} }],
+    ['a misspelt geometry field', { geometry: { aisleSpacing: 3 }, locations: {} }],
+    ['a negative bay width', { geometry: { bayWidthM: -1 }, locations: {} }],
+    ['an empty SKU', { locations: { '': { aisle: 1, bay: 1 } } }],
     ['no locations', {}],
   ])('when a layout has %s, then it is rejected', (_what, data) => {
     expect(warehouseLayoutSchema.safeParse(data).success).toBe(false);

@@ -4,7 +4,8 @@ import { z } from 'zod';
 export const CHANNELS = ['taobao', 'tmall', 'pdd', 'douyin', 'wechat', 'manual'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const ORDER_STATUSES = [
+/** Before anything has left a warehouse: the order can still be cancelled. */
+const BEFORE_SHIPMENT = [
   'PENDING_PAYMENT',
   'RESERVED',
   'AWAITING_TRANSFER',
@@ -12,39 +13,20 @@ export const ORDER_STATUSES = [
   'BACKORDERED',
   'ALLOCATED',
   'PICKING',
-  'SHIPPED',
-  'DELIVERED',
-  'RETURN_REQUESTED',
-  'RETURN_IN_TRANSIT',
-  'RETURN_REVIEW',
-  'RETURNED',
-  'COMPLETED',
-  'CANCELLED',
-  'MERGED',
 ] as const;
+
+/** The parcel has left the warehouse (and may have come back). */
+const SHIPMENT_AND_AFTER = ['SHIPPED', 'DELIVERED', 'RETURN_REQUESTED', 'RETURN_IN_TRANSIT', 'RETURN_REVIEW', 'RETURNED', 'COMPLETED'] as const;
+
+/** In lifecycle order. */
+export const ORDER_STATUSES = [...BEFORE_SHIPMENT, ...SHIPMENT_AND_AFTER, 'CANCELLED', 'MERGED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Statuses from which the order can still be cancelled: nothing has left a warehouse yet. */
-export const CANCELLABLE: ReadonlySet<OrderStatus> = new Set([
-  'PENDING_PAYMENT',
-  'RESERVED',
-  'AWAITING_TRANSFER',
-  'AWAITING_PURCHASE',
-  'BACKORDERED',
-  'ALLOCATED',
-  'PICKING',
-]);
+export const CANCELLABLE: ReadonlySet<OrderStatus> = new Set(BEFORE_SHIPMENT);
 
 /** Statuses after which the parcel has left the warehouse: no cancel, no address change. */
-export const SHIPPED_OR_LATER: ReadonlySet<OrderStatus> = new Set([
-  'SHIPPED',
-  'DELIVERED',
-  'RETURN_REQUESTED',
-  'RETURN_IN_TRANSIT',
-  'RETURN_REVIEW',
-  'RETURNED',
-  'COMPLETED',
-]);
+export const SHIPPED_OR_LATER: ReadonlySet<OrderStatus> = new Set(SHIPMENT_AND_AFTER);
 
 export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'MERGED', 'RETURNED']);
 

@@ -2,11 +2,11 @@
  * 1688 purchase orders (`purchase_orders`): placed once from `pending` (claimed as `placing`), received into
  * their warehouse and, while the order still wants the goods, reserved for it there.
  */
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { PurchaseLine } from '../../domain/stock';
+import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { purchaseOrders } from '../schema';
-import { lockStock, receiveStock, type ReceiptResult } from './inventory';
+import { receiveStock, type ReceiptResult } from './inventory';
+import { listInbound, receiveInbound, type InboundFilter } from './receipts';
 
 export type PurchaseRow = typeof purchaseOrders.$inferSelect;
 
@@ -23,22 +23,9 @@ export async function findPurchase(db: DbOrTx, id: string): Promise<PurchaseRow 
 
 /** A purchase arrived at its warehouse: booked in and, while the order still wants it, reserved for it. */
 export async function receivePurchase(db: DbOrTx, id: string): Promise<ReceiptResult<PurchaseRow>> {
-  return db.transaction(async (tx) => {
-    const [purchase] = await tx.select().from(purchaseOrders).where(eq(purchaseOrders.id, id)).for('update');
-    if (!purchase) return { outcome: 'not-found' };
-    if (purchase.status === 'received' || purchase.status === 'cancelled') return { outcome: 'conflict', status: purchase.status };
-    const lines = purchase.lines as PurchaseLine[];
-    await lockStock(
-      tx,
-      lines.map((l) => l.sku),
-    );
-    await receiveStock(tx, purchase.warehouseId, lines, purchase.forOrder ? purchase.orderId : null);
-    const [row] = await tx
-      .update(purchaseOrders)
-      .set({ status: 'received', receivedAt: sql`now()` })
-      .where(eq(purchaseOrders.id, id))
-      .returning();
-    return { outcome: 'received', row: row! };
+  return receiveInbound(db, purchaseOrders, id, {
+    receivable: (status) => status !== 'received' && status !== 'cancelled',
+    bookIn: (tx, purchase, lines) => receiveStock(tx, purchase.warehouseId, lines, purchase.forOrder ? purchase.orderId : null),
   });
 }
 
@@ -64,15 +51,6 @@ export async function settlePurchase(
     .where(and(eq(purchaseOrders.id, id), eq(purchaseOrders.status, 'placing')));
 }
 
-export async function listPurchases(db: DbOrTx, f: { status?: string | undefined; orderId?: string | undefined; limit: number }) {
-  const conditions: (SQL | undefined)[] = [
-    f.status ? eq(purchaseOrders.status, f.status) : undefined,
-    f.orderId ? eq(purchaseOrders.orderId, f.orderId) : undefined,
-  ];
-  return db
-    .select()
-    .from(purchaseOrders)
-    .where(and(...conditions.filter((c) => c !== undefined)))
-    .orderBy(desc(purchaseOrders.createdAt))
-    .limit(f.limit);
+export async function listPurchases(db: DbOrTx, f: InboundFilter): Promise<PurchaseRow[]> {
+  return listInbound(db, purchaseOrders, f);
 }

@@ -4,6 +4,7 @@ import { anOrder, orderInStatus, seedWarehouse } from '../support/fixtures';
 import { eventually, type Stack } from '../support/stack';
 
 export { orderInStatus };
+export { CARRIED_BACK_RETURN_STEPS } from '../support/return-steps';
 
 export interface TimelineEntry {
   seq: number;

@@ -24,6 +24,8 @@ export const skus = pgTable('skus', {
   title: text(),
   safetyStock: integer().notNull().default(0),
   supplier: jsonb(),
+  /** Category for the reports (peaks by category), e.g. `cat-food`. */
+  category: text(),
   /** Weight of one unit with its packaging, for carrier rules and freight cost. */
   weightGrams: integer(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

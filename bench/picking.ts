@@ -172,7 +172,8 @@ function flag(name: string, fallback: number): number {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const i = process.argv.indexOf('--routing');
   const which = i >= 0 ? process.argv[i + 1] : 'both';
-  if (which !== 'both' && which !== 'one-way' && which !== 'two-way') throw new Error('--routing one-way|two-way|both');
+  const routings: Routing[] = which === 'both' ? ['two-way', 'one-way'] : which === 'one-way' || which === 'two-way' ? [which] : [];
+  if (routings.length === 0) throw new Error('--routing one-way|two-way|both');
   const options = {
     seed: flag('seed', 20_261_202),
     waves: flag('waves', 200),
@@ -185,5 +186,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     `site: ${SITE.aisles} aisles × ${SITE.baysPerAisle} bays × ${SITE.levels} levels × 2 sides, ${SITE.skus.toLocaleString('en-US')} SKUs slotted by popularity; ` +
       `walking ${options.times.walkMps} m/s, ${options.times.lineSeconds} s per pick line, ${options.times.sortSecondsPerOrder} s sort per order in a wave`,
   );
-  for (const routing of which === 'both' ? (['two-way', 'one-way'] as const) : [which]) run(routing, options);
+  for (const routing of routings) run(routing, options);
 }

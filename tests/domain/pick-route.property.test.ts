@@ -42,7 +42,9 @@ function layoutOf(b: Block): WarehouseLayout {
 }
 
 /** Shortest walking distance between the depot (null) and bays, on the block's graph. */
-function oracle(b: Block): (from: RouteStop | null, to: RouteStop | null) => number {
+type Spot = Pick<RouteStop, 'aisle' | 'bay'>;
+
+function oracle(b: Block): (from: Spot | null, to: Spot | null) => number {
   const length = b.cross + b.bays * b.bayWidth;
   const ys = [0, ...Array.from({ length: b.bays }, (_, i) => b.cross / 2 + (i + 0.5) * b.bayWidth), length];
   const id = (aisle: number, i: number) => (aisle - 1) * ys.length + i;
@@ -61,7 +63,7 @@ function oracle(b: Block): (from: RouteStop | null, to: RouteStop | null) => num
       both(id(a, ys.length - 1), id(a + 1, ys.length - 1), b.spacing);
     }
   }
-  const node = (s: RouteStop | null) => (s ? id(s.aisle, s.bay) : id(b.depotAisle, 0));
+  const node = (s: Spot | null) => (s ? id(s.aisle, s.bay) : id(b.depotAisle, 0));
   const memo = new Map<number, Float64Array>();
   const from = (source: number) => {
     let dist = memo.get(source);
@@ -83,11 +85,11 @@ function oracle(b: Block): (from: RouteStop | null, to: RouteStop | null) => num
 }
 
 /** Depot → stops in this order → depot, each leg the shortest walk. */
-const legs = (d: ReturnType<typeof oracle>, stops: RouteStop[]) =>
+const legs = (d: ReturnType<typeof oracle>, stops: Spot[]) =>
   [null, ...stops].reduce((sum, s, i, all) => sum + d(s, i + 1 < all.length ? all[i + 1]! : null), 0);
 
 /** The shortest closed tour from the depot through every stop (Held–Karp). */
-function optimalTour(d: ReturnType<typeof oracle>, stops: RouteStop[]): number {
+function optimalTour(d: ReturnType<typeof oracle>, stops: Spot[]): number {
   const k = stops.length;
   if (k === 0) return 0;
   const best = Array.from({ length: 1 << k }, () => new Float64Array(k).fill(Infinity));

@@ -115,7 +115,8 @@ export async function upsertWaveSchedule({ client, taskQueue, intervalMs, logger
     // The run only starts the waves (each its own workflow): it must not hang on past the next interval.
     workflowExecutionTimeout: Math.max(intervalMs, 60_000),
   };
-  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: intervalMs };
+  // Temporal refuses a catch-up window under 10 seconds; a missed run is worth catching up for a minute at least.
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: Math.max(intervalMs, 60_000) };
   const note = 'Opens a wave in each warehouse with open pick tasks not in a wave';
   try {
     await client.schedule.create({ scheduleId, spec, action, policies, state: { note } });

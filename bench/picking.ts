@@ -1,5 +1,6 @@
 /**
- * Picking benchmark: `npm run bench:picking [-- --waves 200 --seed 42 --routing two-way|one-way|both …]`.
+ * Picking benchmark: `npm run bench:picking [-- --waves 200 --seed 42 --routing two-way|one-way|both
+ * --slotting popularity|random --runs 500 --walk 1.0 --line 10 --sort 6]`.
  *
  * A generated warehouse of 20 aisles × 25 bays × 5 levels, shelving on both sides (5,000 pick faces, 5,000
  * SKUs, the fastest movers nearest the packing station), and seeded random e-commerce orders: SKU popularity
@@ -136,8 +137,8 @@ export function timeRouting(layout: WarehouseLayout, seed: number, runs: number,
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-function run(routing: Routing, options: { seed: number; waves: number; runs: number; times: TimeModel }) {
-  const layout = generateLayout({ ...SITE, routing });
+function run(routing: Routing, options: { seed: number; waves: number; runs: number; times: TimeModel; slotting: 'popularity' | 'random' }) {
+  const layout = generateLayout({ ...SITE, routing, slotting: options.slotting, seed: options.seed });
   const { times } = options;
   const t = simulateWaves(layout, options.seed, options.waves);
 
@@ -174,7 +175,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const which = i >= 0 ? process.argv[i + 1] : 'both';
   const routings: Routing[] = which === 'both' ? ['two-way', 'one-way'] : which === 'one-way' || which === 'two-way' ? [which] : [];
   if (routings.length === 0) throw new Error('--routing one-way|two-way|both');
+  const s = process.argv.indexOf('--slotting');
+  const slotting = s >= 0 ? process.argv[s + 1] : 'popularity';
+  if (slotting !== 'popularity' && slotting !== 'random') throw new Error('--slotting popularity|random');
   const options = {
+    slotting: slotting as 'popularity' | 'random',
     seed: flag('seed', 20_261_202),
     waves: flag('waves', 200),
     runs: flag('runs', 500),
@@ -183,7 +188,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const cpu = cpus();
   console.log(`picking bench: node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, seed ${options.seed}`);
   console.log(
-    `site: ${SITE.aisles} aisles × ${SITE.baysPerAisle} bays × ${SITE.levels} levels × 2 sides, ${SITE.skus.toLocaleString('en-US')} SKUs slotted by popularity; ` +
+    `site: ${SITE.aisles} aisles × ${SITE.baysPerAisle} bays × ${SITE.levels} levels × 2 sides, ${SITE.skus.toLocaleString('en-US')} SKUs slotted by ${options.slotting}; ` +
       `walking ${options.times.walkMps} m/s, ${options.times.lineSeconds} s per pick line, ${options.times.sortSecondsPerOrder} s sort per order in a wave`,
   );
   for (const routing of routings) run(routing, options);

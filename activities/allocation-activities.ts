@@ -11,7 +11,15 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db, Tx } from '../db/client';
 import { loadRuleSet } from '../db/queries/allocation-rules';
-import { findActiveAllocation, releaseOrderAllocation, saveAllocation, type OrderAllocationRow } from '../db/queries/allocations';
+import {
+  countOnDay,
+  countOnFirstDayWithRoom,
+  dayLoads,
+  findActiveAllocation,
+  releaseOrderAllocation,
+  saveAllocation,
+  type OrderAllocationRow,
+} from '../db/queries/allocations';
 import { activeHolds, settleHolds } from '../db/queries/holds';
 import { inboundUnits, lockStock, reserveLines } from '../db/queries/inventory';
 import { claimPurchase, findPurchase, insertPurchase, settlePurchase, type PurchaseRow } from '../db/queries/purchases';
@@ -19,7 +27,17 @@ import { suppliersOf } from '../db/queries/skus';
 import { findTransfer, holdAtSource, insertTransfer, type TransferRow } from '../db/queries/transfers';
 import { findWarehouse, listWarehouses, type WarehouseRow } from '../db/queries/warehouses';
 import { mergeLines, type PurchaseLine, type StockLine } from '../domain/stock';
-import { allocate, transferEtaMs, type WarehouseStock } from '../domain/allocation';
+import {
+  allocateWithinCapacity,
+  chargedWarehouses,
+  shanghaiDay,
+  transferEtaMs,
+  type AllocationDecision,
+  type AllocationInput,
+  type AllocationRuleSet,
+  type WarehouseDayLoad,
+  type WarehouseStock,
+} from '../domain/allocation';
 import { locate } from '../domain/geo';
 import { formatPurchaseError, parsePurchaseError } from '../domain/purchasing';
 import type { Address } from '../domain/order';
@@ -41,6 +59,8 @@ export interface AllocationActivityDeps {
   onStockChanged?: ((skus: string[]) => Promise<void>) | undefined;
   /** Units given back by a cancelled or merged order are offered to the backordered orders waiting for them. */
   backorders?: Pick<Backorders, 'restock'> | undefined;
+  /** The clock whose Asia/Shanghai day orders count against a warehouse's daily capacity (default: the system clock). */
+  now?: (() => Date) | undefined;
 }
 
 export type PlaceOutcome =
@@ -50,6 +70,7 @@ export type PlaceOutcome =
 
 export function createAllocationActivities(deps: AllocationActivityDeps) {
   const { db, logger } = deps;
+  const now = deps.now ?? (() => new Date());
 
   async function afterStockMoved(pairs: { warehouseId: string; sku: string }[]): Promise<void> {
     if (pairs.length === 0) return;
@@ -62,6 +83,8 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
     /**
      * Decides where the order ships from with the stored rule set and carries the decision out, all in one
      * transaction over the locked stock rows of the order's SKUs: concurrent orders queue up, never oversell.
+     * The order counts once against the day of each warehouse it is given to (daily capacity): a full
+     * warehouse sits out as if it had no stock, and a retry finds the allocation recorded, not counted again.
      */
     async allocateOrder(params: {
       orderId: string;
@@ -75,6 +98,8 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
       const lines = mergeLines(params.lines);
       const skus = lines.map((l) => l.sku);
 
+      const at = now();
+      const today = shanghaiDay(at.getTime());
       const { outcome, touched } = await db.transaction(async (tx) => {
         // Locked first, checked second: a retry waiting behind its own first attempt sees what that one did.
         const stock = await lockStock(tx, skus);
@@ -104,28 +129,32 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
         }
         const suppliers = await suppliersOf(tx, skus);
         const receiver = locate(params.receiver);
-        const decision = allocate({ lines, receiver, urgent: params.urgent, warehouses: located, suppliers }, { rules: ruleSet.rules });
+        const input: AllocationInput = { lines, receiver, urgent: params.urgent, warehouses: located, suppliers };
+        const loads = await dayLoads(tx, located.map((w) => w.id), today);
+        const decision = await decideAndCount(tx, input, { rules: ruleSet.rules }, loads, today, { orderId, logger });
         const { rule, reason } = decision;
-        // Allocated: the holds become the reservations written below. Waiting (backorder, review): the order
-        // keeps nothing, like any backordered order, and the units go back on sale.
+        // Allocated: the holds become the reservations written below (the units held on a warehouse that does
+        // not ship go back on sale there). Waiting (backorder, review): the order keeps nothing, like any
+        // backordered order, and the units go back on sale.
         const settledHolds = await settleHolds(tx, orderId, decision.action === 'backorder' || decision.action === 'review' ? 'released' : 'converted');
+        const heldPairs = settledHolds.map((h) => ({ warehouseId: h.warehouseId, sku: h.sku }));
 
         switch (decision.action) {
           case 'ship': {
             await reserveLines(tx, orderId, decision.shipFrom, lines);
-            await saveAllocation(tx, { orderId, rule, reason, action: 'ship', warehouseId: decision.shipFrom });
+            await saveAllocation(tx, { orderId, rule, reason, action: 'ship', warehouseId: decision.shipFrom, createdAt: at });
             return {
               outcome: { action: 'ship', rule, reason, parcels: [{ warehouseId: decision.shipFrom, lines }] } as AllocationOutcome,
-              touched: pairs(decision.shipFrom, lines),
+              touched: [...pairs(decision.shipFrom, lines), ...heldPairs],
             };
           }
           case 'split': {
             const parcels: Parcel[] = decision.shipments.map((s, i) => ({ warehouseId: s.warehouseId, lines: [...s.lines], parcelNo: i + 1 }));
             for (const p of parcels) await reserveLines(tx, orderId, p.warehouseId, p.lines);
-            await saveAllocation(tx, { orderId, rule, reason, action: 'split', warehouseId: parcels[0]!.warehouseId, parcels });
+            await saveAllocation(tx, { orderId, rule, reason, action: 'split', warehouseId: parcels[0]!.warehouseId, parcels, createdAt: at });
             return {
               outcome: { action: 'split', rule, reason, parcels, costFen: decision.costFen } as AllocationOutcome,
-              touched: parcels.flatMap((p) => pairs(p.warehouseId, p.lines)),
+              touched: [...parcels.flatMap((p) => pairs(p.warehouseId, p.lines)), ...heldPairs],
             };
           }
           case 'transfer': {
@@ -142,10 +171,10 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
               distanceKm: t.distanceKm,
               eta: new Date(transferEtaMs(Date.now(), t.etaDays, params.transferDayMs)),
             });
-            await saveAllocation(tx, { orderId, rule, reason, action: 'transfer', warehouseId: t.toWarehouseId, transferId: row.id });
+            await saveAllocation(tx, { orderId, rule, reason, action: 'transfer', warehouseId: t.toWarehouseId, transferId: row.id, createdAt: at });
             return {
               outcome: { action: 'transfer', rule, reason, warehouseId: t.toWarehouseId, transfer: transferRef(row) } as AllocationOutcome,
-              touched: [...pairs(t.toWarehouseId, local), ...pairs(t.fromWarehouseId, t.lines)],
+              touched: [...pairs(t.toWarehouseId, local), ...pairs(t.fromWarehouseId, t.lines), ...heldPairs],
             };
           }
           case 'purchase': {
@@ -160,21 +189,21 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
               ...(l.supplier.pricePerUnitFen !== undefined ? { pricePerUnitFen: l.supplier.pricePerUnitFen } : {}),
             }));
             const row = await insertPurchase(tx, { id: `po-${orderId}`, orderId, warehouseId: p.warehouseId, lines: purchaseLines });
-            await saveAllocation(tx, { orderId, rule, reason, action: 'purchase', warehouseId: p.warehouseId, purchaseOrderId: row.id });
+            await saveAllocation(tx, { orderId, rule, reason, action: 'purchase', warehouseId: p.warehouseId, purchaseOrderId: row.id, createdAt: at });
             return {
               outcome: { action: 'purchase', rule, reason, warehouseId: p.warehouseId, purchase: purchaseRef(row) } as AllocationOutcome,
-              touched: pairs(p.warehouseId, local),
+              touched: [...pairs(p.warehouseId, local), ...heldPairs],
             };
           }
           default:
-            return { outcome: { action: decision.action, rule, reason } as AllocationOutcome, touched: settledHolds.map((h) => ({ warehouseId: h.warehouseId, sku: h.sku })) };
+            return { outcome: { action: decision.action, rule, reason } as AllocationOutcome, touched: heldPairs };
         }
       });
 
       if (outcome.action !== 'backorder' && outcome.action !== 'review') {
         logger.info({ orderId, action: outcome.action, rule: outcome.rule }, 'order allocated');
       }
-      await afterStockMoved(touched);
+      await afterStockMoved(uniquePairs(touched));
       return outcome;
     },
 
@@ -242,7 +271,8 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
 
     /** Undo on cancel: reservations released, transfer/purchase detached from the order. Idempotent. */
     async releaseAllocation(params: { orderId: string }): Promise<void> {
-      const released = await releaseOrderAllocation(db, params.orderId);
+      // Allocated today, the order's slot in its warehouses' day goes to the next order (docs/allocation.md).
+      const released = await releaseOrderAllocation(db, params.orderId, { today: shanghaiDay(now().getTime()) });
       await afterStockMoved(released.map((r) => ({ warehouseId: r.warehouseId, sku: r.sku })));
       const skus = [...new Set(released.map((r) => r.sku))];
       if (skus.length && deps.backorders) void deps.backorders.restock(skus).catch((err: unknown) => logger.warn({ err, skus }, 'could not wake the backordered orders'));
@@ -251,6 +281,55 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
 }
 
 export type AllocationActivities = ReturnType<typeof createAllocationActivities>;
+
+/** A warehouse's day filled up (or it closed) between reading the loads and counting the order. */
+class DayFull extends Error {
+  constructor(
+    readonly warehouseId: string,
+    readonly bookedAhead: boolean,
+  ) {
+    super(`warehouse ${warehouseId} has no room`);
+  }
+}
+
+/**
+ * Decides under daily capacity and counts the order against each warehouse it is given to, in a savepoint:
+ * when another allocation took the last slot meanwhile (the counts are conditional increments), the counts
+ * made so far are rolled back with it and the decision is taken again with that warehouse full — closed, when
+ * not even a later day had room.
+ */
+async function decideAndCount(
+  tx: Tx,
+  input: AllocationInput,
+  ruleSet: AllocationRuleSet,
+  loads: Map<string, WarehouseDayLoad>,
+  today: string,
+  log: { orderId: string; logger: Logger },
+): Promise<AllocationDecision> {
+  for (let attempt = 0; ; attempt++) {
+    const { decision, bookedAhead } = allocateWithinCapacity(input, ruleSet, loads);
+    const warehouseIds = chargedWarehouses(decision);
+    if (warehouseIds.length === 0) return decision;
+    try {
+      const later = await tx.transaction(async (sp) => {
+        const booked: string[] = [];
+        for (const id of warehouseIds) {
+          const ahead = bookedAhead.includes(id);
+          const day = ahead ? await countOnFirstDayWithRoom(sp, id, today) : (await countOnDay(sp, id, today)) ? today : undefined;
+          if (day === undefined) throw new DayFull(id, ahead);
+          if (day !== today) booked.push(`${id} on ${day}`);
+        }
+        return booked;
+      });
+      return later.length ? ({ ...decision, reason: `${decision.reason} (${later.join(', ')})` } as AllocationDecision) : decision;
+    } catch (err) {
+      if (!(err instanceof DayFull) || attempt > 2 * input.warehouses.length) throw err;
+      const capacity = loads.get(err.warehouseId)?.capacity ?? 0;
+      loads.set(err.warehouseId, err.bookedAhead ? { capacity: 0, orders: 0 } : { capacity, orders: capacity });
+      log.logger.info({ orderId: log.orderId, warehouseId: err.warehouseId }, 'warehouse day filled up while allocating; deciding again');
+    }
+  }
+}
 
 /**
  * The warehouses that carry any of the order's SKUs (have a stock row for it, even at 0); when none does
@@ -331,4 +410,8 @@ function remainder(lines: readonly StockLine[], inbound: readonly StockLine[]): 
 
 function pairs(warehouseId: string, lines: readonly { sku: string }[]): { warehouseId: string; sku: string }[] {
   return lines.map((l) => ({ warehouseId, sku: l.sku }));
+}
+
+function uniquePairs(list: readonly { warehouseId: string; sku: string }[]): { warehouseId: string; sku: string }[] {
+  return [...new Map(list.map((p) => [`${p.warehouseId}\u241f${p.sku}`, p])).values()];
 }

@@ -5,13 +5,14 @@ import { settleReservations } from '../db/queries/inventory';
 import type { StockLine } from '../domain/stock';
 import { insertOrder, recordTransition, recordTransitions } from '../db/queries/orders';
 import { openReviewTask, type NewReviewTask } from '../db/queries/review-tasks';
-import { insertForwardShipment, setShipmentStatus } from '../db/queries/shipments';
+import { insertForwardShipment, markOrderShipped, setShipmentStatus } from '../db/queries/shipments';
 import { closeWarehouseTask, insertPickTask } from '../db/queries/warehouse-tasks';
 import { warehouseLayout } from '../db/queries/warehouses';
 import type { Address, CanonicalOrder } from '../domain/order';
 import { pickPath } from '../domain/pick-path';
 import type { Logger } from '../infra/logger';
 import type { ShipmentRef, TransitionRecord } from '../workflows/contract';
+import { assignCarrierAndAnnounce, parcelFreightFen, shippingCarrier } from './carrier-choice';
 import { customerParty, warehouseParty } from './parties';
 
 export interface OrderActivityDeps {
@@ -22,6 +23,11 @@ export interface OrderActivityDeps {
   defaultSenderPhone: string;
   /** Called with the SKUs whose available stock changed (channel stock sync, replenishment alerts). */
   onStockChanged?: (skus: string[]) => Promise<void>;
+  /**
+   * The clock whose Asia/Shanghai day allocations count against a warehouse's daily capacity (default: the
+   * system clock); tests move it across midnight.
+   */
+  now?: () => Date;
 }
 
 export function createOrderActivities(deps: OrderActivityDeps) {
@@ -54,11 +60,18 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     // Allocation (choosing the warehouse, reserving, transfers, purchases) and its undo on cancel
     // (releaseAllocation) live in allocation-activities.ts.
 
-    /** `parcelNo`: one parcel of a split order (its own task id). */
+    /**
+     * Opens the pick task (`parcelNo`: one parcel of a split order, its own task id) and, in the same
+     * transaction, chooses its carrier by the carrier rules and tells the warehouse's PDAs — once, however
+     * often the activity is retried.
+     */
     async createPickTask(params: { orderId: string; warehouseId: string; lines: StockLine[]; parcelNo?: number }): Promise<{ taskId: string }> {
       const taskId = `pick-${params.orderId}${parcelSuffix(params.parcelNo)}`;
       const lines = pickPath(await warehouseLayout(db, params.warehouseId), params.lines);
-      await insertPickTask(db, { id: taskId, orderId: params.orderId, warehouseId: params.warehouseId, lines });
+      await db.transaction(async (tx) => {
+        await insertPickTask(tx, { id: taskId, orderId: params.orderId, warehouseId: params.warehouseId, lines });
+        await assignCarrierAndAnnounce(tx, deps, { taskId, orderId: params.orderId, warehouseId: params.warehouseId, lines });
+      });
       return { taskId };
     },
 
@@ -67,9 +80,11 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     },
 
     /**
-     * Books the waybill with the carrier (idempotent on the order id), then, in one transaction, takes the
-     * reserved units out of the warehouse and records the shipment. A split order ships one parcel per
-     * warehouse (`parcelNo`): each has its own waybill and consumes only its warehouse's reservations.
+     * Books the waybill with the carrier chosen when the pick task opened (idempotent on the order id), then,
+     * in one transaction, takes the reserved units out of the warehouse and records the shipment with its
+     * freight and carrier rule, and the order's first shipping time. A split order ships one parcel per
+     * warehouse (`parcelNo`): each has its own task, carrier and waybill and consumes only its warehouse's
+     * reservations.
      */
     async shipOrder(params: {
       orderId: string;
@@ -82,13 +97,16 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       const suffix = parcelSuffix(params.parcelNo);
       const sender = await warehouseParty(db, params.warehouseId, deps.defaultSenderPhone);
       const receiver = customerParty(params.customer, params.address);
-      const carrier = carriers.get(carriers.defaultCarrier);
+      const chosen = await shippingCarrier(db, deps, { taskId: `pick-${params.orderId}${suffix}`, orderId: params.orderId });
+      const carrier = carriers.get(chosen.carrier);
       const { waybillNo } = await carrier.createWaybill({
         orderId: `${params.orderId}${suffix}`,
         sender,
         receiver,
         parcels: params.lines.map((l) => ({ name: l.sku, quantity: l.quantity })),
       });
+      // Priced to the address the parcel is shipped to (it may have changed since the carrier was chosen).
+      const costFen = await parcelFreightFen(db, carrier.name, sender, params.address, params.lines);
       const consumed = await db.transaction(async (tx) => {
         await insertForwardShipment(tx, {
           id: `ship-${params.orderId}${suffix}`,
@@ -96,10 +114,13 @@ export function createOrderActivities(deps: OrderActivityDeps) {
           warehouseId: params.warehouseId,
           carrier: carrier.name,
           waybillNo,
+          costFen,
+          carrierRuleId: chosen.carrierRuleId,
         });
+        await markOrderShipped(tx, params.orderId);
         return settleReservations(tx, params.orderId, 'consumed', params.parcelNo === undefined ? undefined : params.warehouseId);
       });
-      logger.info({ orderId: params.orderId, carrier: carrier.name, waybillNo }, 'order shipped');
+      logger.info({ orderId: params.orderId, carrier: carrier.name, carrierRuleId: chosen.carrierRuleId, costFen, waybillNo }, 'order shipped');
       await stockChanged(consumed.map((r) => r.sku));
       return { direction: 'forward', carrier: carrier.name, waybillNo, status: 'created' };
     },

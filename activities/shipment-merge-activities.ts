@@ -7,11 +7,12 @@ import type { Carriers } from '../carriers';
 import type { Db } from '../db/client';
 import { settleReservations } from '../db/queries/inventory';
 import type { StockLine } from '../domain/stock';
-import { insertForwardShipment } from '../db/queries/shipments';
+import { insertForwardShipment, markOrderShipped } from '../db/queries/shipments';
 import { joinOrOpenParcel, leaveParcel, parcelContents, recordParcelWaybill, sealParcelOfTask, type JoinedParcel } from '../db/queries/shipment-merge';
 import type { Address, CanonicalOrder } from '../domain/order';
 import type { Logger } from '../infra/logger';
 import type { ShipmentRef } from '../workflows/contract';
+import { assignCarrierAndAnnounce, parcelFreightFen, shippingCarrier } from './carrier-choice';
 import { customerParty, warehouseParty } from './parties';
 
 export interface ShipmentMergeActivityDeps {
@@ -30,7 +31,10 @@ export function createShipmentMergeActivities(deps: ShipmentMergeActivityDeps) {
   const { db, carriers, logger } = deps;
 
   return {
-    /** The order's parcel (joined or newly opened), or null when its store does not merge shipments. */
+    /**
+     * The order's parcel (joined or newly opened), or null when its store does not merge shipments. A new
+     * parcel's pick task gets its carrier and is announced to the PDAs in the transaction that opens it.
+     */
     async joinMergedParcel(params: {
       orderId: string;
       storeId: string;
@@ -46,6 +50,7 @@ export function createShipmentMergeActivities(deps: ShipmentMergeActivityDeps) {
         groupKey: groupKeyOf(params.storeId, params.warehouseId, params.receiverKey),
         lines: params.lines,
         windowMs: params.windowMs,
+        onTaskOpened: (tx, task) => assignCarrierAndAnnounce(tx, deps, { taskId: task.taskId, orderId: params.orderId, warehouseId: params.warehouseId, lines: task.lines }),
       });
       if (joined && joined.orderIds.length > 1) logger.info({ orderId: params.orderId, parcelId: joined.parcelId }, 'order joined a merged parcel');
       return joined ?? null;
@@ -64,9 +69,9 @@ export function createShipmentMergeActivities(deps: ShipmentMergeActivityDeps) {
     },
 
     /**
-     * Books the parcel's waybill (once: the carrier keys it on the parcel id) and takes this order's reserved
-     * units out of stock. Null when the order no longer belongs in the parcel (its address changed): it has
-     * left and ships on its own waybill.
+     * Books the parcel's waybill with the carrier chosen when its task opened (once: the carrier keys it on the
+     * parcel id), priced for everything in the parcel, and takes this order's reserved units out of stock. Null
+     * when the order no longer belongs in the parcel (its address changed): it has left and ships on its own waybill.
      */
     async shipMergedParcel(params: {
       parcelId: string;
@@ -84,13 +89,15 @@ export function createShipmentMergeActivities(deps: ShipmentMergeActivityDeps) {
       }
       const sender = await warehouseParty(db, params.warehouseId, deps.defaultSenderPhone);
       const receiver = customerParty(params.customer, params.address);
-      const carrier = carriers.get(carriers.defaultCarrier);
+      const chosen = await shippingCarrier(db, deps, { taskId: contents.parcel.taskId, orderId: params.orderId });
+      const carrier = carriers.get(chosen.carrier);
       const { waybillNo } = await carrier.createWaybill({
         orderId: params.parcelId,
         sender,
         receiver,
         parcels: contents.lines.map((l) => ({ name: l.sku, quantity: l.quantity })),
       });
+      const costFen = await parcelFreightFen(db, carrier.name, sender, params.address, contents.lines);
       const consumed = await db.transaction(async (tx) => {
         await recordParcelWaybill(tx, params.parcelId, carrier.name, waybillNo);
         await insertForwardShipment(tx, {
@@ -99,10 +106,13 @@ export function createShipmentMergeActivities(deps: ShipmentMergeActivityDeps) {
           warehouseId: params.warehouseId,
           carrier: carrier.name,
           waybillNo,
+          costFen,
+          carrierRuleId: chosen.carrierRuleId,
         });
+        await markOrderShipped(tx, params.orderId);
         return settleReservations(tx, params.orderId, 'consumed');
       });
-      logger.info({ orderId: params.orderId, parcelId: params.parcelId, carrier: carrier.name, waybillNo }, 'order shipped in a merged parcel');
+      logger.info({ orderId: params.orderId, parcelId: params.parcelId, carrier: carrier.name, carrierRuleId: chosen.carrierRuleId, costFen, waybillNo }, 'order shipped in a merged parcel');
       if (deps.onStockChanged && consumed.length) await deps.onStockChanged([...new Set(consumed.map((r) => r.sku))]);
       return { direction: 'forward', carrier: carrier.name, waybillNo, status: 'created' };
     },

@@ -14,6 +14,7 @@ import { ApiError, errorHandler } from './errors';
 import { doc, openApiRoute } from './openapi';
 import { allocationRuleRoutes } from './routes/allocation-rules';
 import { apiKeyRoutes } from './routes/api-keys';
+import { carrierRuleRoutes } from './routes/carrier-rules';
 import { carrierWebhookRoutes } from './routes/carrier-webhooks';
 import { channelRoutes } from './routes/channels';
 import { healthRoutes, type ReadinessProbe } from './routes/health';
@@ -85,6 +86,7 @@ export function createApp(appDeps: AppDeps) {
     .route('/stores/:storeId/shipment-merge', shipmentMergeRoutes({ db }))
     .route('/ops', opsRoutes({ db, orders }))
     .route('/allocation/rules', allocationRuleRoutes({ db }))
+    .route('/carrier-rules', carrierRuleRoutes({ db, carriers: deps.carriers }))
     .route('/transfers', transferRoutes({ db, orders, ...stock }))
     .route('/purchases', purchaseRoutes({ db, orders, ...stock }))
     .route('/skus', skuRoutes({ db, orders, replenishment: deps.replenishment }))

@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { findIdempotencyKey, rememberIdempotencyKey } from '../../db/queries/idempotency-keys';
-import { listOrders } from '../../db/queries/orders';
+import { dispatchOf, listOrders } from '../../db/queries/orders';
+import { shipmentCosts } from '../../db/queries/shipments';
 import { addressSchema, canonicalOrderSchema, CHANNELS, ORDER_STATUSES, type CanonicalOrder } from '../../domain/order';
 import type { OrderClient } from '../../temporal/order-client';
 import { cancelOrderUpdate, changeAddressUpdate, confirmPaymentUpdate, orderWorkflowId, type OrderState } from '../../workflows/contract';
@@ -52,6 +53,33 @@ export const presentOrder = (state: OrderState) => ({
   tasks: state.tasks.filter((t) => t.status === 'open'),
 });
 
+/**
+ * `GET /v1/orders/:orderId` adds what the read model knows beyond the workflow: each shipment's freight and the
+ * carrier rule that chose its carrier, when the first parcel left (`shippedAt`) and the dispatch time
+ * (`dispatchHours`: paid → shipped, null until both happened).
+ */
+async function presentWithDispatch(db: Db, state: OrderState) {
+  const [dispatch, costs] = await Promise.all([dispatchOf(db, state.orderId), shipmentCosts(db, state.shipments)]);
+  const costOf = new Map(costs.map((c) => [`${c.carrier}:${c.waybillNo}`, c]));
+  const paidAt = dispatch?.paidAt ?? (state.paidAt ? new Date(state.paidAt) : null);
+  const shippedAt = dispatch?.shippedAt ?? null;
+  return {
+    ...presentOrder(state),
+    shipments: state.shipments.map((s) => {
+      const cost = costOf.get(`${s.carrier}:${s.waybillNo}`);
+      return { ...s, costFen: cost?.costFen ?? null, carrierRuleId: cost?.carrierRuleId ?? null };
+    }),
+    shippedAt: shippedAt?.toISOString() ?? null,
+    dispatchHours: dispatchHours(paidAt, shippedAt),
+  };
+}
+
+/** Paid → first parcel shipped, in hours to two decimals; null until both happened. */
+function dispatchHours(paidAt: Date | null, shippedAt: Date | null): number | null {
+  if (!paidAt || !shippedAt) return null;
+  return Math.round((shippedAt.getTime() - paidAt.getTime()) / 36_000) / 100;
+}
+
 export function orderRoutes({ db, orders }: OrderRoutesDeps) {
   return new Hono<ApiEnv>()
     .post(
@@ -92,13 +120,16 @@ export function orderRoutes({ db, orders }: OrderRoutesDeps) {
     )
     .get(
       '/:orderId',
-      doc('Order state: status, lines, allocation, open tasks, shipments, returns, timeline', { 200: 'order', 404: 'unknown order' }),
+      doc('Order state: status, lines, allocation, open tasks, shipments (with costFen and carrierRuleId), returns, timeline, shippedAt and dispatchHours (paid → shipped)', {
+        200: 'order',
+        404: 'unknown order',
+      }),
       requireScope('orders:read'),
       validate('param', orderIdParam),
       async (c) => {
         const state = await orders.get(c.req.valid('param').orderId);
         if (!state) throw notFound('order');
-        return c.json(presentOrder(state));
+        return c.json(await presentWithDispatch(db, state));
       },
     )
     .post(

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client';
 import { urgentBackorderedOrdersWanting } from '../../db/queries/orders';
 import { findSku, upsertSku } from '../../db/queries/skus';
 import { followUpOf } from '../../domain/receipts';
+import { unitWeightGramsSchema } from '../../domain/freight';
 import { skuBodySchema } from '../../domain/sku';
 import type { ReplenishmentMonitor } from '../../replenishment/monitor';
 import type { OrderClient } from '../../temporal/order-client';
@@ -15,13 +16,15 @@ import { tellOrder } from '../tell';
 import { validate } from '../validate';
 
 const skuParam = z.object({ sku: z.string().trim().min(1).max(64) });
+/** The SKU body plus the unit weight the carrier rules and freight read (`null` forgets it: 500 g a unit is assumed). */
+const skuPutBody = skuBodySchema.extend({ weightGrams: unitWeightGramsSchema.nullable().optional() });
 
-/** `/v1/skus`: master data the allocation reads (safety stock, 1688 supplier). */
+/** `/v1/skus`: master data the allocation and the carrier choice read (safety stock, 1688 supplier, unit weight). */
 export function skuRoutes({ db, orders, replenishment }: { db: Db; orders: OrderClient; replenishment?: ReplenishmentMonitor | undefined }) {
   return new Hono<ApiEnv>()
     .get(
       '/:sku',
-      doc('SKU master data: title, safety stock, 1688 supplier', { 200: '{sku, title, safetyStock, supplier, updatedAt}', 404: 'unknown SKU' }),
+      doc('SKU master data: title, safety stock, 1688 supplier, unit weight', { 200: '{sku, title, safetyStock, supplier, weightGrams, updatedAt}', 404: 'unknown SKU' }),
       requireScope('orders:read', 'ops', 'warehouse'),
       validate('param', skuParam),
       async (c) => {
@@ -32,13 +35,13 @@ export function skuRoutes({ db, orders, replenishment }: { db: Db; orders: Order
     )
     .put(
       '/:sku',
-      doc('Create or update SKU master data (omitted fields unchanged; supplier null forgets it); a new supplier wakes urgent backorders', {
-        200: '{sku, title, safetyStock, supplier, updatedAt}',
+      doc('Create or update SKU master data (omitted fields unchanged; supplier or weightGrams null forgets it); a new supplier wakes urgent backorders', {
+        200: '{sku, title, safetyStock, supplier, weightGrams, updatedAt}',
         400: 'invalid body',
       }),
       requireScope('admin'),
       validate('param', skuParam),
-      validate('json', skuBodySchema),
+      validate('json', skuPutBody),
       async (c) => {
         const { sku } = c.req.valid('param');
         const body = c.req.valid('json');

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { orderTotalFen, TERMINAL, type CanonicalOrder, type OrderStatus } from '../../domain/order';
+import { orderTotalFen, TERMINAL, type Address, type CanonicalOrder, type OrderStatus } from '../../domain/order';
 import type { TransitionRecord } from '../../workflows/contract';
 import type { DbOrTx } from '../client';
 import { orderEvents, orderLines, orders } from '../schema';
@@ -141,6 +141,18 @@ export async function findOrder(db: DbOrTx, orderId: string) {
     db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(orderEvents.seq),
   ]);
   return { row, lines, events };
+}
+
+/** What the carrier choice needs to know of an order: where it goes (as last changed) and whether it is urgent. */
+export async function shippingFactsOf(db: DbOrTx, orderId: string): Promise<{ shippingAddress: Address; urgent: boolean } | undefined> {
+  const [row] = await db.select({ shippingAddress: orders.shippingAddress, urgent: orders.urgent }).from(orders).where(eq(orders.orderId, orderId));
+  return row ? { shippingAddress: row.shippingAddress as Address, urgent: row.urgent } : undefined;
+}
+
+/** When the order was paid and when its first parcel left (the dispatch time), from the read model. */
+export async function dispatchOf(db: DbOrTx, orderId: string): Promise<{ paidAt: Date | null; shippedAt: Date | null } | undefined> {
+  const [row] = await db.select({ paidAt: orders.paidAt, shippedAt: orders.shippedAt }).from(orders).where(eq(orders.orderId, orderId));
+  return row;
 }
 
 export async function orderExists(db: DbOrTx, orderId: string): Promise<boolean> {

@@ -38,7 +38,16 @@ export interface JoinedParcel {
  */
 export async function joinOrOpenParcel(
   db: Db,
-  p: { orderId: string; storeId: string; warehouseId: string; groupKey: string; lines: StockLine[]; windowMs: number },
+  p: {
+    orderId: string;
+    storeId: string;
+    warehouseId: string;
+    groupKey: string;
+    lines: StockLine[];
+    windowMs: number;
+    /** Runs in the transaction that opened a new parcel's pick task (carrier choice, PDA announcement). */
+    onTaskOpened?: (tx: DbOrTx, task: { taskId: string; lines: StockLine[] }) => Promise<unknown>;
+  },
 ): Promise<JoinedParcel | undefined> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`parcel:${p.groupKey}`}, 0))`);
@@ -66,7 +75,9 @@ export async function joinOrOpenParcel(
     }
     const parcelId = `parcel-${p.orderId}`;
     const taskId = `pick-${parcelId}`;
-    await insertPickTask(tx, { id: taskId, orderId: p.orderId, warehouseId: p.warehouseId, lines: await arranged(tx, p.warehouseId, p.lines) });
+    const lines = await arranged(tx, p.warehouseId, p.lines);
+    await insertPickTask(tx, { id: taskId, orderId: p.orderId, warehouseId: p.warehouseId, lines });
+    await p.onTaskOpened?.(tx, { taskId, lines });
     await tx.insert(mergedParcels).values({ id: parcelId, groupKey: p.groupKey, storeId: p.storeId, warehouseId: p.warehouseId, taskId });
     await tx.insert(mergedParcelOrders).values({ orderId: p.orderId, parcelId, lines: p.lines });
     return { parcelId, taskId, orderIds: [p.orderId] };

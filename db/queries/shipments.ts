@@ -1,17 +1,40 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import type { ShipmentStatus } from '../../domain/shipments';
-import { shipments } from '../schema';
+import { orders, shipments } from '../schema';
 
-/** Records a booked forward waybill for an order, once (a retried activity finds the row there). */
+/**
+ * Records a booked forward waybill for an order, once (a retried activity finds the row there), with its
+ * freight by the carrier's cost model and the carrier rule that chose the carrier (null: the default carrier).
+ */
 export async function insertForwardShipment(
   db: DbOrTx,
-  s: { id: string; orderId: string; warehouseId: string; carrier: string; waybillNo: string },
+  s: { id: string; orderId: string; warehouseId: string; carrier: string; waybillNo: string; costFen?: number | null; carrierRuleId?: string | null },
 ): Promise<void> {
   await db
     .insert(shipments)
     .values({ ...s, direction: 'forward', status: 'created' })
     .onConflictDoNothing();
+}
+
+/** The order's first parcel left: `orders.shipped_at` is set once (later parcels of a split keep it). */
+export async function markOrderShipped(db: DbOrTx, orderId: string): Promise<void> {
+  await db
+    .update(orders)
+    .set({ shippedAt: sql`now()` })
+    .where(and(eq(orders.orderId, orderId), isNull(orders.shippedAt)));
+}
+
+/**
+ * Freight and carrier rule of these waybills (a merged parcel's waybill is recorded once, under the order
+ * that booked it, so they are looked up by waybill, not by order).
+ */
+export async function shipmentCosts(db: DbOrTx, waybills: readonly { carrier: string; waybillNo: string }[]) {
+  if (waybills.length === 0) return [];
+  return db
+    .select({ carrier: shipments.carrier, waybillNo: shipments.waybillNo, costFen: shipments.costFen, carrierRuleId: shipments.carrierRuleId })
+    .from(shipments)
+    .where(or(...waybills.map((w) => and(eq(shipments.carrier, w.carrier), eq(shipments.waybillNo, w.waybillNo)))));
 }
 
 /** The order a waybill (forward or return) was booked for; undefined for a waybill the OMS did not book. */

@@ -93,7 +93,7 @@ const cases: Case[] = [
     name: 'when no warehouse has a cap, then the decision is the plain allocator’s',
     input: order([wh('SH', SHANGHAI, { A: 1 }), wh('HZ', HANGZHOU, { A: 1 })]),
     loads: loads({ SH: [null, 500] }),
-    expected: allocate(order([wh('SH', SHANGHAI, { A: 1 }), wh('HZ', HANGZHOU, { A: 1 })])),
+    expected: { ...allocate(order([wh('SH', SHANGHAI, { A: 1 }), wh('HZ', HANGZHOU, { A: 1 })])) },
   },
   {
     name: 'when the local warehouse has room left, then it ships',

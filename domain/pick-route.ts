@@ -209,19 +209,24 @@ function zonesOf(r: ResolvedLayout, locations: readonly PickLocation[]): Zone[] 
   return keys.map((key) => {
     const block = r.block(key);
     const aisles = new Map<number, Point[]>();
+    // The block as measured on the layout, stretched to any stop outside it (a location passed in directly).
+    let { firstAisle, lastAisle, baysPerAisle } = block;
     for (const p of byZone.get(key)!.values()) {
       const list = aisles.get(p.aisle);
       if (list) list.push(p);
       else aisles.set(p.aisle, [p]);
+      firstAisle = Math.min(firstAisle, p.aisle);
+      lastAisle = Math.max(lastAisle, p.aisle);
+      baysPerAisle = Math.max(baysPerAisle, p.bay);
     }
     return {
       zone: zoneNames.get(key),
       aisles: [...aisles].sort((a, b) => a[0] - b[0]).map(([aisle, points]) => ({ aisle, points: points.sort((a, b) => a.y - b.y) })),
-      length: g.crossAisleM + block.baysPerAisle * g.bayWidthM,
+      length: g.crossAisleM + baysPerAisle * g.bayWidthM,
       spacing: g.aisleSpacingM,
       depotAisle: g.depotAisle,
-      firstAisle: block.firstAisle,
-      lastAisle: block.lastAisle,
+      firstAisle,
+      lastAisle,
     };
   });
 }

@@ -117,7 +117,8 @@ export interface ResolvedLayout {
   blocks: ZoneBlock[];
 }
 
-// A layout is read once per pick task or wave but may hold thousands of locations: measure it once per object.
+// A layout is read once per pick task or wave but may hold thousands of locations: measure it once per object
+// (layouts are values here: a caller that changes one in place must pass a copy).
 const resolved = new WeakMap<object, ResolvedLayout>();
 
 export function resolveLayout(layout: WarehouseLayout): ResolvedLayout {

@@ -103,6 +103,14 @@ describe('routeCandidates on one-way aisles (odd up, even down)', () => {
   });
 });
 
+describe('routeCandidates for locations the layout does not list', () => {
+  it('when a stop lies beyond the measured block, then the block stretches to it', () => {
+    // Aisle 6, bay 19: the aisle is now 1 + 19 m long; in and out of aisle 6, 10 m across each way.
+    expect(sShapeMeters(small('two-way'), [{ aisle: 6, bay: 19 }])).toBe(2 * 10 + 2 * 19);
+    expect(routeCandidates(small('two-way'), [{ aisle: 6, bay: 19 }, { aisle: 5, bay: 2 }]).every((c) => c.meters >= 2 * 10 + 2 * 19)).toBe(true);
+  });
+});
+
 describe('routeCandidates with zones', () => {
   const zoned: WarehouseLayout = {
     zones: ['FAST', 'BULK'],

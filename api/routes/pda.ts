@@ -102,19 +102,23 @@ export function pdaRoutes({ db, logger, ...options }: { db: Db; logger: Logger }
           await stream.write(`retry: ${RETRY_MS}\n\n`);
           let cursor = await startingPoint(db, warehouseId, resumeFrom, send, stream);
           log.debug({ cursor, resumed: resumeFrom !== undefined }, 'PDA stream open');
+          // The table is read when the doorbell rings (notification, poll, reconnect), not on every heartbeat.
+          let rung = true;
           while (!ended.signal.aborted && !stream.aborted) {
-            const events = await pdaEventsAfter(db, warehouseId, cursor, BATCH);
-            for (const e of events) {
-              if (ended.signal.aborted) break;
-              await send(e);
-              cursor = e.id;
+            for (let full = rung; full && !ended.signal.aborted; ) {
+              const events = await pdaEventsAfter(db, warehouseId, cursor, BATCH);
+              for (const e of events) {
+                if (ended.signal.aborted) break;
+                await send(e);
+                cursor = e.id;
+              }
+              full = events.length === BATCH;
             }
-            if (events.length === BATCH) continue;
             if (Date.now() - lastWrite >= heartbeatMs) {
               await stream.write(': heartbeat\n\n');
               lastWrite = Date.now();
             }
-            await bell.wait(lastWrite + heartbeatMs - Date.now(), ended.signal);
+            rung = await bell.wait(lastWrite + heartbeatMs - Date.now(), ended.signal);
           }
           log.debug({ cursor }, 'PDA stream closed');
         } catch (err) {
@@ -216,7 +220,10 @@ function warehouseDoorbells(db: Db, listener: PgListener, pollMs: number, logger
   };
 }
 
-/** A wait that `ring()` cuts short; a ring while nobody waits makes the next wait return at once. */
+/**
+ * A wait that `ring()` cuts short; a ring while nobody waits makes the next wait return at once. The wait
+ * answers whether it was rung (false: the time ran out).
+ */
 function doorbell() {
   let rung = false;
   let answer: (() => void) | undefined;
@@ -225,18 +232,20 @@ function doorbell() {
       rung = true;
       answer?.();
     },
-    wait(ms: number, signal: AbortSignal): Promise<void> {
+    wait(ms: number, signal: AbortSignal): Promise<boolean> {
       if (rung || signal.aborted || ms <= 0) {
+        const wasRung = rung;
         rung = false;
-        return Promise.resolve();
+        return Promise.resolve(wasRung);
       }
-      return new Promise<void>((resolve) => {
+      return new Promise<boolean>((resolve) => {
         const done = () => {
           clearTimeout(timer);
           signal.removeEventListener('abort', done);
           answer = undefined;
+          const wasRung = rung;
           rung = false;
-          resolve();
+          resolve(wasRung);
         };
         const timer = setTimeout(done, ms);
         signal.addEventListener('abort', done, { once: true });

@@ -27,6 +27,7 @@ import { pdaRoutes, type PdaStreamOptions } from './routes/pda';
 import { purchaseRoutes } from './routes/purchases';
 import { quarantineRoutes } from './routes/quarantine';
 import { replenishmentRoutes } from './routes/replenishment';
+import { reportRoutes } from './routes/reports';
 import { orderReturnRoutes, returnRoutes } from './routes/returns';
 import { shipmentMergeRoutes } from './routes/shipment-merge';
 import { skuRoutes } from './routes/skus';
@@ -93,7 +94,8 @@ export function createApp(appDeps: AppDeps) {
     .route('/replenishment', replenishmentRoutes({ db }))
     .route('/channels', channelRoutes({ ingest }))
     .route('/ingest', ingestRoutes({ db, ingest }))
-    .route('/stock-sync', stockSyncRoutes({ db }));
+    .route('/stock-sync', stockSyncRoutes({ db }))
+    .route('/reports', reportRoutes({ db }));
 
   const app = new Hono()
     .use(requestId())

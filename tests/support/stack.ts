@@ -42,6 +42,8 @@ export interface Stack {
   client: Client;
   orders: OrderClient;
   carrier: RunningSimulator;
+  /** With `carrier: 'both'`: the JD simulator (SF is `carrier` and the default carrier). */
+  jd?: RunningSimulator;
   /** The 1688 simulator purchases go to (signature-checked). */
   purchasing: RunningPurchaseSimulator;
   /** Every replenishment alert pushed through the notifier, oldest first. */
@@ -83,8 +85,10 @@ export const FAST_TIMINGS: OrderTimings = {
 export interface StackOptions {
   timings?: Partial<OrderTimings>;
   carrierTiming?: { pickupAfterMs?: number; deliverAfterMs?: number; returnPickupAfterMs?: number; returnDeliverAfterMs?: number };
-  /** Which carrier (simulator) serves, default SF. */
-  carrier?: 'sf' | 'jd';
+  /** Which carrier (simulator) serves, default SF; `both`: SF (the default carrier) and JD. */
+  carrier?: 'sf' | 'jd' | 'both';
+  /** The activities' clock (the Asia/Shanghai day warehouse capacity counts against). */
+  now?: () => Date;
   /** Prices and sold-out offers of the 1688 simulator. */
   purchasing?: Pick<PurchaseSimulatorOptions, 'pricesFen' | 'postFeeFen' | 'unavailableOffers'>;
   /** Serve the API on a real port and let the carrier simulator push to `POST /v1/webhooks/carriers/:carrier`. */
@@ -115,7 +119,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const carrierCredentials = { partnerId: 'OMS_TEST', checkword: 'test-checkword' };
   const jdCredentials = { appKey: 'oms-test', appSecret: 'test-jd-secret', accessToken: 'test-jd-token', customerCode: 'OMS_TEST' };
-  const carrierName = options.carrier ?? 'sf';
+  const carrierName = options.carrier === 'jd' ? 'jd' : 'sf';
   const carrierTiming = {
     pickupAfterMs: options.carrierTiming?.pickupAfterMs ?? 200,
     deliverAfterMs: options.carrierTiming?.deliverAfterMs ?? 1_500,
@@ -126,10 +130,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     carrierName === 'jd'
       ? await startCarrierSimulator('jd', { ...jdCredentials, ...carrierTiming })
       : await startCarrierSimulator('sf', { ...carrierCredentials, ...carrierTiming });
+  const jd = options.carrier === 'both' ? await startCarrierSimulator('jd', { ...jdCredentials, ...carrierTiming }) : undefined;
   const carriers =
     carrierName === 'jd'
       ? createCarriers({ defaultCarrier: 'jd', jd: { baseUrl: carrier.baseUrl, ...jdCredentials } })
-      : createCarriers({ defaultCarrier: 'sf', sf: { baseUrl: carrier.baseUrl, ...carrierCredentials } });
+      : createCarriers({ defaultCarrier: 'sf', sf: { baseUrl: carrier.baseUrl, ...carrierCredentials }, ...(jd ? { jd: { baseUrl: jd.baseUrl, ...jdCredentials } } : {}) });
   const timings = { ...FAST_TIMINGS, ...options.timings };
   const secretsKey = randomBytes(32);
   const secrets = createSecretBox(secretsKey);
@@ -179,6 +184,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logger,
       backorders: orders,
       defaultSenderPhone: '057100000000',
+      ...(options.now ? { now: options.now } : {}),
       purchasing,
       replenishment,
       ...(syncStock ? { onStockChanged: syncStock } : {}),
@@ -233,6 +239,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     apiUrl = `http://127.0.0.1:${port}`;
     carrier.sim.setCallbackUrl(`${apiUrl}/v1/webhooks/carriers/${carrierName}`);
+    jd?.sim.setCallbackUrl(`${apiUrl}/v1/webhooks/carriers/jd`);
   }
 
   return {
@@ -240,6 +247,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     client,
     orders,
     carrier,
+    ...(jd ? { jd } : {}),
     purchasing: purchaseSimulator,
     replenishmentAlerts,
     ...(apiUrl ? { apiUrl } : {}),
@@ -284,6 +292,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         });
       }
       await carrier.close();
+      await jd?.close();
       await purchaseSimulator.close();
       await database.close();
     },

@@ -188,12 +188,14 @@ describe('routeWave', () => {
       quantity: 1,
     }));
     routeWave(site, wave); // warm-up: JIT and the layout's measurements
-    const times = Array.from({ length: 7 }, () => {
-      const t0 = performance.now();
+    // CPU time, not wall clock: on a shared 2-core machine a descheduled process is not a slow router.
+    const cpuMs = Array.from({ length: 7 }, () => {
+      const before = process.cpuUsage();
       routeWave(site, wave);
-      return performance.now() - t0;
+      const used = process.cpuUsage(before);
+      return (used.user + used.system) / 1_000;
     }).sort((a, b) => a - b);
-    expect(times[3]).toBeLessThan(50);
+    expect(cpuMs[3]).toBeLessThan(50);
   });
 });
 

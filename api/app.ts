@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Carriers } from '../carriers';
 import type { Db } from '../db/client';
+import type { CostRates } from '../domain/costs';
 import type { Logger } from '../infra/logger';
 import { createIngest, type Ingest } from '../ingest';
 import type { SecretBox } from '../infra/secrets';
@@ -60,6 +61,8 @@ export interface AppDeps {
   pda?: PdaStreamOptions | undefined;
   /** Opens waves (waveWorkflow); without it `POST /v1/warehouses/:id/waves` answers 503. */
   waves?: WaveClient | undefined;
+  /** Rates of the cost report (default: DEFAULT_COST_RATES). */
+  costRates?: CostRates | undefined;
 }
 
 /** The HTTP API. Stateless: it validates, then asks Temporal or reads PostgreSQL. */
@@ -95,7 +98,7 @@ export function createApp(appDeps: AppDeps) {
     .route('/channels', channelRoutes({ ingest }))
     .route('/ingest', ingestRoutes({ db, ingest }))
     .route('/stock-sync', stockSyncRoutes({ db }))
-    .route('/reports', reportRoutes({ db }));
+    .route('/reports', reportRoutes({ db, ...(deps.costRates ? { costRates: deps.costRates } : {}) }));
 
   const app = new Hono()
     .use(requestId())

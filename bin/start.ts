@@ -167,6 +167,12 @@ async function main() {
       channels: { tokens, schedules, oauthRedirectBase: env.OAUTH_REDIRECT_URL ?? apiUrl, syncStock },
       pda: { listener: pdaListener },
       waves: createWaveClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }),
+      costRates: {
+        labourFenPerOrder: env.LABOUR_FEN_PER_ORDER,
+        labourFenPerLine: env.LABOUR_FEN_PER_LINE,
+        transferFenPerUnit: env.TRANSFER_FEN_PER_UNIT,
+        platformFeePct: env.PLATFORM_FEE_PCT,
+      },
     });
     const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }) as Server;
     cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));

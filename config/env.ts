@@ -1,5 +1,6 @@
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
+import { DEFAULT_COST_RATES, feePctList } from '../domain/costs';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract';
 
 /** A duration such as `30s`, `15m`, `72h`, `7d` (or plain milliseconds), parsed to milliseconds. */
@@ -80,6 +81,11 @@ export const envSchema = z.object({
     .transform((v) => new Set(v.split(',').map((r) => r.trim())))
     .pipe(z.set(z.enum(['api', 'worker', 'ingest'])).min(1)),
   /** Sender phone on waybills of warehouses registered without a contact phone. */
+  /** Fulfilment cost rates for the cost report (integer fen; the commission in percent per channel). */
+  LABOUR_FEN_PER_ORDER: z.coerce.number().int().min(0).default(DEFAULT_COST_RATES.labourFenPerOrder),
+  LABOUR_FEN_PER_LINE: z.coerce.number().int().min(0).default(DEFAULT_COST_RATES.labourFenPerLine),
+  TRANSFER_FEN_PER_UNIT: z.coerce.number().int().min(0).default(DEFAULT_COST_RATES.transferFenPerUnit),
+  PLATFORM_FEE_PCT: feePctList.default({ ...DEFAULT_COST_RATES.platformFeePct }),
   DEFAULT_SENDER_PHONE: z.string().min(5).default('4008000000'),
   DEFAULT_CARRIER: z.enum(['sf', 'jd']).default('sf'),
   SF_BASE_URL: optionalUrl,

@@ -199,3 +199,35 @@ export interface CycleStats {
   paidToShipped: DurationStats;
   paidToDelivered: DurationStats;
 }
+
+export interface WarehouseHealthInput {
+  allocated: number;
+  fromOwnStock: number;
+  onHand: number;
+  available: number;
+  /** Units that left the warehouse in the 30 days up to the report day. */
+  unitsShipped30d: number;
+  capacityOrders: number | null;
+  dailyOrderCapacity: number | null;
+}
+
+export interface WarehouseHealthFigures {
+  /** Orders allocated to the warehouse that day that it served from its own shelves (no transfer, no purchase). */
+  fillRate: number | null;
+  /** How long the sellable stock lasts at the last 30 days' pace. */
+  daysOfSupply: number | null;
+  /** How long the stock on hand takes to turn over at that pace. */
+  turnoverDays: number | null;
+  /** The day's allocated orders against the daily capacity (null: no capacity set). */
+  capacityUsed: number | null;
+}
+
+export function warehouseHealth(w: WarehouseHealthInput): WarehouseHealthFigures {
+  const perDay = w.unitsShipped30d / 30;
+  return {
+    fillRate: w.allocated > 0 ? w.fromOwnStock / w.allocated : null,
+    daysOfSupply: perDay > 0 ? Math.max(0, w.available) / perDay : null,
+    turnoverDays: perDay > 0 ? w.onHand / perDay : null,
+    capacityUsed: w.dailyOrderCapacity ? (w.capacityOrders ?? 0) / w.dailyOrderCapacity : null,
+  };
+}

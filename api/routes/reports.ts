@@ -1,7 +1,18 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { coPurchaseCounts, cycleSamples, funnelCounts, ordersByRegion, ordersByWeekdayHour, type ReportFilter } from '../../db/queries/reports';
+import {
+  coPurchaseCounts,
+  cycleSamples,
+  funnelCounts,
+  orderCostGroups,
+  orderCostRows,
+  ordersByRegion,
+  ordersByWeekdayHour,
+  warehouseDay,
+  type ReportFilter,
+} from '../../db/queries/reports';
+import { DEFAULT_COST_RATES, orderCost, type CostRates, type OrderCost } from '../../domain/costs';
 import { locate } from '../../domain/geo';
 import {
   associationRules,
@@ -14,7 +25,10 @@ import {
   periodBound,
   precedingPeriod,
   resolvePeriod,
+  shanghaiDate,
+  shanghaiDay,
   toCsv,
+  warehouseHealth,
   type CycleStats,
   type Period,
 } from '../../domain/reports';
@@ -52,10 +66,19 @@ const cycleQuery = filterQuery
   .refine(ordered, reversed)
   .refine((q) => ordered({ from: q.baselineFrom, to: q.baselineTo }), { message: 'must be after baselineFrom', path: ['baselineTo'] });
 
+const healthQuery = z.object({
+  date: periodBound.refine((d) => !d.includes('T'), 'a date YYYY-MM-DD').optional(),
+  warehouseId: z.string().trim().min(1).max(32).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+const costsQuery = filterQuery
+  .extend({ limit: z.coerce.number().int().min(0).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) })
+  .refine(ordered, reversed);
+
 type FilterQuery = z.infer<typeof filterQuery>;
 
 /** `/v1/reports`: managers' numbers from the read model (days and hours in Asia/Shanghai). */
-export function reportRoutes({ db, now = () => new Date() }: { db: Db; now?: () => Date }) {
+export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => new Date() }: { db: Db; costRates?: CostRates; now?: () => Date }) {
   const filterOf = (q: FilterQuery, period: Period = resolvePeriod(q, now())): ReportFilter => ({ ...period, channel: q.channel, warehouseId: q.warehouseId });
   const periodOf = (f: ReportFilter) => ({ from: f.from.toISOString(), to: f.to.toISOString() });
 
@@ -144,7 +167,68 @@ export function reportRoutes({ db, now = () => new Date() }: { db: Db; now?: () 
         ];
         return respond(c, q.format, body, table);
       },
+    )
+    .get(
+      '/warehouse-health',
+      doc('Per warehouse for a day (?date=, default today, Asia/Shanghai): shipped, fill rate, stock-outs, transfers in/out, days of supply, turnover days, capacity used (?format=csv)', {
+        200: '{ date, warehouses }',
+      }),
+      validate('query', healthQuery),
+      async (c) => {
+        const q = c.req.valid('query');
+        const date = q.date ?? shanghaiDate(now());
+        const warehouses = (await warehouseDay(db, shanghaiDay(date), q.warehouseId)).map((w) => ({
+          warehouseId: w.warehouseId,
+          name: w.name,
+          shipped: w.shipped,
+          allocated: w.allocated,
+          transfersIn: w.transfersIn,
+          transfersOut: w.transfersOut,
+          stockOuts: w.stockOuts,
+          skus: w.skus,
+          onHand: w.onHand,
+          available: w.available,
+          ...warehouseHealth(w),
+          capacityOrders: w.capacityOrders ?? 0,
+          dailyOrderCapacity: w.dailyOrderCapacity,
+        }));
+        return respond(c, q.format, { date, warehouses }, warehouses);
+      },
+    )
+    .get(
+      '/costs',
+      doc('Fulfilment cost per paid order (carrier, transfer, purchase premium, pick/pack labour, platform fee) and totals, in fen (?limit=&offset= for the orders, ?format=csv)', {
+        200: '{ period, rates, totals, orders }',
+      }),
+      validate('query', costsQuery),
+      async (c) => {
+        const q = c.req.valid('query');
+        const f = filterOf(q);
+        const [groups, page] = await Promise.all([orderCostGroups(db, f), q.limit > 0 ? orderCostRows(db, f, q.limit, q.offset) : []]);
+        const orders = page.map((o) => ({ orderId: o.orderId, channel: o.channel, valueFen: o.totalFen, ...orderCost(o, costRates) }));
+        const totals = sumCosts(groups.map((g) => ({ orders: g.orders, cost: orderCost(g, costRates) })));
+        return respond(c, q.format, { period: periodOf(f), rates: costRates, totals, orders }, orders);
+      },
     );
+}
+
+/**
+ * Totals over groups of orders that share channel, value, lines and shipped. Within a group the per-order
+ * parts (labour, commission) repeat per order while the recorded ones (freight, transfers, purchases) arrive
+ * already summed, so only the former are multiplied by the group's order count.
+ */
+function sumCosts(groups: readonly { orders: number; cost: OrderCost }[]): OrderCost & { orders: number; perOrderFen: number | null } {
+  const t = { orders: 0, carrierFen: 0, transferFen: 0, purchasePremiumFen: 0, labourFen: 0, platformFeeFen: 0, totalFen: 0 };
+  for (const { orders, cost } of groups) {
+    t.orders += orders;
+    t.carrierFen += cost.carrierFen;
+    t.transferFen += cost.transferFen;
+    t.purchasePremiumFen += cost.purchasePremiumFen;
+    t.labourFen += cost.labourFen * orders;
+    t.platformFeeFen += cost.platformFeeFen * orders;
+  }
+  t.totalFen = t.carrierFen + t.transferFen + t.purchasePremiumFen + t.labourFen + t.platformFeeFen;
+  return { ...t, perOrderFen: t.orders ? t.totalFen / t.orders : null };
 }
 
 async function cycleStats(db: Db, f: ReportFilter): Promise<CycleStats> {

@@ -134,3 +134,100 @@ export async function cycleSamples(db: DbOrTx, f: ReportFilter): Promise<CycleSa
     from o join stages s using (order_id)`,
   );
 }
+
+/** What an order's cost is made of, as recorded (carrier freight, transfer units, urgent-purchase freight). */
+export interface OrderCostRow {
+  orderId: string;
+  channel: string;
+  totalFen: number;
+  lines: number;
+  shipped: boolean;
+  carrierFen: number;
+  transferUnits: number;
+  purchaseFreightFen: number;
+}
+
+function costInputs(f: ReportFilter): SQL {
+  return sql`
+    with o as (select o.order_id, o.channel, o.total_fen from orders o where ${inFilter(f)} and o.paid_at is not null),
+    ln as (select l.order_id, count(*)::int as n from order_lines l join o using (order_id) group by l.order_id),
+    sh as (
+      select s.order_id, sum(coalesce(s.cost_fen, 0))::int as fen, bool_or(s.direction = 'forward') as shipped
+      from shipments s join o using (order_id) group by s.order_id),
+    tr as (
+      select t.order_id, sum((l.value->>'quantity')::int)::int as units
+      from transfer_orders t join o using (order_id) cross join lateral jsonb_array_elements(t.lines) l
+      where t.for_order group by t.order_id),
+    pu as (
+      select p.order_id, sum(coalesce(p.post_fee_fen, 0))::int as fen
+      from purchase_orders p join o using (order_id) where p.status in ('ordered', 'received') group by p.order_id)
+    select o.order_id as "orderId", o.channel, o.total_fen as "totalFen", coalesce(ln.n, 0) as lines, coalesce(sh.shipped, false) as shipped,
+      coalesce(sh.fen, 0) as "carrierFen", coalesce(tr.units, 0) as "transferUnits", coalesce(pu.fen, 0) as "purchaseFreightFen"
+    from o left join ln using (order_id) left join sh using (order_id) left join tr using (order_id) left join pu using (order_id)`;
+}
+
+/** The paid orders of the filter with what their cost is made of, newest first (a page of them). */
+export async function orderCostRows(db: DbOrTx, f: ReportFilter, limit: number, offset: number): Promise<OrderCostRow[]> {
+  return rows<OrderCostRow>(db, sql`select * from (${costInputs(f)}) c order by "orderId" desc limit ${limit} offset ${offset}`);
+}
+
+/**
+ * The same inputs summed over every paid order of the filter, grouped by what a per-order rate depends on
+ * (channel, value, lines, shipped), so the cost arithmetic stays in one place (domain/costs.ts) however many
+ * orders there are.
+ */
+export async function orderCostGroups(db: DbOrTx, f: ReportFilter): Promise<(OrderCostRow & { orders: number })[]> {
+  return rows(
+    db,
+    sql`
+    select channel, "totalFen", lines, shipped, count(*)::int as orders,
+      sum("carrierFen")::float8 as "carrierFen", sum("transferUnits")::float8 as "transferUnits", sum("purchaseFreightFen")::float8 as "purchaseFreightFen"
+    from (${costInputs(f)}) c group by 1, 2, 3, 4`,
+  );
+}
+
+export interface WarehouseDayRow {
+  warehouseId: string;
+  name: string;
+  shipped: number;
+  allocated: number;
+  fromOwnStock: number;
+  transfersIn: number;
+  transfersOut: number;
+  stockOuts: number;
+  skus: number;
+  onHand: number;
+  available: number;
+  unitsShipped30d: number;
+  capacityOrders: number | null;
+  dailyOrderCapacity: number | null;
+}
+
+/** Per warehouse, the day's flows and the stock now, with 30 days of shipped units for the supply figures. */
+export async function warehouseDay(db: DbOrTx, day: Period, warehouseId?: string): Promise<WarehouseDayRow[]> {
+  const from = day.from.toISOString();
+  const to = day.to.toISOString();
+  const date = sql`(${from}::timestamptz at time zone 'Asia/Shanghai')::date`;
+  return rows<WarehouseDayRow>(
+    db,
+    sql`
+    select w.id as "warehouseId", w.name,
+      (select count(*) from shipments s where s.warehouse_id = w.id and s.direction = 'forward' and s.created_at >= ${from}::timestamptz and s.created_at < ${to}::timestamptz)::int as shipped,
+      (select count(*) from order_allocations a where a.warehouse_id = w.id and a.created_at >= ${from}::timestamptz and a.created_at < ${to}::timestamptz)::int as allocated,
+      (select count(*) from order_allocations a where a.warehouse_id = w.id and a.action = 'ship' and a.created_at >= ${from}::timestamptz and a.created_at < ${to}::timestamptz)::int as "fromOwnStock",
+      (select count(*) from transfer_orders t where t.to_warehouse_id = w.id and t.created_at >= ${from}::timestamptz and t.created_at < ${to}::timestamptz)::int as "transfersIn",
+      (select count(*) from transfer_orders t where t.from_warehouse_id = w.id and t.created_at >= ${from}::timestamptz and t.created_at < ${to}::timestamptz)::int as "transfersOut",
+      coalesce(i.stock_outs, 0)::int as "stockOuts", coalesce(i.skus, 0)::int as skus, coalesce(i.on_hand, 0)::int as "onHand", coalesce(i.available, 0)::int as available,
+      coalesce((
+        select sum(l.quantity) from shipments s join order_lines l using (order_id)
+        where s.warehouse_id = w.id and s.direction = 'forward' and s.created_at >= ${to}::timestamptz - interval '30 days' and s.created_at < ${to}::timestamptz), 0)::int as "unitsShipped30d",
+      (select d.orders from warehouse_day_load d where d.warehouse_id = w.id and d.day = ${date}) as "capacityOrders",
+      w.daily_order_capacity as "dailyOrderCapacity"
+    from warehouses w
+    left join lateral (
+      select count(*) filter (where on_hand - reserved - held <= 0) as stock_outs, count(*) as skus, sum(on_hand) as on_hand, sum(on_hand - reserved - held) as available
+      from inventory where warehouse_id = w.id) i on true
+    ${warehouseId ? sql`where w.id = ${warehouseId}` : sql``}
+    order by w.id`,
+  );
+}

@@ -12,6 +12,7 @@ import {
   resolvePeriod,
   shanghaiDate,
   toCsv,
+  warehouseHealth,
 } from '../../domain/reports';
 
 describe('report periods in Asia/Shanghai', () => {
@@ -149,5 +150,15 @@ describe('peaks', () => {
 describe('CSV', () => {
   it('quotes what needs quoting', () => {
     expect(toCsv([{ a: 'x,y', b: 'say "hi"', c: null, d: 1.5 }])).toBe('a,b,c,d\r\n"x,y","say ""hi""",,1.5\r\n');
+  });
+});
+
+describe('warehouse health figures', () => {
+  it.each([
+    [{ allocated: 10, fromOwnStock: 8, onHand: 300, available: 240, unitsShipped30d: 600, capacityOrders: 90, dailyOrderCapacity: 100 }, { fillRate: 0.8, daysOfSupply: 12, turnoverDays: 15, capacityUsed: 0.9 }],
+    [{ allocated: 0, fromOwnStock: 0, onHand: 50, available: -3, unitsShipped30d: 0, capacityOrders: null, dailyOrderCapacity: null }, { fillRate: null, daysOfSupply: null, turnoverDays: null, capacityUsed: null }],
+    [{ allocated: 1, fromOwnStock: 0, onHand: 0, available: 0, unitsShipped30d: 30, capacityOrders: null, dailyOrderCapacity: 50 }, { fillRate: 0, daysOfSupply: 0, turnoverDays: 0, capacityUsed: 0 }],
+  ])('%j', (input, expected) => {
+    expect(warehouseHealth(input)).toEqual(expected);
   });
 });

@@ -128,6 +128,42 @@ describe('reports over orders driven through the stack', () => {
     expect(body.reason).toMatch(/baseline/);
   });
 
+  it('costs: freight as recorded on the shipment, labour once shipped, the commission at the channel rate', async () => {
+    const body = await report('costs');
+    expect(body.rates.labourFenPerOrder).toBe(150);
+    const detail = await stack.call('GET', `/v1/orders/${ids.delivered}`);
+    const freight = detail.body.shipments.reduce((sum: number, s: { costFen?: number }) => sum + (s.costFen ?? 0), 0);
+    expect(freight).toBeGreaterThan(0);
+    const delivered = body.orders.find((o: { orderId: string }) => o.orderId === ids.delivered);
+    // manual orders pay no commission; two lines shipped: 150 + 2 × 30 labour.
+    expect(delivered).toEqual({
+      orderId: ids.delivered,
+      channel: 'manual',
+      valueFen: 2000,
+      carrierFen: freight,
+      transferFen: 0,
+      purchasePremiumFen: 0,
+      labourFen: 210,
+      platformFeeFen: 0,
+      totalFen: freight + 210,
+    });
+    expect(body.orders).toHaveLength(5); // the paid ones
+    expect(body.totals).toMatchObject({ orders: 5, carrierFen: freight, labourFen: 210, totalFen: freight + 210, perOrderFen: (freight + 210) / 5 });
+  });
+
+  it('warehouse health: today’s allocations and shipment, the stock, the fill rate', async () => {
+    const res = await stack.call('GET', `/v1/reports/warehouse-health?warehouseId=${warehouseId}`);
+    expect(res.status).toBe(200);
+    expect(res.body.warehouses).toEqual([
+      expect.objectContaining({ warehouseId, shipped: 1, allocated: 5, fillRate: 1, transfersIn: 0, transfersOut: 0, stockOuts: 0, skus: 3, onHand: 148, available: 139, capacityUsed: null }),
+    ]);
+    // 150 of each SKU; 2 units left in the delivered parcel (2/30 a day over 30 days), 9 are reserved for the rest.
+    expect(res.body.warehouses[0].turnoverDays).toBeCloseTo(148 / (2 / 30), 6);
+    const yesterday = new Date(Date.now() - 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    const before = await stack.call('GET', `/v1/reports/warehouse-health?warehouseId=${warehouseId}&date=${yesterday}`);
+    expect(before.body.warehouses[0]).toMatchObject({ shipped: 0, allocated: 0, fillRate: null });
+  });
+
   it('bad parameters are refused with the field', async () => {
     for (const [query, path] of [
       ['from=2026-02-30', 'query.from'],
@@ -140,5 +176,7 @@ describe('reports over orders driven through the stack', () => {
     }
     const both = await stack.call('GET', '/v1/reports/peaks?sku=a&category=b');
     expect(both.status).toBe(400);
+    const dateTime = await stack.call('GET', '/v1/reports/warehouse-health?date=2026-11-30T10:00:00Z');
+    expect(dateTime.body.error.issues.map((i: { path: string }) => i.path)).toContain('query.date');
   });
 });

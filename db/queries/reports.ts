@@ -4,6 +4,7 @@
  * Merged duplicates are not orders of their own and are left out everywhere. Days and hours are Asia/Shanghai.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import type { OrderCostInput } from '../../domain/costs';
 import type { FunnelStage, PairCount, PeakCell, Period } from '../../domain/reports';
 import type { DbOrTx } from '../client';
 
@@ -136,15 +137,8 @@ export async function cycleSamples(db: DbOrTx, f: ReportFilter): Promise<CycleSa
 }
 
 /** What an order's cost is made of, as recorded (carrier freight, transfer units, urgent-purchase freight). */
-export interface OrderCostRow {
+export interface OrderCostRow extends OrderCostInput {
   orderId: string;
-  channel: string;
-  totalFen: number;
-  lines: number;
-  shipped: boolean;
-  carrierFen: number;
-  transferUnits: number;
-  purchaseFreightFen: number;
 }
 
 function costInputs(f: ReportFilter): SQL {

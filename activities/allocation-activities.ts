@@ -130,7 +130,9 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
         const suppliers = await suppliersOf(tx, skus);
         const receiver = locate(params.receiver);
         const input: AllocationInput = { lines, receiver, urgent: params.urgent, warehouses: located, suppliers };
-        const loads = await dayLoads(tx, located.map((w) => w.id), today);
+        // Only capped warehouses can be full: the common, uncapped case reads nothing while holding the stock locks.
+        const capped = new Set(pool.filter((w) => w.dailyOrderCapacity !== null).map((w) => w.id));
+        const loads = await dayLoads(tx, located.filter((w) => capped.has(w.id)).map((w) => w.id), today);
         const decision = await decideAndCount(tx, input, { rules: ruleSet.rules }, loads, today, { orderId, logger });
         const { rule, reason } = decision;
         // Allocated: the holds become the reservations written below (the units held on a warehouse that does
@@ -293,10 +295,12 @@ class DayFull extends Error {
 }
 
 /**
- * Decides under daily capacity and counts the order against each warehouse it is given to, in a savepoint:
- * when another allocation took the last slot meanwhile (the counts are conditional increments), the counts
- * made so far are rolled back with it and the decision is taken again with that warehouse full — closed, when
- * not even a later day had room.
+ * Decides under daily capacity and counts the order against each warehouse it is given to. With a capped
+ * warehouse among them the counts run in a savepoint: when another allocation took the last slot meanwhile
+ * (the counts are conditional increments), the counts made so far are rolled back with it and the decision is
+ * taken again with that warehouse full — closed, when not even a later day had room. Uncapped warehouses always
+ * have room (no savepoint round trips while the stock rows are locked); should a cap be set on one at that very
+ * moment and be full already, the whole allocation rolls back and the activity's retry decides again.
  */
 async function decideAndCount(
   tx: Tx,
@@ -310,20 +314,22 @@ async function decideAndCount(
     const { decision, bookedAhead } = allocateWithinCapacity(input, ruleSet, loads);
     const warehouseIds = chargedWarehouses(decision);
     if (warehouseIds.length === 0) return decision;
+    const count = async (db: Tx): Promise<string[]> => {
+      const booked: string[] = [];
+      for (const id of warehouseIds) {
+        const ahead = bookedAhead.includes(id);
+        const day = ahead ? await countOnFirstDayWithRoom(db, id, today) : (await countOnDay(db, id, today)) ? today : undefined;
+        if (day === undefined) throw new DayFull(id, ahead);
+        if (day !== today) booked.push(`${id} on ${day}`);
+      }
+      return booked;
+    };
+    const guarded = warehouseIds.some((id) => loads.has(id));
     try {
-      const later = await tx.transaction(async (sp) => {
-        const booked: string[] = [];
-        for (const id of warehouseIds) {
-          const ahead = bookedAhead.includes(id);
-          const day = ahead ? await countOnFirstDayWithRoom(sp, id, today) : (await countOnDay(sp, id, today)) ? today : undefined;
-          if (day === undefined) throw new DayFull(id, ahead);
-          if (day !== today) booked.push(`${id} on ${day}`);
-        }
-        return booked;
-      });
+      const later = guarded ? await tx.transaction(count) : await count(tx);
       return later.length ? ({ ...decision, reason: `${decision.reason} (${later.join(', ')})` } as AllocationDecision) : decision;
     } catch (err) {
-      if (!(err instanceof DayFull) || attempt > 2 * input.warehouses.length) throw err;
+      if (!(err instanceof DayFull) || !guarded || attempt > 2 * input.warehouses.length) throw err;
       const capacity = loads.get(err.warehouseId)?.capacity ?? 0;
       loads.set(err.warehouseId, err.bookedAhead ? { capacity: 0, orders: 0 } : { capacity, orders: capacity });
       log.logger.info({ orderId: log.orderId, warehouseId: err.warehouseId }, 'warehouse day filled up while allocating; deciding again');

@@ -1,5 +1,7 @@
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
-import { createServer } from 'node:net';
 
 /** A TCP port that was free a moment ago, for servers started by tests and benchmarks. */
 export function freePort(): Promise<number> {
@@ -28,4 +30,28 @@ export async function adminQuery(url: string, sql: string): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+export interface LocalServer {
+  /** `http://host:port` (IPv6 hosts in brackets). */
+  baseUrl: string;
+  /** Stops listening and drops idle keep-alive connections, so the process can exit. */
+  close(): Promise<void>;
+}
+
+/** Serves a fetch handler (a Hono app) on a local port (0: any free one): the simulators and stand-ins. */
+export async function serveLocal(fetch: (request: Request) => Response | Promise<Response>, opts: { hostname?: string | undefined; port?: number | undefined } = {}): Promise<LocalServer> {
+  const hostname = opts.hostname ?? '127.0.0.1';
+  const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
+    const server = serve({ fetch, port: opts.port ?? 0, hostname }, (info: AddressInfo) => resolve({ server, port: info.port })) as Server;
+    server.once('error', reject);
+  });
+  return {
+    baseUrl: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
 }

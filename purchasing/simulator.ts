@@ -11,9 +11,7 @@
  *   this, which is why the purchasing activity never relies on it (see alibaba1688.ts).
  * - `totalSuccessAmount` = Σ price × quantity + postFee, in fen; prices come from the options.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { serveLocal } from '../infra/net';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import {
@@ -177,18 +175,10 @@ export interface RunningPurchaseSimulator {
 /** Serves the simulator on a real port (0, the default, picks a free one) on 127.0.0.1. */
 export async function startPurchaseSimulator(opts: PurchaseSimulatorOptions & { port?: number; hostname?: string }): Promise<RunningPurchaseSimulator> {
   const { app, orders } = createPurchaseSimulator(opts);
-  const hostname = opts.hostname ?? '127.0.0.1';
-  const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname }, (info: AddressInfo) => resolve({ server, port: info.port })) as Server;
-    server.once('error', reject);
-  });
+  const server = await serveLocal(app.fetch, opts);
   return {
-    baseUrl: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`,
+    baseUrl: server.baseUrl,
     orders,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close: server.close,
   };
 }

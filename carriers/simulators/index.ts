@@ -1,9 +1,7 @@
 /**
  * Runs a carrier simulator on a real port, for tests (port 0) and for `npm start` in development.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { serveLocal } from '../../infra/net';
 import type { Hono } from 'hono';
 import type { SimulatorEngine } from './engine';
 import { createJdSimulator, type JdSimulatorOptions } from './jd';
@@ -32,23 +30,15 @@ export async function startCarrierSimulator(
 ): Promise<RunningSimulator> {
   const { app, sim }: { app: Hono; sim: SimulatorEngine } =
     carrier === 'sf' ? createSfSimulator(opts as SfSimulatorOptions) : createJdSimulator(opts as JdSimulatorOptions);
-  const hostname = opts.hostname ?? '127.0.0.1';
-  const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname }, (info: AddressInfo) =>
-      resolve({ server, port: info.port }),
-    ) as Server;
-    server.once('error', reject);
-  });
+  const server = await serveLocal(app.fetch, opts);
   sim.start();
   return {
-    baseUrl: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`,
+    baseUrl: server.baseUrl,
     sim,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        sim.stop();
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close: async () => {
+      sim.stop();
+      await server.close();
+    },
   };
 }
 

@@ -2,9 +2,7 @@
  * Local platform simulators: Hono apps speaking each platform's wire format, for client tests (port 0),
  * the demo and `npm run simulate`.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { serveLocal } from '../../infra/net';
 import type { Platform } from '../types';
 import { createDouyinSimulator, type DouyinSimulator } from './douyin';
 import { createPddSimulator, type PddSimulator } from './pdd';
@@ -53,19 +51,11 @@ export function startSimulator(platform: 'wechat', opts: SimulatorOptions & List
 export function startSimulator(platform: Platform, opts: SimulatorOptions & ListenOptions): Promise<RunningSimulator>;
 export async function startSimulator(platform: Platform, opts: SimulatorOptions & ListenOptions): Promise<RunningSimulator> {
   const sim = createSimulator(platform, opts);
-  const hostname = opts.hostname ?? '127.0.0.1';
-  const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
-    const server = serve({ fetch: sim.app.fetch, port: opts.port ?? 0, hostname }, (info: AddressInfo) => resolve({ server, port: info.port })) as Server;
-    server.once('error', reject);
-  });
+  const server = await serveLocal(sim.app.fetch, opts);
   return {
-    baseUrl: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`,
+    baseUrl: server.baseUrl,
     sim,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close: server.close,
   };
 }
 

@@ -1,8 +1,6 @@
 /** Shared test data and helpers for the carrier tests (not a test file itself). */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { serveLocal } from '../../infra/net';
 import { carrierPush, type CarrierEvent, type CarrierName, type Party } from '../../carriers/index';
 
 export const SF_CREDS = { partnerId: 'OMS_TEST', checkword: 'test-checkword-0123456789' };
@@ -62,15 +60,11 @@ export async function startWebhookReceiver(secrets: Partial<Record<CarrierName, 
     const reply = push.ack();
     return c.json(reply.body, reply.status);
   });
-  const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-      resolve({ server, port: info.port }),
-    ) as Server;
-  });
+  const server = await serveLocal(app.fetch);
   return {
-    url: (carrier: CarrierName) => `http://127.0.0.1:${port}/v1/webhooks/carriers/${carrier}`,
+    url: (carrier: CarrierName) => `${server.baseUrl}/v1/webhooks/carriers/${carrier}`,
     received,
     rejected: () => rejected,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: server.close,
   };
 }

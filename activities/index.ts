@@ -2,6 +2,7 @@ import { createAllocationActivities, type AllocationActivityDeps } from './alloc
 import { createChannelActivities, type ChannelActivityDeps } from './channel-activities';
 import { createDedupActivities } from './dedup-activities';
 import { createOrderActivities, type OrderActivityDeps } from './order-activities';
+import { createReportActivities, type ReportActivityDeps } from './report-activities';
 import { createRestockActivities, type RestockActivityDeps } from './restock-activities';
 import { createReturnActivities, type ReturnActivityDeps } from './returns-activities';
 import { createShipmentMergeActivities } from './shipment-merge-activities';
@@ -11,10 +12,11 @@ export type ActivityDeps = OrderActivityDeps &
   RestockActivityDeps &
   Partial<Pick<ReturnActivityDeps, 'purchasingNotifier'>> &
   Partial<Pick<AllocationActivityDeps, 'purchasing' | 'replenishment'>> &
-  Partial<Pick<ChannelActivityDeps, 'channels'>>;
+  Partial<Pick<ChannelActivityDeps, 'channels'>> &
+  Partial<Pick<ReportActivityDeps, 'reports'>>;
 
 /** Every activity the worker registers, built over real (or test) dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createOrderActivities(deps), ...createReturnActivities(deps), ...createDedupActivities(deps), ...createShipmentMergeActivities(deps), ...createAllocationActivities(deps), ...createChannelActivities(deps), ...createRestockActivities(deps), ...createWaveActivities(deps) };
+  return { ...createOrderActivities(deps), ...createReturnActivities(deps), ...createDedupActivities(deps), ...createShipmentMergeActivities(deps), ...createAllocationActivities(deps), ...createChannelActivities(deps), ...createRestockActivities(deps), ...createWaveActivities(deps), ...createReportActivities(deps) };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -8,6 +8,7 @@ import type { Logger } from '../infra/logger';
 import { createIngest, type Ingest } from '../ingest';
 import type { SecretBox } from '../infra/secrets';
 import type { ReplenishmentMonitor } from '../replenishment/monitor';
+import type { DailyReportClient } from '../reports/push-client';
 import type { OrderClient } from '../temporal/order-client';
 import type { WaveClient } from '../temporal/wave-client';
 import { authenticate, type ApiEnv } from './auth';
@@ -63,6 +64,8 @@ export interface AppDeps {
   waves?: WaveClient | undefined;
   /** Rates of the cost report (default: DEFAULT_COST_RATES). */
   costRates?: CostRates | undefined;
+  /** Pushes the daily report to WeCom (dailyReportWorkflow); without it `POST /v1/reports/daily/push` answers 503. */
+  dailyReports?: DailyReportClient | undefined;
 }
 
 /** The HTTP API. Stateless: it validates, then asks Temporal or reads PostgreSQL. */
@@ -98,7 +101,7 @@ export function createApp(appDeps: AppDeps) {
     .route('/channels', channelRoutes({ ingest }))
     .route('/ingest', ingestRoutes({ db, ingest }))
     .route('/stock-sync', stockSyncRoutes({ db }))
-    .route('/reports', reportRoutes({ db, ...(deps.costRates ? { costRates: deps.costRates } : {}) }));
+    .route('/reports', reportRoutes({ db, ...(deps.costRates ? { costRates: deps.costRates } : {}), dailyReports: deps.dailyReports }));
 
   const app = new Hono()
     .use(requestId())

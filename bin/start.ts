@@ -28,7 +28,8 @@ import { createReplenishmentMonitor } from '../replenishment/monitor';
 import { createLogNotifier } from '../replenishment/notifier';
 import { createOrderClient } from '../temporal/order-client';
 import { startOrderStarter, type OrderStarter } from '../temporal/order-starter';
-import { createPollSchedules, upsertWaveSchedule } from '../temporal/schedules';
+import { createDailyReportClient } from '../reports/push-client';
+import { createPollSchedules, upsertDailyReportSchedule, upsertWaveSchedule } from '../temporal/schedules';
 import { createStockSyncTrigger } from '../temporal/stock-sync';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWaveClient } from '../temporal/wave-client';
@@ -129,6 +130,7 @@ async function main() {
         replenishment,
         onStockChanged: syncStock,
         channels: { tokens, ingest: ingest.pipeline, poll: { overlapMs: env.POLL_OVERLAP, lookbackMs: env.POLL_LOOKBACK, chunkMs: 60 * 60 * 1000 } },
+        reports: { wecomWebhookUrl: env.WECOM_WEBHOOK_URL },
       }),
     });
     const running = worker.run();
@@ -144,6 +146,10 @@ async function main() {
     }
     await upsertWaveSchedule({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.WAVE_INTERVAL, logger }).catch((err: unknown) =>
       logger.error({ err }, 'could not create, update or remove the wave schedule'),
+    );
+    // Nothing to push to without a robot: no schedule then, whatever DAILY_REPORT_AT says.
+    await upsertDailyReportSchedule({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, at: env.WECOM_WEBHOOK_URL ? env.DAILY_REPORT_AT : null, logger }).catch((err: unknown) =>
+      logger.error({ err }, 'could not create, update or remove the daily report schedule'),
     );
   }
 
@@ -167,6 +173,7 @@ async function main() {
       channels: { tokens, schedules, oauthRedirectBase: env.OAUTH_REDIRECT_URL ?? apiUrl, syncStock },
       pda: { listener: pdaListener },
       waves: createWaveClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }),
+      dailyReports: env.WECOM_WEBHOOK_URL ? createDailyReportClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }) : undefined,
       costRates: {
         labourFenPerOrder: env.LABOUR_FEN_PER_ORDER,
         labourFenPerLine: env.LABOUR_FEN_PER_LINE,

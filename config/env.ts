@@ -70,6 +70,20 @@ export const envSchema = z.object({
   WAVE_INTERVAL: z.union([z.literal('off').transform(() => null), duration('15m')], {
     error: (issue) => `"${String(issue.input)}" is neither a duration like 5m, 15m or 1h nor "off"`,
   }),
+  /** The WeCom group robot's webhook (`…/cgi-bin/webhook/send?key=…`) the daily report is pushed to; unset: no push (503, no schedule). */
+  WECOM_WEBHOOK_URL: optionalUrl,
+  /** When the daily report is pushed, `HH:MM` Asia/Shanghai (a Temporal Schedule); `off`: only on demand. */
+  DAILY_REPORT_AT: z.union(
+    [
+      z.literal('off').transform(() => null),
+      z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+        .default('08:00')
+        .transform((v) => ({ hour: Number(v.slice(0, 2)), minute: Number(v.slice(3, 5)) })),
+    ],
+    { error: (issue) => `"${String(issue.input)}" is neither a time HH:MM (Asia/Shanghai) like 08:00 nor "off"` },
+  ),
   /** How often a shipment's route is queried when the carrier sends no push. */
   TRACKING_INTERVAL: duration('30m'),
   /** How often an open return's reverse waybill is queried (active tracking beside the carrier's pushes). */

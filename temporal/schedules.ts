@@ -9,7 +9,8 @@
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
 import type { Logger } from '../infra/logger';
-import { pollScheduleId, waveScheduleId } from '../workflows/contract';
+import { dailyReportScheduleId, pollScheduleId, waveScheduleId } from '../workflows/contract';
+import type { dailyReportWorkflow } from '../workflows/daily-report';
 import type { pollStoreWorkflow } from '../workflows/poll-store';
 import type { waveScheduleWorkflow } from '../workflows/wave';
 
@@ -121,6 +122,58 @@ export async function upsertWaveSchedule({ client, taskQueue, intervalMs, logger
   try {
     await client.schedule.create({ scheduleId, spec, action, policies, state: { note } });
     logger.info({ scheduleId, intervalMs }, 'wave schedule created');
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({
+      spec,
+      action,
+      policies,
+      state: { ...previous.state, note: previous.state.paused ? previous.state.note : note },
+    }));
+  }
+}
+
+export interface DailyReportScheduleOptions {
+  client: Client;
+  taskQueue: string;
+  /** DAILY_REPORT_AT in Asia/Shanghai; null (`off`, or no WECOM_WEBHOOK_URL): no schedule, and one left from before is removed. */
+  at: { hour: number; minute: number } | null;
+  logger: Logger;
+}
+
+/**
+ * The daily report pushed to the WeCom group every day at DAILY_REPORT_AT, Asia/Shanghai, `daily-report-<taskQueue>`:
+ * a dailyReportWorkflow without a date reports the day before (docs/reports.md). A server down at that time
+ * still pushes when it is back within the catch-up window (a late report is still worth having that morning);
+ * overlap SKIP: a push still retrying never gets a twin.
+ */
+export async function upsertDailyReportSchedule({ client, taskQueue, at, logger }: DailyReportScheduleOptions): Promise<void> {
+  const scheduleId = dailyReportScheduleId(taskQueue);
+  if (at === null) {
+    try {
+      await client.schedule.getHandle(scheduleId).delete();
+      logger.info({ scheduleId }, 'daily report schedule removed (DAILY_REPORT_AT=off or no WECOM_WEBHOOK_URL)');
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
+    return;
+  }
+  // China keeps no daylight saving, but naming the zone keeps the schedule right wherever the server runs.
+  const spec: ScheduleSpec = { calendars: [{ hour: at.hour, minute: at.minute, comment: 'DAILY_REPORT_AT' }], timezone: 'Asia/Shanghai' };
+  const action: ScheduleOptionsStartWorkflowAction<typeof dailyReportWorkflow> = {
+    type: 'startWorkflow',
+    workflowType: 'dailyReportWorkflow',
+    workflowId: scheduleId,
+    taskQueue,
+    args: [{}],
+    // Its retries take half an hour at most (both messages failing); a run still going after a day is stuck.
+    workflowExecutionTimeout: 24 * 60 * 60_000,
+  };
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 6 * 60 * 60_000 };
+  const note = `Pushes yesterday's report to the WeCom group at ${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')} Asia/Shanghai`;
+  try {
+    await client.schedule.create({ scheduleId, spec, action, policies, state: { note } });
+    logger.info({ scheduleId, at }, 'daily report schedule created');
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     await client.schedule.getHandle(scheduleId).update((previous) => ({

@@ -51,6 +51,8 @@ export const REVIEW_TASK_KINDS = {
   trackingWriteBack: 'tracking_writeback',
   duplicatePayment: 'duplicate-payment',
   duplicatePrimaryCancelled: 'duplicate-primary-cancelled',
+  /** The daily report could not be pushed to the WeCom group after every retry; `data` says which part and why. */
+  dailyReportPush: 'daily-report-push',
 } as const;
 export type ReviewTaskKind = (typeof REVIEW_TASK_KINDS)[keyof typeof REVIEW_TASK_KINDS];
 
@@ -65,6 +67,7 @@ export const REFUND_WRITEBACK_TASK = REVIEW_TASK_KINDS.refundWriteBack;
 export const TRACKING_WRITEBACK_TASK = REVIEW_TASK_KINDS.trackingWriteBack;
 export const DUPLICATE_PAYMENT = REVIEW_TASK_KINDS.duplicatePayment;
 export const DUPLICATE_PRIMARY_CANCELLED = REVIEW_TASK_KINDS.duplicatePrimaryCancelled;
+export const DAILY_REPORT_PUSH_FAILED = REVIEW_TASK_KINDS.dailyReportPush;
 
 export const OrderStatusKey = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
 export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
@@ -536,3 +539,28 @@ export const waveTaskClosedSignal = defineSignal<[WaveTaskClosedInput]>('waveTas
  * the wave, or null when no open task qualified.
  */
 export const waveOpenedUpdate = defineUpdate<WaveRef | null, []>('waveOpened');
+
+// ── Daily report (the WeCom group push, docs/reports.md) ────────────────────────────────────────────────
+
+/** One push of the daily report (dailyReportWorkflow): the day, and a nonce, so a push asked for again runs again. */
+export const dailyReportWorkflowId = (date: string, nonce: string) => `daily-report-${date}-${nonce}`;
+/** The Temporal Schedule pushing the daily report at DAILY_REPORT_AT (it starts dailyReportWorkflow); one per task queue. */
+export const dailyReportScheduleId = (taskQueue: string) => `daily-report-${taskQueue}`;
+
+/** The two messages of a push, each sent (and retried) on its own so a retry never repeats one the group has. */
+export type DailyReportPart = 'markdown' | 'image';
+
+export interface DailyReportInput {
+  /** The Shanghai day `YYYY-MM-DD`; default: the day before the run's start, in Shanghai (the scheduled run). */
+  date?: string;
+  /** Retries of each message before a review task opens (default: first retry after 30 s, 6 attempts, doubling). */
+  retry?: { initialIntervalMs: number; maximumAttempts: number };
+}
+
+export interface DailyReportOutcome {
+  date: string;
+  sent: DailyReportPart[];
+  failed: DailyReportPart[];
+  /** Opened when a part failed after every retry. */
+  reviewTaskId?: string;
+}

@@ -5,3 +5,4 @@ export { stockSyncWorkflow } from './stock-sync';
 export { trackingWriteBackWorkflow } from './channel-writeback';
 export { restockWorkflow } from './restock';
 export { waveScheduleWorkflow, waveWorkflow } from './wave';
+export { dailyReportWorkflow } from './daily-report';

@@ -1,38 +1,28 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import {
-  coPurchaseCounts,
-  cycleSamples,
-  funnelCounts,
-  orderCostGroups,
-  orderCostRows,
-  ordersByRegion,
-  ordersByWeekdayHour,
-  warehouseDay,
-  type ReportFilter,
-} from '../../db/queries/reports';
+import { coPurchaseCounts, funnelCounts, orderCostGroups, orderCostRows, ordersByWeekdayHour, type ReportFilter } from '../../db/queries/reports';
 import { DEFAULT_COST_RATES, orderCost, type CostRates, type OrderCost } from '../../domain/costs';
-import { locate } from '../../domain/geo';
 import {
   associationRules,
   boundInstant,
   compressionRate,
   funnel,
-  mean,
   peakGrid,
-  percentile,
   periodBound,
   precedingPeriod,
   resolvePeriod,
   shanghaiDate,
-  shanghaiDay,
   toCsv,
-  warehouseHealth,
   type CycleStats,
   type Period,
 } from '../../domain/reports';
+import { heatmapSvg, svgToPng } from '../../reports/charts';
+import { cycleStats, defaultReportDate, heatmapRegions, loadDailyReport, warehouseHealthRows } from '../../reports/daily';
+import { dailyReportPdf } from '../../reports/pdf';
+import type { DailyReportClient } from '../../reports/push-client';
 import { requireScope, type ApiEnv } from '../auth';
+import { unavailable } from '../errors';
 import { doc } from '../openapi';
 import { validate } from '../validate';
 
@@ -49,7 +39,14 @@ const ordered = <T extends { from?: string | undefined; to?: string | undefined 
 const reversed = { message: 'must be after from', path: ['to'] };
 
 const reportQuery = filterQuery.refine(ordered, reversed);
-const heatmapQuery = filterQuery.extend({ level: z.enum(['province', 'city']).default('province') }).refine(ordered, reversed);
+const heatmapQuery = filterQuery
+  .extend({
+    // Pictures besides the table: the bubble chart (SVG, or PNG drawn from it).
+    format: z.enum(['json', 'csv', 'svg', 'png']).default('json'),
+    // Default: provinces for the table (as before), cities for a picture (bubbles where the orders went).
+    level: z.enum(['province', 'city']).optional(),
+  })
+  .refine(ordered, reversed);
 const coPurchaseQuery = filterQuery
   .extend({
     minSupport: z.coerce.number().min(0).max(1).default(0.001),
@@ -66,8 +63,9 @@ const cycleQuery = filterQuery
   .refine(ordered, reversed)
   .refine((q) => ordered({ from: q.baselineFrom, to: q.baselineTo }), { message: 'must be after baselineFrom', path: ['baselineTo'] });
 
+const dateOnly = periodBound.refine((d) => !d.includes('T'), 'a date YYYY-MM-DD');
 const healthQuery = z.object({
-  date: periodBound.refine((d) => !d.includes('T'), 'a date YYYY-MM-DD').optional(),
+  date: dateOnly.optional(),
   warehouseId: z.string().trim().min(1).max(32).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
@@ -75,17 +73,32 @@ const costsQuery = filterQuery
   .extend({ limit: z.coerce.number().int().min(0).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) })
   .refine(ordered, reversed);
 
-type FilterQuery = z.infer<typeof filterQuery>;
+const dailyQuery = z.object({ date: dateOnly.optional() });
+const dailyPushBody = z.object({ date: dateOnly.optional() });
 
-/** `/v1/reports`: managers' numbers from the read model (days and hours in Asia/Shanghai). */
-export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => new Date() }: { db: Db; costRates?: CostRates; now?: () => Date }) {
-  const filterOf = (q: FilterQuery, period: Period = resolvePeriod(q, now())): ReportFilter => ({ ...period, channel: q.channel, warehouseId: q.warehouseId });
+type FilterQuery = z.infer<typeof filterQuery>;
+const readScope = () => requireScope('ops', 'orders:read');
+
+export interface ReportRouteDeps {
+  db: Db;
+  costRates?: CostRates;
+  now?: () => Date;
+  /** Starts the WeCom push (dailyReportWorkflow); without it (no WECOM_WEBHOOK_URL) the push answers 503. */
+  dailyReports?: DailyReportClient | undefined;
+}
+
+/**
+ * `/v1/reports`: managers' numbers from the read model (days and hours in Asia/Shanghai), the heat map as a
+ * picture, the daily PDF and its push to the WeCom group (docs/reports.md).
+ */
+export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => new Date(), dailyReports }: ReportRouteDeps) {
+  const filterOf = (q: Omit<FilterQuery, 'format'>, period: Period = resolvePeriod(q, now())): ReportFilter => ({ ...period, channel: q.channel, warehouseId: q.warehouseId });
   const periodOf = (f: ReportFilter) => ({ from: f.from.toISOString(), to: f.to.toISOString() });
 
   return new Hono<ApiEnv>()
-    .use(requireScope('ops', 'orders:read'))
     .get(
       '/funnel',
+      readScope(),
       doc('Fulfilment funnel: ordered → paid → shipped → delivered → returned, with the conversion and loss at each step (?format=csv)', { 200: '{ period, stages }' }),
       validate('query', reportQuery),
       async (c) => {
@@ -97,20 +110,28 @@ export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => n
     )
     .get(
       '/heatmap',
-      doc('Paid orders and GMV by province or city (?level=province|city), with coordinates for a map (?format=csv)', { 200: '{ period, level, regions }' }),
+      readScope(),
+      doc('Paid orders and GMV by province or city (?level=province|city), with coordinates for a map (?format=csv); ?format=svg|png: a bubble chart on longitude/latitude (by city unless ?level=province), bubbles sized by orders, coloured by GMV', {
+        200: '{ period, level, regions }, CSV, or image/svg+xml / image/png',
+      }),
       validate('query', heatmapQuery),
       async (c) => {
         const q = c.req.valid('query');
         const f = filterOf(q);
-        const regions = (await ordersByRegion(db, f, q.level)).map((r) => {
-          const at = locate({ province: r.province, city: r.city });
-          return { province: r.province, ...(q.level === 'city' ? { city: r.city } : {}), orders: r.orders, gmvFen: r.gmvFen, lat: at?.lat ?? null, lng: at?.lng ?? null };
-        });
-        return respond(c, q.format, { period: periodOf(f), level: q.level, regions }, regions);
+        const { format } = q;
+        const level = q.level ?? (format === 'svg' || format === 'png' ? 'city' : 'province');
+        const regions = await heatmapRegions(db, f, level);
+        if (format === 'svg' || format === 'png') {
+          const svg = heatmapSvg({ regions, subtitle: subtitleOf(f, q) });
+          if (format === 'svg') return c.body(svg, 200, { 'content-type': 'image/svg+xml; charset=utf-8' });
+          return c.body(new Uint8Array(await svgToPng(svg)), 200, { 'content-type': 'image/png' });
+        }
+        return respond(c, format, { period: periodOf(f), level, regions }, regions);
       },
     )
     .get(
       '/co-purchase',
+      readScope(),
       doc('SKU pairs bought in the same order, by lift: orders, support, confidence = P(b|a), lift (?minSupport= a fraction, ?format=csv)', { 200: '{ period, orders, pairs }' }),
       validate('query', coPurchaseQuery),
       async (c) => {
@@ -128,6 +149,7 @@ export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => n
     )
     .get(
       '/peaks',
+      readScope(),
       doc('Orders by weekday (1 = Monday) × hour, Asia/Shanghai, for all orders or those with ?sku= or ?category=, and the top cells', { 200: '{ period, cells, top }' }),
       validate('query', peaksQuery),
       async (c) => {
@@ -139,6 +161,7 @@ export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => n
     )
     .get(
       '/fulfilment-cycle',
+      readScope(),
       doc('Mean and p90 hours paid → shipped and paid → delivered, against a baseline period (default: the period before), and the compression rate', {
         200: '{ current, baseline, compressionRate, compression }',
       }),
@@ -170,6 +193,7 @@ export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => n
     )
     .get(
       '/warehouse-health',
+      readScope(),
       doc('Per warehouse for a day (?date=, default today, Asia/Shanghai): shipped, fill rate, stock-outs, transfers in/out, days of supply, turnover days, capacity used (?format=csv)', {
         200: '{ date, warehouses }',
       }),
@@ -177,26 +201,13 @@ export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => n
       async (c) => {
         const q = c.req.valid('query');
         const date = q.date ?? shanghaiDate(now());
-        const warehouses = (await warehouseDay(db, shanghaiDay(date), q.warehouseId)).map((w) => ({
-          warehouseId: w.warehouseId,
-          name: w.name,
-          shipped: w.shipped,
-          allocated: w.allocated,
-          transfersIn: w.transfersIn,
-          transfersOut: w.transfersOut,
-          stockOuts: w.stockOuts,
-          skus: w.skus,
-          onHand: w.onHand,
-          available: w.available,
-          ...warehouseHealth(w),
-          capacityOrders: w.capacityOrders ?? 0,
-          dailyOrderCapacity: w.dailyOrderCapacity,
-        }));
+        const warehouses = await warehouseHealthRows(db, date, q.warehouseId);
         return respond(c, q.format, { date, warehouses }, warehouses);
       },
     )
     .get(
       '/costs',
+      readScope(),
       doc('Fulfilment cost per paid order (carrier, transfer, purchase premium, pick/pack labour, platform fee) and totals, in fen (?limit=&offset= for the orders, ?format=csv)', {
         200: '{ period, rates, totals, orders }',
       }),
@@ -209,7 +220,42 @@ export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => n
         const totals = sumCosts(groups.map((g) => ({ orders: g.orders, cost: orderCost(g, costRates) })));
         return respond(c, q.format, { period: periodOf(f), rates: costRates, totals, orders }, orders);
       },
+    )
+    .get(
+      '/daily.pdf',
+      readScope(),
+      doc('The daily report as an A4 PDF for one Shanghai day (?date=, default yesterday): funnel, heat map by city, warehouse health table, fulfilment-cycle compression rate; Chinese text embedded', {
+        200: 'application/pdf',
+      }),
+      validate('query', dailyQuery),
+      async (c) => {
+        const date = c.req.valid('query').date ?? defaultReportDate(now());
+        const pdf = await dailyReportPdf(await loadDailyReport(db, date), { generatedAt: now() });
+        return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="daily-report-${date}.pdf"` });
+      },
+    )
+    .post(
+      '/daily/push',
+      requireScope('ops'),
+      doc('Push the daily report (default yesterday, Shanghai) to the WeCom group robot: a markdown summary and a chart image, retried, a daily-report-push review task when it still fails; 503 without WECOM_WEBHOOK_URL', {
+        202: '{ date, workflowId }',
+        503: 'WECOM_WEBHOOK_URL is not set (NOT_CONFIGURED)',
+      }),
+      validate('json', dailyPushBody),
+      async (c) => {
+        if (!dailyReports) throw unavailable('the WeCom daily push (WECOM_WEBHOOK_URL is not set)');
+        const date = c.req.valid('json').date ?? defaultReportDate(now());
+        const { workflowId } = await dailyReports.push(date);
+        return c.json({ date, workflowId }, 202);
+      },
     );
+}
+
+/** The picture's subtitle: the period as Shanghai days, and the filters. */
+function subtitleOf(f: ReportFilter, q: { channel?: string | undefined; warehouseId?: string | undefined }): string {
+  const last = shanghaiDate(new Date(f.to.getTime() - 1));
+  const first = shanghaiDate(f.from);
+  return [first === last ? first : `${first} 至 ${last}`, ...(q.channel ? [`渠道 ${q.channel}`] : []), ...(q.warehouseId ? [`仓库 ${q.warehouseId}`] : [])].join(' · ');
 }
 
 /**
@@ -229,15 +275,6 @@ function sumCosts(groups: readonly { orders: number; cost: OrderCost }[]): Order
   }
   t.totalFen = t.carrierFen + t.transferFen + t.purchasePremiumFen + t.labourFen + t.platformFeeFen;
   return { ...t, perOrderFen: t.orders ? t.totalFen / t.orders : null };
-}
-
-async function cycleStats(db: Db, f: ReportFilter): Promise<CycleStats> {
-  const samples = await cycleSamples(db, f);
-  const stats = (values: number[]) => ({ orders: values.length, meanHours: mean(values), p90Hours: percentile(values, 90) });
-  return {
-    paidToShipped: stats(samples.flatMap((s) => (s.paidToShippedHours === null ? [] : [Number(s.paidToShippedHours)]))),
-    paidToDelivered: stats(samples.flatMap((s) => (s.paidToDeliveredHours === null ? [] : [Number(s.paidToDeliveredHours)]))),
-  };
 }
 
 const flatCycle = (s: CycleStats) => ({

@@ -5,7 +5,9 @@
  */
 import { isCarrierName, type Carriers } from '../carriers';
 import { CARRIER_NAMES, type CarrierName } from '../carriers/types';
-import type { DbOrTx } from '../db/client';
+import type { Db, DbOrTx, Tx } from '../db/client';
+import { settleReservations } from '../db/queries/inventory';
+import { insertForwardShipment, markOrderShipped } from '../db/queries/shipments';
 import { claimTaskCarrier, loadCarrierRules, setTaskCarrier, taskCarrier } from '../db/queries/carrier-rules';
 import { shippingFactsOf } from '../db/queries/orders';
 import { appendPdaEvent } from '../db/queries/pda-events';
@@ -13,8 +15,11 @@ import { unitWeightsOf } from '../db/queries/skus';
 import { findWarehouse } from '../db/queries/warehouses';
 import { chooseCarrier, type CarrierChoice } from '../domain/carrier-rules';
 import { freightFen, freightZone, parcelWeightGrams, type Place } from '../domain/freight';
+import type { Address, CanonicalOrder } from '../domain/order';
 import type { StockLine } from '../domain/stock';
 import type { Logger } from '../infra/logger';
+import type { ShipmentRef } from '../workflows/contract';
+import { customerParty, warehouseParty } from './parties';
 
 export interface CarrierChoiceDeps {
   carriers: Carriers;
@@ -96,4 +101,65 @@ export async function shippingCarrier(
 export async function parcelFreightFen(db: DbOrTx, carrier: CarrierName, from: Place, to: Place, lines: readonly StockLine[]): Promise<number> {
   const weights = await unitWeightsOf(db, lines.map((l) => l.sku));
   return freightFen(carrier, freightZone(from, to), parcelWeightGrams(lines, weights));
+}
+
+export interface ParcelToShip {
+  orderId: string;
+  warehouseId: string;
+  customer: CanonicalOrder['customer'];
+  address: Address;
+  /** What is in the parcel (a merged parcel: every order's lines). */
+  lines: readonly StockLine[];
+  /** What the carrier keys the waybill on, so a retry books the same one: the order's, a split parcel's or a merged parcel's id. */
+  carrierOrderId: string;
+  /** The task the parcel was picked on (its carrier was chosen when it opened). */
+  taskId: string;
+  shipmentId: string;
+  /** A split order's parcel consumes only its own warehouse's reservations. */
+  consumeAt?: string | undefined;
+  /** More to record in the same transaction, once the waybill is known (a merged parcel notes it on the parcel). */
+  alsoRecord?: (tx: Tx, waybill: { carrier: CarrierName; waybillNo: string }) => Promise<void>;
+}
+
+/**
+ * The parcel leaves: its waybill booked with the carrier chosen when its task opened, priced by that carrier's
+ * cost model for the address as it is now, then in one transaction the shipment row, the order's first shipping
+ * time and its reserved units taken out of stock. Returns the shipment and the SKUs whose stock changed.
+ */
+export async function bookAndShip(
+  db: Db,
+  deps: CarrierChoiceDeps & { defaultSenderPhone: string },
+  p: ParcelToShip,
+): Promise<{ shipment: ShipmentRef; costFen: number; carrierRuleId: string | null; consumedSkus: string[] }> {
+  const sender = await warehouseParty(db, p.warehouseId, deps.defaultSenderPhone);
+  const receiver = customerParty(p.customer, p.address);
+  const chosen = await shippingCarrier(db, deps, { taskId: p.taskId, orderId: p.orderId });
+  const carrier = deps.carriers.get(chosen.carrier);
+  const { waybillNo } = await carrier.createWaybill({
+    orderId: p.carrierOrderId,
+    sender,
+    receiver,
+    parcels: p.lines.map((l) => ({ name: l.sku, quantity: l.quantity })),
+  });
+  const costFen = await parcelFreightFen(db, carrier.name, sender, p.address, p.lines);
+  const consumed = await db.transaction(async (tx) => {
+    await p.alsoRecord?.(tx, { carrier: carrier.name, waybillNo });
+    await insertForwardShipment(tx, {
+      id: p.shipmentId,
+      orderId: p.orderId,
+      warehouseId: p.warehouseId,
+      carrier: carrier.name,
+      waybillNo,
+      costFen,
+      carrierRuleId: chosen.carrierRuleId,
+    });
+    await markOrderShipped(tx, p.orderId);
+    return settleReservations(tx, p.orderId, 'consumed', p.consumeAt);
+  });
+  return {
+    shipment: { direction: 'forward', carrier: carrier.name, waybillNo, status: 'created' },
+    costFen,
+    carrierRuleId: chosen.carrierRuleId,
+    consumedSkus: [...new Set(consumed.map((r) => r.sku))],
+  };
 }

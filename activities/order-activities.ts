@@ -1,19 +1,17 @@
 import type { Carriers } from '../carriers';
 import type { CarrierEvent, CarrierName } from '../carriers/types';
 import type { Db } from '../db/client';
-import { settleReservations } from '../db/queries/inventory';
 import type { StockLine } from '../domain/stock';
 import { insertOrder, recordTransition, recordTransitions } from '../db/queries/orders';
 import { openReviewTask, type NewReviewTask } from '../db/queries/review-tasks';
-import { insertForwardShipment, markOrderShipped, setShipmentStatus } from '../db/queries/shipments';
+import { setShipmentStatus } from '../db/queries/shipments';
 import { closeWarehouseTask, insertPickTask } from '../db/queries/warehouse-tasks';
 import { warehouseLayout } from '../db/queries/warehouses';
 import type { Address, CanonicalOrder } from '../domain/order';
 import { pickPath } from '../domain/pick-path';
 import type { Logger } from '../infra/logger';
 import type { ShipmentRef, TransitionRecord } from '../workflows/contract';
-import { assignCarrierAndAnnounce, parcelFreightFen, shippingCarrier } from './carrier-choice';
-import { customerParty, warehouseParty } from './parties';
+import { assignCarrierAndAnnounce, bookAndShip } from './carrier-choice';
 
 export interface OrderActivityDeps {
   db: Db;
@@ -95,34 +93,17 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       parcelNo?: number;
     }): Promise<ShipmentRef> {
       const suffix = parcelSuffix(params.parcelNo);
-      const sender = await warehouseParty(db, params.warehouseId, deps.defaultSenderPhone);
-      const receiver = customerParty(params.customer, params.address);
-      const chosen = await shippingCarrier(db, deps, { taskId: `pick-${params.orderId}${suffix}`, orderId: params.orderId });
-      const carrier = carriers.get(chosen.carrier);
-      const { waybillNo } = await carrier.createWaybill({
-        orderId: `${params.orderId}${suffix}`,
-        sender,
-        receiver,
-        parcels: params.lines.map((l) => ({ name: l.sku, quantity: l.quantity })),
+      const shipped = await bookAndShip(db, deps, {
+        ...params,
+        carrierOrderId: `${params.orderId}${suffix}`,
+        taskId: `pick-${params.orderId}${suffix}`,
+        shipmentId: `ship-${params.orderId}${suffix}`,
+        consumeAt: params.parcelNo === undefined ? undefined : params.warehouseId,
       });
-      // Priced to the address the parcel is shipped to (it may have changed since the carrier was chosen).
-      const costFen = await parcelFreightFen(db, carrier.name, sender, params.address, params.lines);
-      const consumed = await db.transaction(async (tx) => {
-        await insertForwardShipment(tx, {
-          id: `ship-${params.orderId}${suffix}`,
-          orderId: params.orderId,
-          warehouseId: params.warehouseId,
-          carrier: carrier.name,
-          waybillNo,
-          costFen,
-          carrierRuleId: chosen.carrierRuleId,
-        });
-        await markOrderShipped(tx, params.orderId);
-        return settleReservations(tx, params.orderId, 'consumed', params.parcelNo === undefined ? undefined : params.warehouseId);
-      });
-      logger.info({ orderId: params.orderId, carrier: carrier.name, carrierRuleId: chosen.carrierRuleId, costFen, waybillNo }, 'order shipped');
-      await stockChanged(consumed.map((r) => r.sku));
-      return { direction: 'forward', carrier: carrier.name, waybillNo, status: 'created' };
+      const { carrier, waybillNo } = shipped.shipment;
+      logger.info({ orderId: params.orderId, carrier, carrierRuleId: shipped.carrierRuleId, costFen: shipped.costFen, waybillNo }, 'order shipped');
+      await stockChanged(shipped.consumedSkus);
+      return shipped.shipment;
     },
 
     /** Active tracking: asks the carrier for the route, so a lost push never freezes an order. */

@@ -5,15 +5,12 @@
 import { createHash } from 'node:crypto';
 import type { Carriers } from '../carriers';
 import type { Db } from '../db/client';
-import { settleReservations } from '../db/queries/inventory';
 import type { StockLine } from '../domain/stock';
-import { insertForwardShipment, markOrderShipped } from '../db/queries/shipments';
 import { joinOrOpenParcel, leaveParcel, parcelContents, recordParcelWaybill, sealParcelOfTask, type JoinedParcel } from '../db/queries/shipment-merge';
 import type { Address, CanonicalOrder } from '../domain/order';
 import type { Logger } from '../infra/logger';
 import type { ShipmentRef } from '../workflows/contract';
-import { assignCarrierAndAnnounce, parcelFreightFen, shippingCarrier } from './carrier-choice';
-import { customerParty, warehouseParty } from './parties';
+import { assignCarrierAndAnnounce, bookAndShip } from './carrier-choice';
 
 export interface ShipmentMergeActivityDeps {
   db: Db;
@@ -28,7 +25,7 @@ const groupKeyOf = (storeId: string, warehouseId: string, receiverKey: string) =
   createHash('sha256').update(JSON.stringify([storeId, warehouseId, receiverKey])).digest('hex');
 
 export function createShipmentMergeActivities(deps: ShipmentMergeActivityDeps) {
-  const { db, carriers, logger } = deps;
+  const { db, logger } = deps;
 
   return {
     /**
@@ -87,34 +84,18 @@ export function createShipmentMergeActivities(deps: ShipmentMergeActivityDeps) {
         await leaveParcel(db, params.orderId);
         return null;
       }
-      const sender = await warehouseParty(db, params.warehouseId, deps.defaultSenderPhone);
-      const receiver = customerParty(params.customer, params.address);
-      const chosen = await shippingCarrier(db, deps, { taskId: contents.parcel.taskId, orderId: params.orderId });
-      const carrier = carriers.get(chosen.carrier);
-      const { waybillNo } = await carrier.createWaybill({
-        orderId: params.parcelId,
-        sender,
-        receiver,
-        parcels: contents.lines.map((l) => ({ name: l.sku, quantity: l.quantity })),
+      const shipped = await bookAndShip(db, deps, {
+        ...params,
+        lines: contents.lines,
+        carrierOrderId: params.parcelId,
+        taskId: contents.parcel.taskId,
+        shipmentId: `ship-${params.parcelId}`,
+        alsoRecord: (tx, waybill) => recordParcelWaybill(tx, params.parcelId, waybill.carrier, waybill.waybillNo),
       });
-      const costFen = await parcelFreightFen(db, carrier.name, sender, params.address, contents.lines);
-      const consumed = await db.transaction(async (tx) => {
-        await recordParcelWaybill(tx, params.parcelId, carrier.name, waybillNo);
-        await insertForwardShipment(tx, {
-          id: `ship-${params.parcelId}`,
-          orderId: params.orderId,
-          warehouseId: params.warehouseId,
-          carrier: carrier.name,
-          waybillNo,
-          costFen,
-          carrierRuleId: chosen.carrierRuleId,
-        });
-        await markOrderShipped(tx, params.orderId);
-        return settleReservations(tx, params.orderId, 'consumed');
-      });
-      logger.info({ orderId: params.orderId, parcelId: params.parcelId, carrier: carrier.name, carrierRuleId: chosen.carrierRuleId, costFen, waybillNo }, 'order shipped in a merged parcel');
-      if (deps.onStockChanged && consumed.length) await deps.onStockChanged([...new Set(consumed.map((r) => r.sku))]);
-      return { direction: 'forward', carrier: carrier.name, waybillNo, status: 'created' };
+      const { carrier, waybillNo } = shipped.shipment;
+      logger.info({ orderId: params.orderId, parcelId: params.parcelId, carrier, carrierRuleId: shipped.carrierRuleId, costFen: shipped.costFen, waybillNo }, 'order shipped in a merged parcel');
+      if (deps.onStockChanged && shipped.consumedSkus.length) await deps.onStockChanged(shipped.consumedSkus);
+      return shipped.shipment;
     },
   };
 }

@@ -8,6 +8,7 @@
  * See docs/allocation.md for the cost model and the reasoning behind each rule.
  */
 import { z } from 'zod';
+import { ruleSetSchema } from './rule-set';
 import { distanceKm, type LatLng } from './geo';
 import { mergeLines, type StockLine } from './stock';
 
@@ -52,16 +53,7 @@ export const allocationRuleSchema = z.discriminatedUnion('kind', [
   z.object({ ...ruleBase, kind: z.literal('backorder'), params: noParams }),
 ]);
 
-export const allocationRuleSetSchema = z
-  .object({ rules: z.array(allocationRuleSchema).min(1).max(32) })
-  .strict()
-  .superRefine((set, ctx) => {
-    const seen = new Set<string>();
-    set.rules.forEach((rule, i) => {
-      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
-      seen.add(rule.id);
-    });
-  });
+export const allocationRuleSetSchema = ruleSetSchema(allocationRuleSchema, { min: 1, max: 32 });
 
 export type AllocationRule = z.output<typeof allocationRuleSchema>;
 export type AllocationRuleKind = AllocationRule['kind'];

@@ -6,6 +6,7 @@
  * carrier (DEFAULT_CARRIER) ships. Pure: the activity that opens the pick task brings the facts.
  */
 import { z } from 'zod';
+import { ruleSetSchema } from './rule-set';
 import type { CarrierName } from '../carriers/types';
 import { chargeableKg, FREIGHT_CARRIERS, freightFen, freightZone, provinceOf, type FreightZone, type Place } from './freight';
 import { canonicalProvince, findCity } from './geo';
@@ -59,16 +60,7 @@ export const carrierRuleSchema = z
   })
   .strict();
 
-export const carrierRuleSetSchema = z
-  .object({ rules: z.array(carrierRuleSchema).max(64) })
-  .strict()
-  .superRefine((set, ctx) => {
-    const seen = new Set<string>();
-    set.rules.forEach((rule, i) => {
-      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
-      seen.add(rule.id);
-    });
-  });
+export const carrierRuleSetSchema = ruleSetSchema(carrierRuleSchema, { max: 64 });
 
 export type CarrierRule = z.output<typeof carrierRuleSchema>;
 export type CarrierRuleSet = z.output<typeof carrierRuleSetSchema>;

@@ -76,6 +76,7 @@ const API_ALONE = values['api-alone'];
 const RATE = Number(values.rate);
 const HOT_STOCK = Number(values['hot-stock'] ?? Math.floor(PUSHES / 3));
 const SEED_ORDERS_PER_SECOND = 500;
+const RUN_SEED = Date.now() % 1_000_000_007;
 const PLATFORMS: readonly Platform[] = ['taobao', 'tmall', 'pdd', 'douyin', 'wechat'];
 const HOT_SKU = 'LIVE-EARBUDS-X1';
 const MIXED_SKUS = ['SKU-TEE-S', 'SKU-TEE-M', 'SKU-TEE-L', 'SKU-CUP-500', 'SKU-TEA-250', 'SKU-MASK-10', 'SKU-SOCK-3'];
@@ -210,7 +211,8 @@ async function main() {
   for (const [i, platform] of PLATFORMS.entries()) {
     const credentials = { appKey: `bench-${platform}-key`, appSecret: `bench-${platform}-secret`, pushToken: `bench-${platform}-token` };
     const shopId = platform === 'wechat' ? 'gh_benchshop0001' : String(7_000_000 + i);
-    const running = await startSimulator(platform, { ...credentials, shopId, skus: SKUS, seed: 1000 + i });
+    // A seed per run: order ids (hence workflow ids) of one run never meet a previous run's on a server that keeps them.
+    const running = await startSimulator(platform, { ...credentials, shopId, skus: SKUS, seed: RUN_SEED + i });
     sims.set(platform, running);
     cleanups.unshift(() => running.close());
     const store = (await api('POST', '/v1/stores', { platform, shopId, ...credentials, baseUrl: running.baseUrl })) as { storeId: string };

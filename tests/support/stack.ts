@@ -25,6 +25,7 @@ import { Redis } from 'ioredis';
 import { createAlibaba1688Client } from '../../purchasing/alibaba1688';
 import { startPurchaseSimulator, type PurchaseSimulatorOptions, type RunningPurchaseSimulator } from '../../purchasing/simulator';
 import { createReplenishmentMonitor } from '../../replenishment/monitor';
+import { createDailyReportClient } from '../../reports/push-client';
 import { createLogNotifier, type ReplenishmentAlert, type ReplenishmentNotifier } from '../../replenishment/notifier';
 import { createIntake } from '../../ingest/intake';
 import { createOrderClient, type OrderClient } from '../../temporal/order-client';
@@ -33,7 +34,7 @@ import { createPollSchedules, type PollSchedules } from '../../temporal/schedule
 import { createStockSyncTrigger } from '../../temporal/stock-sync';
 import { createWaveClient } from '../../temporal/wave-client';
 import { createWorker, type OmsWorker } from '../../temporal/worker';
-import type { OrderTimings } from '../../workflows/contract';
+import type { DailyReportInput, OrderTimings } from '../../workflows/contract';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -106,6 +107,8 @@ export interface StackOptions {
   channels?: { pollIntervalMs?: number; pollLookbackMs?: number; stockSyncIntervalMs?: number; refreshMarginMs?: number; pipeline?: IngestPipeline };
   /** PDA live feed: heartbeat and safety-net poll intervals (its LISTEN connection closes with the last stream). */
   pda?: PdaStreamOptions;
+  /** The daily report's WeCom push: the robot to send to (a stand-in) and the retries of each message. */
+  reports?: { wecomWebhookUrl: string; retry?: DailyReportInput['retry'] };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -189,6 +192,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       replenishment,
       ...(syncStock ? { onStockChanged: syncStock } : {}),
       channels: { tokens, ingest: pollPipeline, poll: { overlapMs: 60_000, lookbackMs: options.channels?.pollLookbackMs ?? 60 * 60_000, chunkMs: 60 * 60_000 } },
+      ...(options.reports ? { reports: { wecomWebhookUrl: options.reports.wecomWebhookUrl } } : {}),
     }),
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
@@ -228,6 +232,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     channels: channelDeps,
     pda: options.pda,
     waves: createWaveClient({ client, taskQueue }),
+    dailyReports: options.reports ? createDailyReportClient({ client, taskQueue, retry: options.reports.retry }) : undefined,
   });
 
   let server: Server | undefined;

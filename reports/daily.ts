@@ -4,7 +4,7 @@
  * report that gathers them for one Shanghai day.
  */
 import type { DbOrTx } from '../db/client';
-import { cycleSamples, funnelCounts, ordersByRegion, warehouseDay, type ReportFilter } from '../db/queries/reports';
+import { cycleSamples, funnelCounts, ordersByRegion, warehouseDay, type ReportFilter, type WarehouseDayRow } from '../db/queries/reports';
 import { locate } from '../domain/geo';
 import {
   compressionRate,
@@ -38,20 +38,8 @@ export async function heatmapRegions(db: DbOrTx, f: ReportFilter, level: 'provin
   });
 }
 
-export interface WarehouseHealthRow extends WarehouseHealthFigures {
-  warehouseId: string;
-  name: string;
-  shipped: number;
-  allocated: number;
-  transfersIn: number;
-  transfersOut: number;
-  stockOuts: number;
-  skus: number;
-  onHand: number;
-  available: number;
-  capacityOrders: number;
-  dailyOrderCapacity: number | null;
-}
+/** A warehouse's day as reported: its counts (without the inputs only the figures need) and the figures. */
+export type WarehouseHealthRow = Omit<WarehouseDayRow, 'fromOwnStock' | 'unitsShipped30d' | 'capacityOrders'> & WarehouseHealthFigures & { capacityOrders: number };
 
 /** Per warehouse for one Shanghai day (`YYYY-MM-DD`). */
 export async function warehouseHealthRows(db: DbOrTx, date: string, warehouseId?: string): Promise<WarehouseHealthRow[]> {

@@ -8,6 +8,7 @@
  * changed, and for every store at start-up, so a changed interval or task queue reaches existing schedules.
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import type { Logger } from '../infra/logger';
 import { dailyReportScheduleId, pollScheduleId, waveScheduleId } from '../workflows/contract';
 import type { dailyReportWorkflow } from '../workflows/daily-report';
@@ -97,15 +98,7 @@ export interface WaveScheduleOptions {
  */
 export async function upsertWaveSchedule({ client, taskQueue, intervalMs, logger }: WaveScheduleOptions): Promise<void> {
   const scheduleId = waveScheduleId(taskQueue);
-  if (intervalMs === null) {
-    try {
-      await client.schedule.getHandle(scheduleId).delete();
-      logger.info({ scheduleId }, 'WAVE_INTERVAL=off: wave schedule removed');
-    } catch (err) {
-      if (!(err instanceof ScheduleNotFoundError)) throw err;
-    }
-    return;
-  }
+  if (intervalMs === null) return removeSchedule(client, scheduleId, logger, 'WAVE_INTERVAL=off: wave schedule removed');
   const spec: ScheduleSpec = { intervals: [{ every: intervalMs }] };
   const action: ScheduleOptionsStartWorkflowAction<typeof waveScheduleWorkflow> = {
     type: 'startWorkflow',
@@ -119,18 +112,7 @@ export async function upsertWaveSchedule({ client, taskQueue, intervalMs, logger
   // Temporal refuses a catch-up window under 10 seconds; a missed run is worth catching up for a minute at least.
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: Math.max(intervalMs, 60_000) };
   const note = 'Opens a wave in each warehouse with open pick tasks not in a wave';
-  try {
-    await client.schedule.create({ scheduleId, spec, action, policies, state: { note } });
-    logger.info({ scheduleId, intervalMs }, 'wave schedule created');
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({
-      spec,
-      action,
-      policies,
-      state: { ...previous.state, note: previous.state.paused ? previous.state.note : note },
-    }));
-  }
+  await putSchedule(client, scheduleId, { spec, action, policies, note }, logger, { intervalMs }, 'wave schedule created');
 }
 
 export interface DailyReportScheduleOptions {
@@ -149,15 +131,7 @@ export interface DailyReportScheduleOptions {
  */
 export async function upsertDailyReportSchedule({ client, taskQueue, at, logger }: DailyReportScheduleOptions): Promise<void> {
   const scheduleId = dailyReportScheduleId(taskQueue);
-  if (at === null) {
-    try {
-      await client.schedule.getHandle(scheduleId).delete();
-      logger.info({ scheduleId }, 'daily report schedule removed (DAILY_REPORT_AT=off or no WECOM_WEBHOOK_URL)');
-    } catch (err) {
-      if (!(err instanceof ScheduleNotFoundError)) throw err;
-    }
-    return;
-  }
+  if (at === null) return removeSchedule(client, scheduleId, logger, 'daily report schedule removed (DAILY_REPORT_AT=off or no WECOM_WEBHOOK_URL)');
   // China keeps no daylight saving, but naming the zone keeps the schedule right wherever the server runs.
   const spec: ScheduleSpec = { calendars: [{ hour: at.hour, minute: at.minute, comment: 'DAILY_REPORT_AT' }], timezone: 'Asia/Shanghai' };
   const action: ScheduleOptionsStartWorkflowAction<typeof dailyReportWorkflow> = {
@@ -171,9 +145,22 @@ export async function upsertDailyReportSchedule({ client, taskQueue, at, logger 
   };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 6 * 60 * 60_000 };
   const note = `Pushes yesterday's report to the WeCom group at ${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')} Asia/Shanghai`;
+  await putSchedule(client, scheduleId, { spec, action, policies, note }, logger, { at }, 'daily report schedule created');
+}
+
+/** Creates the schedule, or brings an existing one up to date (keeping it paused, with its pause note, if someone paused it). */
+async function putSchedule(
+  client: Client,
+  scheduleId: string,
+  schedule: { spec: ScheduleSpec; action: ScheduleOptionsStartWorkflowAction<Workflow>; policies: { overlap: ScheduleOverlapPolicy; catchupWindow: number }; note: string },
+  logger: Logger,
+  details: Record<string, unknown>,
+  created: string,
+): Promise<void> {
+  const { spec, action, policies, note } = schedule;
   try {
     await client.schedule.create({ scheduleId, spec, action, policies, state: { note } });
-    logger.info({ scheduleId, at }, 'daily report schedule created');
+    logger.info({ scheduleId, ...details }, created);
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     await client.schedule.getHandle(scheduleId).update((previous) => ({
@@ -182,5 +169,15 @@ export async function upsertDailyReportSchedule({ client, taskQueue, at, logger 
       policies,
       state: { ...previous.state, note: previous.state.paused ? previous.state.note : note },
     }));
+  }
+}
+
+/** Removes a schedule that is switched off; one that is not there is fine. */
+async function removeSchedule(client: Client, scheduleId: string, logger: Logger, removed: string): Promise<void> {
+  try {
+    await client.schedule.getHandle(scheduleId).delete();
+    logger.info({ scheduleId }, removed);
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
   }
 }

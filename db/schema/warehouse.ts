@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { bigserial, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**

@@ -17,13 +17,8 @@ export const PDA_EVENTS_CHANNEL = 'pda_events';
 
 export type PdaEventKind = 'task' | 'wave';
 
-export interface PdaEvent {
-  id: number;
-  warehouseId: string;
-  kind: PdaEventKind;
-  data: Record<string, unknown>;
-  createdAt: Date;
-}
+/** A row of the log, as stored (its `kind` and `data` narrowed to what appends write). */
+export type PdaEvent = Omit<typeof pdaEvents.$inferSelect, 'kind' | 'data'> & { kind: PdaEventKind; data: Record<string, unknown> };
 
 /** Two-key advisory lock namespace: (this, hashtext(warehouse id)). */
 const APPEND_LOCK_NAMESPACE = 5_022_611;

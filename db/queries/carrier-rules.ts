@@ -2,45 +2,19 @@
  * The carrier rule set — one stored row (`default`), or no rules (the default carrier ships everything) when
  * none was ever stored — and the carrier chosen for each pick task when it opened.
  */
-import { eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { eq } from 'drizzle-orm';
 import { carrierRuleSetSchema, DEFAULT_CARRIER_RULES, type CarrierRuleSet } from '../../domain/carrier-rules';
 import type { DbOrTx } from '../client';
 import { carrierRules, warehouseTasks } from '../schema';
+import { ruleSetStore, type StoredRules } from './rule-sets';
 
-const RULES_ID = 'default';
+export type StoredCarrierRules = StoredRules<CarrierRuleSet['rules']>;
 
-export interface StoredCarrierRules {
-  rules: CarrierRuleSet['rules'];
-  /** 0 while no set was ever stored; each PUT adds one. */
-  version: number;
-  updatedAt: Date | null;
-  source: 'default' | 'stored';
-}
+const store = ruleSetStore(carrierRules, carrierRuleSetSchema, DEFAULT_CARRIER_RULES, 'carrier rule set');
 
 /** The rule set in force: the stored one, or none (default carrier) when none was stored or it no longer parses. */
-export async function loadCarrierRules(db: DbOrTx): Promise<StoredCarrierRules & { invalid?: string }> {
-  const [row] = await db.select().from(carrierRules).where(eq(carrierRules.id, RULES_ID));
-  if (!row) return { ...DEFAULT_CARRIER_RULES, version: 0, updatedAt: null, source: 'default' };
-  const parsed = carrierRuleSetSchema.safeParse(row.rules);
-  if (!parsed.success) {
-    return { ...DEFAULT_CARRIER_RULES, version: row.version, updatedAt: row.updatedAt, source: 'default', invalid: z.prettifyError(parsed.error) };
-  }
-  return { rules: parsed.data.rules, version: row.version, updatedAt: row.updatedAt, source: 'stored' };
-}
-
-export async function saveCarrierRules(db: DbOrTx, ruleSet: CarrierRuleSet): Promise<StoredCarrierRules> {
-  const [row] = await db
-    .insert(carrierRules)
-    .values({ id: RULES_ID, rules: ruleSet, version: 1 })
-    .onConflictDoUpdate({
-      target: carrierRules.id,
-      set: { rules: ruleSet, version: sql`${carrierRules.version} + 1`, updatedAt: sql`now()` },
-    })
-    .returning();
-  if (!row) throw new Error('carrier rule set upsert returned no row');
-  return { rules: ruleSet.rules, version: row.version, updatedAt: row.updatedAt, source: 'stored' };
-}
+export const loadCarrierRules = store.load;
+export const saveCarrierRules = store.save;
 
 /** The carrier recorded on a pick task (null on tasks opened before carrier rules); undefined when there is no such task. */
 export async function taskCarrier(db: DbOrTx, taskId: string): Promise<{ carrier: string | null; carrierRuleId: string | null } | undefined> {

@@ -137,12 +137,7 @@ export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => n
       async (c) => {
         const q = c.req.valid('query');
         const f = filterOf(q);
-        const minOrders = async () => {
-          // The support threshold as a count of orders, so the database drops rare pairs before they are joined back.
-          const { totalOrders } = await coPurchaseCounts(db, f, Number.MAX_SAFE_INTEGER, 1);
-          return Math.max(1, Math.ceil(q.minSupport * totalOrders));
-        };
-        const counts = await coPurchaseCounts(db, f, await minOrders(), q.limit);
+        const counts = await coPurchaseCounts(db, f, q.minSupport, q.limit);
         const pairs = associationRules(counts.pairs, counts.ordersWith, counts.totalOrders, q.minSupport).slice(0, q.limit);
         return respond(c, q.format, { period: periodOf(f), orders: counts.totalOrders, minSupport: q.minSupport, pairs }, pairs);
       },

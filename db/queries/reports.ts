@@ -71,17 +71,20 @@ export async function ordersByRegion(db: DbOrTx, f: ReportFilter, level: 'provin
 
 /**
  * Paid orders with at least one line, orders per SKU, and SKU pairs bought in the same order (each unordered
- * pair once, `a < b`) with at least `minOrders` orders.
+ * pair once, `a < b`) in at least `minSupport` of those orders.
  */
 export async function coPurchaseCounts(
   db: DbOrTx,
   f: ReportFilter,
-  minOrders: number,
+  minSupport: number,
   limit: number,
 ): Promise<{ totalOrders: number; ordersWith: Map<string, number>; pairs: PairCount[] }> {
   const basket = sql`select l.order_id, l.sku from order_lines l join orders o using (order_id) where ${inFilter(f)} and o.paid_at is not null`;
-  const [totals, singles, pairs] = await Promise.all([
-    rows<{ n: number }>(db, sql`select count(distinct order_id)::int as n from (${basket}) b`),
+  const [totals] = await rows<{ n: number }>(db, sql`select count(distinct order_id)::int as n from (${basket}) b`);
+  const totalOrders = totals?.n ?? 0;
+  // The support threshold as a count of orders, so the database drops rare pairs before they are joined back.
+  const minOrders = Math.max(1, Math.ceil(minSupport * totalOrders));
+  const [singles, pairs] = await Promise.all([
     rows<{ sku: string; n: number }>(db, sql`select sku, count(*)::int as n from (${basket}) b group by sku`),
     rows<PairCount>(
       db,
@@ -93,7 +96,7 @@ export async function coPurchaseCounts(
       order by orders desc, a, b limit ${limit}`,
     ),
   ]);
-  return { totalOrders: totals[0]?.n ?? 0, ordersWith: new Map(singles.map((s) => [s.sku, s.n])), pairs };
+  return { totalOrders, ordersWith: new Map(singles.map((s) => [s.sku, s.n])), pairs };
 }
 
 /** Orders by Shanghai weekday (1 = Monday) and hour, optionally only those holding a SKU or a SKU of a category. */

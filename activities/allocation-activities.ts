@@ -30,7 +30,6 @@ import { mergeLines, type PurchaseLine, type StockLine } from '../domain/stock';
 import {
   allocateWithinCapacity,
   chargedWarehouses,
-  shanghaiDay,
   transferEtaMs,
   type AllocationDecision,
   type AllocationInput,
@@ -38,6 +37,7 @@ import {
   type WarehouseDayLoad,
   type WarehouseStock,
 } from '../domain/allocation';
+import { shanghaiDate } from '../domain/shanghai-time';
 import { locate } from '../domain/geo';
 import { formatPurchaseError, parsePurchaseError } from '../domain/purchasing';
 import type { Address } from '../domain/order';
@@ -99,7 +99,7 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
       const skus = lines.map((l) => l.sku);
 
       const at = now();
-      const today = shanghaiDay(at.getTime());
+      const today = shanghaiDate(at);
       const { outcome, touched } = await db.transaction(async (tx) => {
         // Locked first, checked second: a retry waiting behind its own first attempt sees what that one did.
         const stock = await lockStock(tx, skus);
@@ -274,7 +274,7 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
     /** Undo on cancel: reservations released, transfer/purchase detached from the order. Idempotent. */
     async releaseAllocation(params: { orderId: string }): Promise<void> {
       // Allocated today, the order's slot in its warehouses' day goes to the next order (docs/allocation.md).
-      const released = await releaseOrderAllocation(db, params.orderId, { today: shanghaiDay(now().getTime()) });
+      const released = await releaseOrderAllocation(db, params.orderId, { today: shanghaiDate(now()) });
       await afterStockMoved(released.map((r) => ({ warehouseId: r.warehouseId, sku: r.sku })));
       const skus = [...new Set(released.map((r) => r.sku))];
       if (skus.length && deps.backorders) void deps.backorders.restock(skus).catch((err: unknown) => logger.warn({ err, skus }, 'could not wake the backordered orders'));

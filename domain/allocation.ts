@@ -537,14 +537,6 @@ export function transferLateAtMs(eta: string, graceMs: number = DEFAULT_TRANSFER
 
 // ── Daily capacity: a warehouse ships so many orders a day (Asia/Shanghai), then the next one serves ─────────
 
-/** Beijing time is UTC+8 all year (China keeps no daylight saving time), so a fixed offset is exact. */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-/** The Asia/Shanghai calendar day an instant falls on, `YYYY-MM-DD`: a warehouse's day turns at local midnight. */
-export function shanghaiDay(atMs: number): string {
-  return new Date(atMs + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 export interface WarehouseDayLoad {
   /** `warehouses.daily_order_capacity`: orders a day; null = no cap, 0 = takes none (closed). */
   readonly capacity: number | null;

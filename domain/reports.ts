@@ -4,26 +4,14 @@
  * Ratios are unrounded fractions (0.656, never "65.6%"); presentation rounds.
  */
 import { z } from 'zod';
+import { DAY_MS, shanghaiMidnight } from './shanghai-time';
 
-/** China has had no daylight saving since 1991: Asia/Shanghai is UTC+8 all year. */
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-const DAY_MS = 24 * 3600_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A half-open period `[from, to)` of instants. */
 export interface Period {
   from: Date;
   to: Date;
-}
-
-/** Midnight in Shanghai that starts the given `YYYY-MM-DD`. */
-export function shanghaiMidnight(date: string): Date {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS);
-}
-
-/** The Shanghai calendar day an instant falls on, `YYYY-MM-DD`. */
-export function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** A whole Shanghai day as a period. */

@@ -12,7 +12,6 @@ import {
   mean,
   percentile,
   precedingPeriod,
-  shanghaiDate,
   shanghaiDay,
   warehouseHealth,
   type CycleStats,
@@ -20,6 +19,7 @@ import {
   type Period,
   type WarehouseHealthFigures,
 } from '../domain/reports';
+import { DAY_MS, shanghaiDate } from '../domain/shanghai-time';
 
 export interface HeatmapRegion {
   province: string;
@@ -95,7 +95,7 @@ export interface DailyReport {
  * scheduled push runs in the morning, and today's figures would still be moving).
  */
 export function defaultReportDate(now: Date): string {
-  return shanghaiDate(new Date(now.getTime() - 24 * 3600_000));
+  return shanghaiDate(now.getTime() - DAY_MS);
 }
 
 export async function loadDailyReport(db: DbOrTx, date: string): Promise<DailyReport> {

@@ -9,18 +9,18 @@
  * the day before the run started, in Shanghai.
  */
 import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { DAY_MS, shanghaiDate } from '../domain/shanghai-time';
 import type { Activities } from '../activities';
 import { DAILY_REPORT_PUSH_FAILED, type DailyReportInput, type DailyReportOutcome, type DailyReportPart } from './contract';
 
 const DEFAULT_RETRY = { initialIntervalMs: 30_000, maximumAttempts: 6 };
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
 // Opening the review task is retried until it works: the failure must reach a person.
 const { openReviewTask } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
 
 export async function dailyReportWorkflow(input: DailyReportInput = {}): Promise<DailyReportOutcome> {
   // Date.now() in a workflow is the time of the current workflow task, recorded in history: the same on replay.
-  const date = input.date ?? new Date(Date.now() + SHANGHAI_OFFSET_MS - 24 * 3600_000).toISOString().slice(0, 10);
+  const date = input.date ?? shanghaiDate(Date.now() - DAY_MS);
   const retry = input.retry ?? DEFAULT_RETRY;
   const { pushDailyReportPart } = proxyActivities<Activities>({
     // Reading the day and drawing the chart take seconds; the robot answers in well under one.

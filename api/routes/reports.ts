@@ -12,11 +12,11 @@ import {
   periodBound,
   precedingPeriod,
   resolvePeriod,
-  shanghaiDate,
   toCsv,
   type CycleStats,
   type Period,
 } from '../../domain/reports';
+import { shanghaiDate } from '../../domain/shanghai-time';
 import { heatmapSvg, svgToPng } from '../../reports/charts';
 import { cycleStats, defaultReportDate, heatmapRegions, loadDailyReport, warehouseHealthRows } from '../../reports/daily';
 import { dailyReportPdf } from '../../reports/pdf';

@@ -5,7 +5,8 @@
  * concurrent receipts, cancels and allocations queue up instead of deadlocking.
  */
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import { shanghaiDay, type WarehouseDayLoad } from '../../domain/allocation';
+import type { WarehouseDayLoad } from '../../domain/allocation';
+import { shanghaiDate } from '../../domain/shanghai-time';
 import type { DbOrTx } from '../client';
 import { orderAllocations, purchaseOrders, transferOrders, warehouseDayLoad, warehouses } from '../schema';
 import { activeHolds, settleHolds } from './holds';
@@ -45,7 +46,7 @@ export async function saveAllocation(db: DbOrTx, row: typeof orderAllocations.$i
  * cancelled and a placed one detached, holds still in force released. Idempotent. Returns what was released.
  */
 export async function releaseOrderAllocation(db: DbOrTx, orderId: string, opts: { today?: string } = {}) {
-  const today = opts.today ?? shanghaiDay(Date.now());
+  const today = opts.today ?? shanghaiDate(Date.now());
   return db.transaction(async (tx) => {
     await tx
       .update(transferOrders)
@@ -67,7 +68,7 @@ export async function releaseOrderAllocation(db: DbOrTx, orderId: string, opts: 
     // Allocated today: the warehouses will not ship it, so its slot goes to the next order. An order counted
     // on an earlier day changes nothing: that day is over (and its count is what the warehouse was asked for).
     for (const row of ended) {
-      if (shanghaiDay(row.createdAt.getTime()) === today) for (const w of countedWarehouses(row)) await freeDaySlot(tx, w, today);
+      if (shanghaiDate(row.createdAt) === today) for (const w of countedWarehouses(row)) await freeDaySlot(tx, w, today);
     }
     return released;
   });

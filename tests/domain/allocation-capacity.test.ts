@@ -5,12 +5,12 @@ import {
   chargedWarehouses,
   DEFAULT_ALLOCATION_RULES,
   isFull,
-  shanghaiDay,
   type AllocationDecision,
   type AllocationInput,
   type WarehouseDayLoad,
   type WarehouseStock,
 } from '../../domain/allocation';
+import { shanghaiDate } from '../../domain/shanghai-time';
 import { locate, type LatLng } from '../../domain/geo';
 
 const city = (province: string, name: string): LatLng => {
@@ -45,7 +45,7 @@ describe('the Asia/Shanghai day', () => {
     ['2026-07-01T15:59:59.000Z', '2026-07-01'],
     ['2026-07-01T16:00:00.000Z', '2026-07-02'],
   ])('%s falls on %s', (instant, day) => {
-    expect(shanghaiDay(Date.parse(instant))).toBe(day);
+    expect(shanghaiDate(Date.parse(instant))).toBe(day);
   });
 });
 

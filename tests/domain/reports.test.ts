@@ -10,10 +10,10 @@ import {
   periodBound,
   precedingPeriod,
   resolvePeriod,
-  shanghaiDate,
   toCsv,
   warehouseHealth,
 } from '../../domain/reports';
+import { shanghaiDate } from '../../domain/shanghai-time';
 
 describe('report periods in Asia/Shanghai', () => {
   it.each([

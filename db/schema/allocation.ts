@@ -37,7 +37,7 @@ export const orderAllocations = pgTable('order_allocations', {
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   /** Set when the order let go of it (cancelled): its reservations were released. */
   releasedAt: timestamp({ withTimezone: true }),
-});
+}, (t) => [index('order_allocations_warehouse_idx').on(t.warehouseId, t.createdAt)]);
 
 /** An internal transfer (调拨单) of an order's shortfall to its local warehouse. */
 export const transferOrders = pgTable(
@@ -58,7 +58,12 @@ export const transferOrders = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     receivedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index('transfer_orders_status_idx').on(t.status, t.eta), index('transfer_orders_order_idx').on(t.orderId)],
+  (t) => [
+    index('transfer_orders_status_idx').on(t.status, t.eta),
+    index('transfer_orders_order_idx').on(t.orderId),
+    index('transfer_orders_from_idx').on(t.fromWarehouseId, t.createdAt),
+    index('transfer_orders_to_idx').on(t.toWarehouseId, t.createdAt),
+  ],
 );
 
 /** A purchase order with a 1688 supplier, booked into `warehouseId` on receipt. */

@@ -9,3 +9,4 @@ export * from './ingest';
 export * from './channel-sync';
 export * from './intake';
 export * from './warehouse';
+export * from './report-facts';

@@ -124,7 +124,11 @@ export const shipments = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     deliveredAt: timestamp({ withTimezone: true }),
   },
-  (t) => [unique('shipments_carrier_waybill').on(t.carrier, t.waybillNo), index('shipments_order_idx').on(t.orderId)],
+  (t) => [
+    unique('shipments_carrier_waybill').on(t.carrier, t.waybillNo),
+    index('shipments_order_idx').on(t.orderId),
+    index('shipments_warehouse_idx').on(t.warehouseId, t.createdAt),
+  ],
 );
 
 /** Idempotency-Key of POST /v1/orders: the same key with another body is refused. */

@@ -1,0 +1,48 @@
+import { bigint, boolean, date, index, integer, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { orders } from './orders';
+
+/**
+ * One narrow row per order with what the reports count: when it reached each stage, where it went, what it held
+ * and what fulfilling it cost. The reports scan this instead of joining the timeline, the lines and the shipments
+ * order by order. PostgreSQL keeps it: triggers on the tables it is derived from recompute an order's row from
+ * them whenever one of them changes (migration 0010), so no write path can forget it and a replayed write changes
+ * nothing. Days and hours are Asia/Shanghai.
+ */
+export const orderFacts = pgTable(
+  'order_facts',
+  {
+    orderId: text()
+      .primaryKey()
+      .references(() => orders.orderId, { onDelete: 'cascade' }),
+    orderedAt: timestamp({ withTimezone: true }).notNull(),
+    /** Shanghai calendar day, ISO weekday (1 = Monday) and hour of `orderedAt`. */
+    day: date().notNull(),
+    weekday: smallint().notNull(),
+    hour: smallint().notNull(),
+    channel: text().notNull(),
+    warehouseId: text(),
+    province: text(),
+    city: text(),
+    /** A merged duplicate: not an order of its own, left out of every report. */
+    merged: boolean().notNull(),
+    totalFen: bigint({ mode: 'number' }).notNull(),
+    paidAt: timestamp({ withTimezone: true }),
+    /** First SHIPPED / DELIVERED timeline event, first return requested. */
+    shippedAt: timestamp({ withTimezone: true }),
+    deliveredAt: timestamp({ withTimezone: true }),
+    returnedAt: timestamp({ withTimezone: true }),
+    lineCount: integer().notNull(),
+    units: integer().notNull(),
+    /** The distinct SKUs of the order, sorted (the basket of co-purchase, the filter of peaks). */
+    skus: text().array().notNull(),
+    /** Recorded freight of its forward shipments, units transferred for it, freight of its urgent purchases. */
+    carrierFen: integer().notNull(),
+    forwardShipped: boolean().notNull(),
+    transferUnits: integer().notNull(),
+    purchaseFreightFen: integer().notNull(),
+  },
+  (t) => [
+    index('order_facts_ordered_at_idx').on(t.orderedAt),
+    index('order_facts_warehouse_shipped_idx').on(t.warehouseId, t.shippedAt),
+  ],
+);

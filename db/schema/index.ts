@@ -10,3 +10,4 @@ export * from './channel-sync';
 export * from './intake';
 export * from './warehouse';
 export * from './report-facts';
+export * from './finance';

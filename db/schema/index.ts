@@ -11,3 +11,4 @@ export * from './intake';
 export * from './warehouse';
 export * from './report-facts';
 export * from './finance';
+export * from './prepack';

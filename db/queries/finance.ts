@@ -1,0 +1,266 @@
+/**
+ * Finance's reads and writes: statement rows and imports, the two sides of a month's reconciliation, listed
+ * prices per channel and price-gap alerts.
+ */
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { LedgerRow } from '../../finance/statement-formats';
+import type { Db, DbOrTx } from '../client';
+import { priceGapAlerts, skuPrices, statementImports, statementRows } from '../schema';
+
+async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  return (await db.execute(query)).rows as T[];
+}
+
+// ── Statements ──────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Stores the rows not known yet (by platform and the statement's row id); returns how many were new. */
+export async function insertStatementRows(db: DbOrTx, platform: string, importId: string, batch: readonly LedgerRow[]): Promise<number> {
+  if (batch.length === 0) return 0;
+  const inserted = await db
+    .insert(statementRows)
+    .values(batch.map((r) => ({ ...r, platform, importId })))
+    .onConflictDoNothing()
+    .returning({ rowId: statementRows.rowId });
+  return inserted.length;
+}
+
+export type StatementImportRecord = typeof statementImports.$inferSelect;
+
+/**
+ * Records the import under the file's SHA-256 and gives its new rows that id. The same file imported before:
+ * the earlier record (its rows were all known, so nothing new was stored).
+ */
+export async function recordStatementImport(
+  db: DbOrTx,
+  rec: Omit<StatementImportRecord, 'importedAt'> & { pendingId: string },
+): Promise<{ row: StatementImportRecord; existed: boolean }> {
+  const { pendingId, ...values } = rec;
+  const [created] = await db.insert(statementImports).values(values).onConflictDoNothing().returning();
+  await db.update(statementRows).set({ importId: rec.id }).where(eq(statementRows.importId, pendingId));
+  if (created) return { row: created, existed: false };
+  const [earlier] = await db.select().from(statementImports).where(eq(statementImports.id, rec.id));
+  return { row: earlier!, existed: true };
+}
+
+export async function listStatementImports(db: DbOrTx, platform?: string): Promise<StatementImportRecord[]> {
+  return db
+    .select()
+    .from(statementImports)
+    .where(platform ? eq(statementImports.platform, platform) : undefined)
+    .orderBy(desc(statementImports.importedAt))
+    .limit(200);
+}
+
+/**
+ * Rows that name their order by another id too (WeChat: voucher, transaction id): point them at the one an OMS
+ * order of those channels carries, for orders that arrived after the statement.
+ */
+export async function resolveAlternativeRefs(db: DbOrTx, platform: string, channels: readonly string[]): Promise<void> {
+  await db.execute(sql`
+    update statement_rows s set order_ref = m.channel_order_id
+    from (
+      select distinct on (s2.platform, s2.row_id) s2.platform, s2.row_id, o.channel_order_id
+      from statement_rows s2 join orders o on o.channel = any(${toArray(channels)}) and o.channel_order_id = any(s2.alt_refs)
+      where s2.platform = ${platform} and s2.alt_refs is not null
+        and not exists (select 1 from orders o2 where o2.channel = any(${toArray(channels)}) and o2.channel_order_id = s2.order_ref)
+      order by s2.platform, s2.row_id, o.channel_order_id) m
+    where s.platform = m.platform and s.row_id = m.row_id`);
+}
+
+function toArray(values: readonly string[]): SQL {
+  return sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+}
+
+/** An OMS order paid in the month with its returns' refunds and its statement rows (of any month) summed. */
+export interface ReconciliationOrderRow {
+  orderId: string;
+  channelOrderId: string;
+  status: string;
+  paidAt: string;
+  totalFen: number;
+  omsRefundFen: number;
+  returnIds: string[] | null;
+  rows: number;
+  saleFen: number;
+  refundFen: number;
+  feeFen: number;
+  freightFen: number;
+  netFen: number;
+  kinds: string[] | null;
+}
+
+export async function reconciliationOrders(db: DbOrTx, platform: string, channels: readonly string[], from: Date, to: Date): Promise<ReconciliationOrderRow[]> {
+  return rows(
+    db,
+    sql`
+    with o as (
+      select o.order_id, o.channel_order_id, o.status, o.paid_at, o.total_fen from orders o
+      where o.channel = any(${toArray(channels)}) and o.paid_at >= ${from.toISOString()}::timestamptz and o.paid_at < ${to.toISOString()}::timestamptz
+        and o.merged_into is null and o.status <> 'MERGED'),
+    rf as (
+      select r.order_id, sum(r.amount_fen)::int as fen, array_agg(r.return_id order by r.return_id) as ids
+      from return_refunds r join o using (order_id) where r.status <> 'refused' group by r.order_id),
+    s as (
+      select s.order_ref, count(*)::int as n, sum(s.sale_fen)::int as sale, sum(s.refund_fen)::int as refund, sum(s.fee_fen)::int as fee,
+        sum(s.freight_fen)::int as freight, sum(s.net_fen)::int as net, array_agg(distinct coalesce(s.business_type, s.kind)) as kinds
+      from statement_rows s
+      where s.platform = ${platform} and s.kind <> 'other' and s.order_ref in (select channel_order_id from o)
+      group by s.order_ref)
+    select o.order_id as "orderId", o.channel_order_id as "channelOrderId", o.status, o.paid_at as "paidAt", o.total_fen as "totalFen",
+      coalesce(rf.fen, 0) as "omsRefundFen", rf.ids as "returnIds",
+      coalesce(s.n, 0) as rows, coalesce(s.sale, 0) as "saleFen", coalesce(s.refund, 0) as "refundFen", coalesce(s.fee, 0) as "feeFen",
+      coalesce(s.freight, 0) as "freightFen", coalesce(s.net, 0) as "netFen", s.kinds
+    from o left join rf using (order_id) left join s on s.order_ref = o.channel_order_id
+    order by o.paid_at, o.order_id`,
+  );
+}
+
+/** Statement rows booked in the month naming an order the OMS does not have (on those channels), per order. */
+export interface MissingInOmsRow {
+  orderRef: string;
+  rows: number;
+  saleFen: number;
+  refundFen: number;
+  feeFen: number;
+  netFen: number;
+  firstBookedAt: string;
+  kinds: string[];
+}
+
+export async function statementOrdersMissingInOms(db: DbOrTx, platform: string, channels: readonly string[], from: Date, to: Date): Promise<MissingInOmsRow[]> {
+  return rows(
+    db,
+    sql`
+    select s.order_ref as "orderRef", count(*)::int as rows, sum(s.sale_fen)::int as "saleFen", sum(s.refund_fen)::int as "refundFen",
+      sum(s.fee_fen)::int as "feeFen", sum(s.net_fen)::int as "netFen", min(s.booked_at) as "firstBookedAt",
+      array_agg(distinct coalesce(s.business_type, s.kind)) as kinds
+    from statement_rows s
+    where s.platform = ${platform} and s.kind in ('sale', 'refund') and s.order_ref is not null
+      and s.booked_at >= ${from.toISOString()}::timestamptz and s.booked_at < ${to.toISOString()}::timestamptz
+      and not exists (select 1 from orders o where o.channel = any(${toArray(channels)}) and o.channel_order_id = s.order_ref)
+    group by s.order_ref order by min(s.booked_at), s.order_ref`,
+  );
+}
+
+/** The statement's own totals for the rows booked in the month, by kind. */
+export async function statementTotals(db: DbOrTx, platform: string, from: Date, to: Date): Promise<{ rows: number; saleFen: number; refundFen: number; feeFen: number; otherFen: number; netFen: number }> {
+  const [row] = await rows<{ rows: number; saleFen: number; refundFen: number; feeFen: number; otherFen: number; netFen: number }>(
+    db,
+    sql`
+    select count(*)::int as rows, coalesce(sum(sale_fen), 0)::float8 as "saleFen", coalesce(sum(refund_fen), 0)::float8 as "refundFen",
+      coalesce(sum(fee_fen), 0)::float8 as "feeFen", coalesce(sum(net_fen) filter (where kind = 'other'), 0)::float8 as "otherFen",
+      coalesce(sum(net_fen), 0)::float8 as "netFen"
+    from statement_rows where platform = ${platform} and booked_at >= ${from.toISOString()}::timestamptz and booked_at < ${to.toISOString()}::timestamptz`,
+  );
+  return row!;
+}
+
+/** Fees the statements charged per order (channel order id), for the orders given. */
+export async function statementFeesByOrder(db: DbOrTx, refs: readonly { channel: string; channelOrderId: string }[]): Promise<Map<string, { feeFen: number; refundFen: number }>> {
+  const out = new Map<string, { feeFen: number; refundFen: number }>();
+  if (refs.length === 0) return out;
+  const platformOf = (channel: string) => (channel === 'tmall' ? 'taobao' : channel);
+  const found = await rows<{ platform: string; orderRef: string; feeFen: number; refundFen: number }>(
+    db,
+    sql`
+    select s.platform, s.order_ref as "orderRef", sum(s.fee_fen)::int as "feeFen", sum(s.refund_fen)::int as "refundFen"
+    from statement_rows s
+    join unnest(${toArray(refs.map((r) => platformOf(r.channel)))}, ${toArray(refs.map((r) => r.channelOrderId))}) as want(platform, ref)
+      on s.platform = want.platform and s.order_ref = want.ref
+    where s.kind <> 'other'
+    group by 1, 2`,
+  );
+  for (const f of found) out.set(`${f.platform}\n${f.orderRef}`, { feeFen: f.feeFen, refundFen: f.refundFen });
+  return out;
+}
+
+// ── Listed prices and price gaps ────────────────────────────────────────────────────────────────────────────
+
+export type SkuPriceRow = typeof skuPrices.$inferSelect;
+export type PriceGapAlertRow = typeof priceGapAlerts.$inferSelect;
+
+export async function pricesOf(db: DbOrTx, sku: string): Promise<Record<string, number>> {
+  const found = await db.select().from(skuPrices).where(eq(skuPrices.sku, sku));
+  return Object.fromEntries(found.sort((a, b) => a.channel.localeCompare(b.channel)).map((p) => [p.channel, p.priceFen]));
+}
+
+/** Sets listed prices; returns the SKUs whose price changed (their gaps need looking at). */
+export async function upsertPrices(db: DbOrTx, entries: readonly { sku: string; channel: string; priceFen: number; source: 'api' | 'platform'; storeId?: string | null }[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const changed = await db
+    .insert(skuPrices)
+    .values(entries.map((e) => ({ sku: e.sku, channel: e.channel, priceFen: e.priceFen, source: e.source, storeId: e.storeId ?? null, updatedAt: new Date() })))
+    .onConflictDoUpdate({
+      target: [skuPrices.sku, skuPrices.channel],
+      set: { priceFen: sql`excluded.price_fen`, source: sql`excluded.source`, storeId: sql`excluded.store_id`, updatedAt: sql`excluded.updated_at` },
+      setWhere: sql`${skuPrices.priceFen} is distinct from excluded.price_fen or ${skuPrices.source} is distinct from excluded.source`,
+    })
+    .returning({ sku: skuPrices.sku });
+  return [...new Set(changed.map((c) => c.sku))];
+}
+
+export async function pricesOfSkus(db: DbOrTx, skus: readonly string[]): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>();
+  if (skus.length === 0) return out;
+  for (const p of await db.select().from(skuPrices).where(inArray(skuPrices.sku, [...skus]))) {
+    out.set(p.sku, { ...out.get(p.sku), [p.channel]: p.priceFen });
+  }
+  return out;
+}
+
+/** Every SKU with prices on at least two channels. */
+export async function skusListedOnSeveralChannels(db: DbOrTx): Promise<string[]> {
+  const found = await rows<{ sku: string }>(db, sql`select sku from sku_prices group by sku having count(*) > 1 union select sku from price_gap_alerts where status = 'open'`);
+  return found.map((f) => f.sku);
+}
+
+export async function openGapOf(db: DbOrTx, sku: string): Promise<PriceGapAlertRow | undefined> {
+  const [row] = await db.select().from(priceGapAlerts).where(and(eq(priceGapAlerts.sku, sku), eq(priceGapAlerts.status, 'open')));
+  return row;
+}
+
+export type GapFigures = Pick<PriceGapAlertRow, 'lowChannel' | 'lowFen' | 'highChannel' | 'highFen' | 'gapFen' | 'gapPct' | 'prices'>;
+
+/** Opens the SKU's gap alert, or updates the open one's figures. Returns the alert and whether it is new. */
+export async function openOrUpdateGap(db: DbOrTx, sku: string, gap: GapFigures, now: Date): Promise<{ alert: PriceGapAlertRow; opened: boolean }> {
+  const [created] = await db
+    .insert(priceGapAlerts)
+    .values({ sku, ...gap, status: 'open', openedAt: now, updatedAt: now })
+    .onConflictDoNothing({ target: priceGapAlerts.sku, where: sql`status = 'open'` })
+    .returning();
+  if (created) return { alert: created, opened: true };
+  const [updated] = await db
+    .update(priceGapAlerts)
+    .set({ ...gap, updatedAt: now })
+    .where(and(eq(priceGapAlerts.sku, sku), eq(priceGapAlerts.status, 'open')))
+    .returning();
+  return { alert: updated!, opened: false };
+}
+
+export async function closeGap(db: DbOrTx, sku: string, prices: Record<string, number>, now: Date): Promise<PriceGapAlertRow | undefined> {
+  const [closed] = await db
+    .update(priceGapAlerts)
+    .set({ status: 'closed', closedAt: now, updatedAt: now, prices })
+    .where(and(eq(priceGapAlerts.sku, sku), eq(priceGapAlerts.status, 'open')))
+    .returning();
+  return closed;
+}
+
+export async function listPriceGaps(db: DbOrTx, f: { status?: 'open' | 'closed' | undefined; sku?: string | undefined; limit: number }): Promise<PriceGapAlertRow[]> {
+  return db
+    .select()
+    .from(priceGapAlerts)
+    .where(and(f.status ? eq(priceGapAlerts.status, f.status) : undefined, f.sku ? eq(priceGapAlerts.sku, f.sku) : undefined))
+    .orderBy(desc(priceGapAlerts.openedAt), desc(priceGapAlerts.id))
+    .limit(f.limit);
+}
+
+/** Open alerts the WeCom group has not been told about yet, oldest first. */
+export async function unpushedGaps(db: DbOrTx): Promise<PriceGapAlertRow[]> {
+  return db.select().from(priceGapAlerts).where(and(eq(priceGapAlerts.status, 'open'), sql`${priceGapAlerts.pushedAt} is null`)).orderBy(priceGapAlerts.openedAt, priceGapAlerts.id);
+}
+
+export async function markGapsPushed(db: Db | DbOrTx, ids: readonly number[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(priceGapAlerts).set({ pushedAt: at }).where(and(inArray(priceGapAlerts.id, [...ids]), sql`${priceGapAlerts.pushedAt} is null`));
+}

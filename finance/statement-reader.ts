@@ -1,0 +1,168 @@
+/**
+ * Reads a settlement statement file as its seller back office exported it, streamed: the charset is decided on
+ * the first bytes (a BOM means UTF-8; else valid UTF-8 is UTF-8; else GB18030, a superset of GBK) and decoded by
+ * iconv-lite; the CSV is split by csv-parse (quoting, CRLF, `#` comment lines, ragged rows); the table is found by
+ * its header row, with columns looked up by name, never by position. Rows come out one by one with their line
+ * number, and the SHA-256 of the file's bytes is known once the file is read.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { cleanCell } from '../domain/finance';
+
+export class StatementError extends Error {
+  constructor(
+    message: string,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+/** A column the format needs or may use: its field name and the header labels seen across export versions. */
+export interface ColumnSpec {
+  field: string;
+  labels: readonly string[];
+  required?: boolean;
+}
+
+/** Header labels compare without spaces, brackets of either width and colons: `收入金额(+元)` = `收入金额（+元）`. */
+export function labelKey(label: string): string {
+  return cleanCell(label).replace(/[\s()（）[\]【】:：]/g, '');
+}
+
+/** A data row by field name (cells already cleaned); missing columns read as ''. */
+export type Cells = (field: string) => string;
+
+export interface ReadOptions {
+  columns: readonly ColumnSpec[];
+  /** A row whose first cell is one of these starts the footer (WeChat's summary header): the table ends there. */
+  footerLabels?: readonly string[];
+}
+
+export interface ReadProgress {
+  encoding: 'utf-8' | 'gb18030';
+  sha256: string;
+}
+
+const SNIFF_BYTES = 64 * 1024;
+/** How many records may precede the header row (title lines, account lines) before we give up looking. */
+const MAX_PREAMBLE = 200;
+
+/**
+ * Yields `[cells, line]` for each data row. `done` is filled in once the file has been read to its end.
+ * Throws StatementError when no header row has the required columns (naming the missing ones).
+ */
+export async function* readStatement(
+  input: AsyncIterable<Uint8Array>,
+  opts: ReadOptions,
+  done: Partial<ReadProgress> = {},
+): AsyncGenerator<{ cells: Cells; line: number }> {
+  const hash = createHash('sha256');
+  const text = decodeStream(input, hash, done);
+  const parser = Readable.from(text).pipe(
+    parse({
+      bom: true,
+      comment: '#',
+      comment_no_infix: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      info: true,
+    }),
+  );
+
+  const wanted = opts.columns.map((c) => ({ ...c, keys: new Set(c.labels.map(labelKey)) }));
+  const footer = new Set((opts.footerLabels ?? []).map(labelKey));
+  let index: Map<string, number> | undefined;
+  let best: { missing: ColumnSpec[] } | undefined;
+  let preamble = 0;
+  let ended = false;
+
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (ended) continue;
+    if (!index) {
+      const keys = record.map(labelKey);
+      const found = new Map<string, number>();
+      for (const c of wanted) {
+        const at = keys.findIndex((k) => c.keys.has(k));
+        if (at >= 0) found.set(c.field, at);
+      }
+      const missing = wanted.filter((c) => c.required && !found.has(c.field));
+      if (missing.length === 0) {
+        index = found;
+        continue;
+      }
+      if (found.size > 0 && (!best || missing.length < best.missing.length)) best = { missing };
+      if ((preamble += 1) > MAX_PREAMBLE) break;
+      continue;
+    }
+    if (footer.has(labelKey(record[0] ?? ''))) {
+      ended = true;
+      continue;
+    }
+    const row = record;
+    const at = index;
+    yield { cells: (field) => cleanCell(row[at.get(field) ?? -1]), line: info.lines };
+  }
+  if (!index) {
+    const missing = best?.missing ?? wanted.filter((c) => c.required);
+    const names = missing.map((c) => c.labels[0]!);
+    throw new StatementError(
+      `the file has no header row with the columns ${names.join(', ')}`,
+      names.map((n) => ({ path: `file.columns.${n}`, message: `missing column ${n}` })),
+    );
+  }
+  done.sha256 = hash.digest('hex');
+}
+
+/** Bytes → text, the charset decided on the first bytes; every byte also goes through the hash. */
+async function* decodeStream(input: AsyncIterable<Uint8Array>, hash: ReturnType<typeof createHash>, done: Partial<ReadProgress>): AsyncGenerator<string> {
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let decode: ((b: Buffer) => string) | undefined;
+  let flush: () => string = () => '';
+
+  const choose = () => {
+    const bytes = Buffer.concat(head);
+    const utf8 = hasBom(bytes) || isUtf8Prefix(bytes);
+    done.encoding = utf8 ? 'utf-8' : 'gb18030';
+    const decoder = iconv.getDecoder(utf8 ? 'utf8' : 'gb18030');
+    decode = (b) => decoder.write(b);
+    flush = () => decoder.end() ?? '';
+    const text = decode(bytes);
+    head.length = 0;
+    return text;
+  };
+
+  for await (const chunk of input) {
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    hash.update(buf);
+    if (decode) {
+      yield decode(buf);
+      continue;
+    }
+    head.push(buf);
+    headBytes += buf.length;
+    if (headBytes >= SNIFF_BYTES) yield choose();
+  }
+  if (!decode) yield choose();
+  const rest = flush();
+  if (rest) yield rest;
+}
+
+function hasBom(b: Buffer): boolean {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+}
+
+/** Valid UTF-8 up to a possibly cut last character. */
+function isUtf8Prefix(b: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(b, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * A statement file → ledger rows, streamed, and its import: every row stored once by the statement's own row id
+ * (the same file twice, or overlapping downloads, add nothing), all in one transaction so a file refused on line
+ * 90,000 leaves nothing behind.
+ */
+import type { Db } from '../db/client';
+import { recordStatementImport, insertStatementRows, type StatementImportRecord } from '../db/queries/finance';
+import type { StatementPlatform } from '../domain/finance';
+import { STATEMENT_FORMATS, type LedgerRow } from './statement-formats';
+import { readStatement, type ReadProgress } from './statement-reader';
+
+/** Ledger rows of a statement file in batches. `done` holds the encoding and SHA-256 once the file is read. */
+export async function* parseStatement(
+  input: AsyncIterable<Uint8Array>,
+  platform: StatementPlatform,
+  done: Partial<ReadProgress> = {},
+  batchSize = 2000,
+): AsyncGenerator<LedgerRow[]> {
+  const format = STATEMENT_FORMATS[platform];
+  // Rows without an id of their own (PDD) are named by their content; identical rows in one file are numbered.
+  const seen = new Map<string, number>();
+  let batch: LedgerRow[] = [];
+  for await (const { cells, line } of readStatement(input, { columns: format.columns, ...(format.footerLabels ? { footerLabels: format.footerLabels } : {}) }, done)) {
+    const row = format.toRow(cells, line);
+    if (!row) continue;
+    const n = (seen.get(row.rowId) ?? 0) + 1;
+    seen.set(row.rowId, n);
+    if (n > 1) row.rowId = `${row.rowId}#${n}`;
+    batch.push(row);
+    if (batch.length >= batchSize) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+export interface ImportResult extends StatementImportRecord {
+  /** True when this exact file was imported before (nothing new was stored). */
+  sameFileAsBefore: boolean;
+  kinds: Record<string, number>;
+}
+
+/** Imports a statement file; throws StatementError (nothing stored) when the file is not that platform's statement. */
+export async function importStatement(db: Db, platform: StatementPlatform, input: AsyncIterable<Uint8Array>, fileName: string | null): Promise<ImportResult> {
+  return db.transaction(async (tx) => {
+    const done: Partial<ReadProgress> = {};
+    const importId = `pending-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    let rows = 0;
+    let newRows = 0;
+    let firstAt: Date | null = null;
+    let lastAt: Date | null = null;
+    const kinds: Record<string, number> = {};
+    for await (const batch of parseStatement(input, platform, done)) {
+      rows += batch.length;
+      for (const r of batch) {
+        kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
+        if (!firstAt || r.bookedAt < firstAt) firstAt = r.bookedAt;
+        if (!lastAt || r.bookedAt > lastAt) lastAt = r.bookedAt;
+      }
+      newRows += await insertStatementRows(tx, platform, importId, batch);
+    }
+    const record = await recordStatementImport(tx, {
+      pendingId: importId,
+      id: done.sha256!,
+      platform,
+      fileName,
+      encoding: done.encoding ?? 'utf-8',
+      rows,
+      newRows,
+      firstAt,
+      lastAt,
+    });
+    return { ...record.row, sameFileAsBefore: record.existed, kinds };
+  });
+}

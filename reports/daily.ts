@@ -4,13 +4,11 @@
  * report that gathers them for one Shanghai day.
  */
 import type { DbOrTx } from '../db/client';
-import { cycleSamples, funnelCounts, ordersByRegion, warehouseDay, type ReportFilter, type WarehouseDayRow } from '../db/queries/reports';
+import { cycleStats, funnelCounts, ordersByRegion, warehouseDay, type ReportFilter, type WarehouseDayRow } from '../db/queries/reports';
 import { locate } from '../domain/geo';
 import {
   compressionRate,
   funnel,
-  mean,
-  percentile,
   precedingPeriod,
   shanghaiDay,
   warehouseHealth,
@@ -58,15 +56,6 @@ export async function warehouseHealthRows(db: DbOrTx, date: string, warehouseId?
     capacityOrders: w.capacityOrders ?? 0,
     dailyOrderCapacity: w.dailyOrderCapacity,
   }));
-}
-
-export async function cycleStats(db: DbOrTx, f: ReportFilter): Promise<CycleStats> {
-  const samples = await cycleSamples(db, f);
-  const stats = (values: number[]) => ({ orders: values.length, meanHours: mean(values), p90Hours: percentile(values, 90) });
-  return {
-    paidToShipped: stats(samples.flatMap((s) => (s.paidToShippedHours === null ? [] : [Number(s.paidToShippedHours)]))),
-    paidToDelivered: stats(samples.flatMap((s) => (s.paidToDeliveredHours === null ? [] : [Number(s.paidToDeliveredHours)]))),
-  };
 }
 
 /** Everything the daily PDF and the WeCom push show for one Shanghai day. */

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { coPurchaseCounts, funnelCounts, orderCostGroups, orderCostRows, ordersByWeekdayHour, type ReportFilter } from '../../db/queries/reports';
-import { DEFAULT_COST_RATES, orderCost, type CostRates, type OrderCost } from '../../domain/costs';
+import { coPurchaseCounts, cycleStats, funnelCounts, orderCostGroups, orderCostRows, ordersByWeekdayHour, type ReportFilter } from '../../db/queries/reports';
+import { costTotals, DEFAULT_COST_RATES, feeBasisPoints, orderCost, type CostRates } from '../../domain/costs';
 import {
   associationRules,
   boundInstant,
@@ -18,7 +18,7 @@ import {
 } from '../../domain/reports';
 import { shanghaiDate } from '../../domain/shanghai-time';
 import { heatmapSvg, svgToPng } from '../../reports/charts';
-import { cycleStats, defaultReportDate, heatmapRegions, loadDailyReport, warehouseHealthRows } from '../../reports/daily';
+import { defaultReportDate, heatmapRegions, loadDailyReport, warehouseHealthRows } from '../../reports/daily';
 import { dailyReportPdf } from '../../reports/pdf';
 import type { DailyReportClient } from '../../reports/push-client';
 import { requireScope, type ApiEnv } from '../auth';
@@ -93,6 +93,7 @@ export interface ReportRouteDeps {
  */
 export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => new Date(), dailyReports }: ReportRouteDeps) {
   const filterOf = (q: Omit<FilterQuery, 'format'>, period: Period = resolvePeriod(q, now())): ReportFilter => ({ ...period, channel: q.channel, warehouseId: q.warehouseId });
+  const feeRates = Object.fromEntries(Object.keys(costRates.platformFeePct).map((channel) => [channel, feeBasisPoints(costRates, channel)]));
   const periodOf = (f: ReportFilter) => ({ from: f.from.toISOString(), to: f.to.toISOString() });
 
   return new Hono<ApiEnv>()
@@ -210,9 +211,9 @@ export function reportRoutes({ db, costRates = DEFAULT_COST_RATES, now = () => n
       async (c) => {
         const q = c.req.valid('query');
         const f = filterOf(q);
-        const [groups, page] = await Promise.all([orderCostGroups(db, f), q.limit > 0 ? orderCostRows(db, f, q.limit, q.offset) : []]);
+        const [groups, page] = await Promise.all([orderCostGroups(db, f, feeRates), q.limit > 0 ? orderCostRows(db, f, q.limit, q.offset) : []]);
         const orders = page.map((o) => ({ orderId: o.orderId, channel: o.channel, valueFen: o.totalFen, ...orderCost(o, costRates) }));
-        const totals = sumCosts(groups.map((g) => ({ orders: g.orders, cost: orderCost(g, costRates) })));
+        const totals = costTotals(groups, costRates);
         return respond(c, q.format, { period: periodOf(f), rates: costRates, totals, orders }, orders);
       },
     )
@@ -251,25 +252,6 @@ function subtitleOf(f: ReportFilter, q: { channel?: string | undefined; warehous
   const last = shanghaiDate(new Date(f.to.getTime() - 1));
   const first = shanghaiDate(f.from);
   return [first === last ? first : `${first} 至 ${last}`, ...(q.channel ? [`渠道 ${q.channel}`] : []), ...(q.warehouseId ? [`仓库 ${q.warehouseId}`] : [])].join(' · ');
-}
-
-/**
- * Totals over groups of orders that share channel, value, lines and shipped. Within a group the per-order
- * parts (labour, commission) repeat per order while the recorded ones (freight, transfers, purchases) arrive
- * already summed, so only the former are multiplied by the group's order count.
- */
-function sumCosts(groups: readonly { orders: number; cost: OrderCost }[]): OrderCost & { orders: number; perOrderFen: number | null } {
-  const t = { orders: 0, carrierFen: 0, transferFen: 0, purchasePremiumFen: 0, labourFen: 0, platformFeeFen: 0, totalFen: 0 };
-  for (const { orders, cost } of groups) {
-    t.orders += orders;
-    t.carrierFen += cost.carrierFen;
-    t.transferFen += cost.transferFen;
-    t.purchasePremiumFen += cost.purchasePremiumFen;
-    t.labourFen += cost.labourFen * orders;
-    t.platformFeeFen += cost.platformFeeFen * orders;
-  }
-  t.totalFen = t.carrierFen + t.transferFen + t.purchasePremiumFen + t.labourFen + t.platformFeeFen;
-  return { ...t, perOrderFen: t.orders ? t.totalFen / t.orders : null };
 }
 
 const flatCycle = (s: CycleStats) => ({

@@ -1,11 +1,12 @@
 /**
- * What the reports count, read from the read model. An order falls in a period by its own `ordered_at` (the
- * platform's order time, not when the OMS received it); later stages count the order's own timeline events.
- * Merged duplicates are not orders of their own and are left out everywhere. Days and hours are Asia/Shanghai.
+ * What the reports count, read from `order_facts` (one narrow row per order that PostgreSQL keeps from the read
+ * model, see db/schema/report-facts.ts). An order falls in a period by its own `ordered_at` (the platform's order
+ * time, not when the OMS received it); later stages count the order's own timeline events. Merged duplicates are
+ * not orders of their own and are left out everywhere. Days and hours are Asia/Shanghai.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { OrderCostInput } from '../../domain/costs';
-import type { FunnelStage, PairCount, PeakCell, Period } from '../../domain/reports';
+import type { OrderCostGroup, OrderCostInput } from '../../domain/costs';
+import type { CycleStats, FunnelStage, PairCount, PeakCell, Period } from '../../domain/reports';
 import type { DbOrTx } from '../client';
 
 export interface ReportFilter extends Period {
@@ -13,13 +14,13 @@ export interface ReportFilter extends Period {
   warehouseId?: string | undefined;
 }
 
-/** The orders of the filter, as a WHERE clause on `orders o`. */
+/** The orders of the filter, as a WHERE clause on `order_facts f`. */
 function inFilter(f: ReportFilter): SQL {
   return sql.join(
     [
-      sql`o.ordered_at >= ${f.from.toISOString()}::timestamptz and o.ordered_at < ${f.to.toISOString()}::timestamptz and o.merged_into is null and o.status <> 'MERGED'`,
-      ...(f.channel ? [sql`o.channel = ${f.channel}`] : []),
-      ...(f.warehouseId ? [sql`o.warehouse_id = ${f.warehouseId}`] : []),
+      sql`f.ordered_at >= ${f.from.toISOString()}::timestamptz and f.ordered_at < ${f.to.toISOString()}::timestamptz and not f.merged`,
+      ...(f.channel ? [sql`f.channel = ${f.channel}`] : []),
+      ...(f.warehouseId ? [sql`f.warehouse_id = ${f.warehouseId}`] : []),
     ],
     sql` and `,
   );
@@ -34,18 +35,9 @@ export async function funnelCounts(db: DbOrTx, f: ReportFilter): Promise<Record<
   const [row] = await rows<Record<FunnelStage, number>>(
     db,
     sql`
-    with o as (select o.order_id, o.paid_at from orders o where ${inFilter(f)}),
-    stages as (
-      select e.order_id, bool_or(e.type = 'SHIPPED') as shipped, bool_or(e.type = 'DELIVERED') as delivered
-      from order_events e join o using (order_id)
-      where e.type in ('SHIPPED', 'DELIVERED')
-      group by e.order_id)
-    select count(*)::int as ordered,
-      count(*) filter (where o.paid_at is not null)::int as paid,
-      count(*) filter (where s.shipped)::int as shipped,
-      count(*) filter (where s.delivered)::int as delivered,
-      count(*) filter (where exists (select 1 from returns r where r.order_id = o.order_id))::int as returned
-    from o left join stages s using (order_id)`,
+    select count(*)::int as ordered, count(f.paid_at)::int as paid, count(f.shipped_at)::int as shipped,
+      count(f.delivered_at)::int as delivered, count(f.returned_at)::int as returned
+    from order_facts f where ${inFilter(f)}`,
   );
   return row ?? { ordered: 0, paid: 0, shipped: 0, delivered: 0, returned: 0 };
 }
@@ -59,19 +51,20 @@ export interface RegionRow {
 
 /** Paid orders and their value by the shipping address's province (and city). */
 export async function ordersByRegion(db: DbOrTx, f: ReportFilter, level: 'province' | 'city'): Promise<RegionRow[]> {
-  const city = level === 'city' ? sql`o.shipping_address->>'city'` : sql`null::text`;
+  const city = level === 'city' ? sql`f.city` : sql`null::text`;
   return rows<RegionRow>(
     db,
     sql`
-    select o.shipping_address->>'province' as province, ${city} as city, count(*)::int as orders, sum(o.total_fen)::bigint::float8 as "gmvFen"
-    from orders o where ${inFilter(f)} and o.paid_at is not null
+    select f.province, ${city} as city, count(*)::int as orders, sum(f.total_fen)::float8 as "gmvFen"
+    from order_facts f where ${inFilter(f)} and f.paid_at is not null
     group by 1, 2 order by orders desc, province, city`,
   );
 }
 
 /**
- * Paid orders with at least one line, orders per SKU, and SKU pairs bought in the same order (each unordered
- * pair once, `a < b`) in at least `minSupport` of those orders.
+ * Paid orders with at least one line, orders per SKU, and the SKU pairs bought in the same order (each unordered
+ * pair once, `a < b`) in at least `minSupport` of those orders: the `limit` pairs of highest lift. Each order's
+ * basket is its own sorted SKU array, so a pair is made inside one row, without joining the lines to themselves.
  */
 export async function coPurchaseCounts(
   db: DbOrTx,
@@ -79,64 +72,67 @@ export async function coPurchaseCounts(
   minSupport: number,
   limit: number,
 ): Promise<{ totalOrders: number; ordersWith: Map<string, number>; pairs: PairCount[] }> {
-  const basket = sql`select l.order_id, l.sku from order_lines l join orders o using (order_id) where ${inFilter(f)} and o.paid_at is not null`;
-  const [totals] = await rows<{ n: number }>(db, sql`select count(distinct order_id)::int as n from (${basket}) b`);
+  const basket = sql`select f.skus from order_facts f where ${inFilter(f)} and f.paid_at is not null and cardinality(f.skus) > 0`;
+  const singles = await rows<{ sku: string; n: number }>(db, sql`select s.sku, count(*)::int as n from (${basket}) b cross join unnest(b.skus) s(sku) group by s.sku`);
+  const [totals] = await rows<{ n: number }>(db, sql`select count(*)::int as n from (${basket}) b`);
   const totalOrders = totals?.n ?? 0;
-  // The support threshold as a count of orders, so the database drops rare pairs before they are joined back.
+  const ordersWith = new Map(singles.map((s) => [s.sku, s.n]));
+  // The support threshold as a count of orders, so the database drops rare pairs before ranking them.
   const minOrders = Math.max(1, Math.ceil(minSupport * totalOrders));
-  const [singles, pairs] = await Promise.all([
-    rows<{ sku: string; n: number }>(db, sql`select sku, count(*)::int as n from (${basket}) b group by sku`),
-    rows<PairCount>(
-      db,
-      sql`
-      with b as (${basket})
+  const pairs = await rows<PairCount>(
+    db,
+    sql`
+    with p as (
       select x.sku as a, y.sku as b, count(*)::int as orders
-      from b x join b y on x.order_id = y.order_id and x.sku < y.sku
-      group by 1, 2 having count(*) >= ${minOrders}
-      order by orders desc, a, b limit ${limit}`,
-    ),
-  ]);
-  return { totalOrders, ordersWith: new Map(singles.map((s) => [s.sku, s.n])), pairs };
+      from (${basket} and cardinality(f.skus) > 1) b
+      cross join lateral unnest(b.skus) with ordinality x(sku, i)
+      cross join lateral unnest(b.skus) with ordinality y(sku, j)
+      where x.i < y.j
+      group by 1, 2 having count(*) >= ${minOrders}),
+    n as (select * from jsonb_each_text(${JSON.stringify(Object.fromEntries(ordersWith))}::jsonb))
+    -- Lift is orders × total / (orders with a × orders with b): by the ratio without the constant total.
+    select p.a, p.b, p.orders from p join n na on na.key = p.a join n nb on nb.key = p.b
+    order by p.orders::float8 / (na.value::float8 * nb.value::float8) desc, p.orders desc, p.a, p.b
+    limit ${limit}`,
+  );
+  return { totalOrders, ordersWith, pairs };
 }
 
 /** Orders by Shanghai weekday (1 = Monday) and hour, optionally only those holding a SKU or a SKU of a category. */
 export async function ordersByWeekdayHour(db: DbOrTx, f: ReportFilter, only: { sku?: string | undefined; category?: string | undefined }): Promise<PeakCell[]> {
   const holding = only.sku
-    ? sql`and exists (select 1 from order_lines l where l.order_id = o.order_id and l.sku = ${only.sku})`
+    ? sql`and f.skus @> array[${only.sku}]::text[]`
     : only.category
-      ? sql`and exists (select 1 from order_lines l join skus s on s.sku = l.sku where l.order_id = o.order_id and s.category = ${only.category})`
+      ? sql`and f.skus && array(select s.sku from skus s where s.category = ${only.category})`
       : sql``;
-  const local = sql`(o.ordered_at at time zone 'Asia/Shanghai')`;
   return rows<PeakCell>(
     db,
     sql`
-    select extract(isodow from ${local})::int as weekday, extract(hour from ${local})::int as hour, count(*)::int as orders
-    from orders o where ${inFilter(f)} ${holding}
+    select f.weekday::int as weekday, f.hour::int as hour, count(*)::int as orders
+    from order_facts f where ${inFilter(f)} ${holding}
     group by 1, 2`,
   );
 }
 
-export interface CycleSample {
-  /** Hours from payment to the first parcel leaving / being delivered (null: not reached). */
-  paidToShippedHours: number | null;
-  paidToDeliveredHours: number | null;
-}
-
-/** Paid → shipped and paid → delivered of the paid orders of the filter, in hours. */
-export async function cycleSamples(db: DbOrTx, f: ReportFilter): Promise<CycleSample[]> {
-  return rows<CycleSample>(
+/**
+ * Paid → shipped and paid → delivered hours of the paid orders of the filter: how many reached the stage, the
+ * mean, and the 90th percentile by linear interpolation between the closest ranks (`percentile_cont`).
+ */
+export async function cycleStats(db: DbOrTx, f: ReportFilter): Promise<CycleStats> {
+  const [row] = await rows<{ shipped: number; shippedMean: number | null; shippedP90: number | null; delivered: number; deliveredMean: number | null; deliveredP90: number | null }>(
     db,
     sql`
-    with o as (select o.order_id, o.paid_at from orders o where ${inFilter(f)} and o.paid_at is not null),
-    stages as (
-      select e.order_id, min(e.at) filter (where e.type = 'SHIPPED') as shipped_at, min(e.at) filter (where e.type = 'DELIVERED') as delivered_at
-      from order_events e join o using (order_id)
-      where e.type in ('SHIPPED', 'DELIVERED')
-      group by e.order_id)
-    select extract(epoch from s.shipped_at - o.paid_at) / 3600 as "paidToShippedHours",
-      extract(epoch from s.delivered_at - o.paid_at) / 3600 as "paidToDeliveredHours"
-    from o join stages s using (order_id)`,
+    with h as (
+      select extract(epoch from f.shipped_at - f.paid_at)::float8 / 3600 as shipped, extract(epoch from f.delivered_at - f.paid_at)::float8 / 3600 as delivered
+      from order_facts f where ${inFilter(f)} and f.paid_at is not null)
+    select count(shipped)::int as shipped, avg(shipped) as "shippedMean", percentile_cont(0.9) within group (order by shipped) as "shippedP90",
+      count(delivered)::int as delivered, avg(delivered) as "deliveredMean", percentile_cont(0.9) within group (order by delivered) as "deliveredP90"
+    from h`,
   );
+  return {
+    paidToShipped: { orders: row?.shipped ?? 0, meanHours: row?.shippedMean ?? null, p90Hours: row?.shippedP90 ?? null },
+    paidToDelivered: { orders: row?.delivered ?? 0, meanHours: row?.deliveredMean ?? null, p90Hours: row?.deliveredP90 ?? null },
+  };
 }
 
 /** What an order's cost is made of, as recorded (carrier freight, transfer units, urgent-purchase freight). */
@@ -144,42 +140,33 @@ export interface OrderCostRow extends OrderCostInput {
   orderId: string;
 }
 
-function costInputs(f: ReportFilter): SQL {
-  return sql`
-    with o as (select o.order_id, o.channel, o.total_fen from orders o where ${inFilter(f)} and o.paid_at is not null),
-    ln as (select l.order_id, count(*)::int as n from order_lines l join o using (order_id) group by l.order_id),
-    sh as (
-      select s.order_id, sum(coalesce(s.cost_fen, 0))::int as fen, bool_or(s.direction = 'forward') as shipped
-      from shipments s join o using (order_id) group by s.order_id),
-    tr as (
-      select t.order_id, sum((l.value->>'quantity')::int)::int as units
-      from transfer_orders t join o using (order_id) cross join lateral jsonb_array_elements(t.lines) l
-      where t.for_order group by t.order_id),
-    pu as (
-      select p.order_id, sum(coalesce(p.post_fee_fen, 0))::int as fen
-      from purchase_orders p join o using (order_id) where p.status in ('ordered', 'received') group by p.order_id)
-    select o.order_id as "orderId", o.channel, o.total_fen as "totalFen", coalesce(ln.n, 0) as lines, coalesce(sh.shipped, false) as shipped,
-      coalesce(sh.fen, 0) as "carrierFen", coalesce(tr.units, 0) as "transferUnits", coalesce(pu.fen, 0) as "purchaseFreightFen"
-    from o left join ln using (order_id) left join sh using (order_id) left join tr using (order_id) left join pu using (order_id)`;
-}
+const costColumns = sql`f.channel, f.total_fen::float8 as "totalFen", f.line_count as lines, f.forward_shipped as shipped,
+  f.carrier_fen as "carrierFen", f.transfer_units as "transferUnits", f.purchase_freight_fen as "purchaseFreightFen"`;
 
 /** The paid orders of the filter with what their cost is made of, newest first (a page of them). */
 export async function orderCostRows(db: DbOrTx, f: ReportFilter, limit: number, offset: number): Promise<OrderCostRow[]> {
-  return rows<OrderCostRow>(db, sql`select * from (${costInputs(f)}) c order by "orderId" desc limit ${limit} offset ${offset}`);
+  return rows<OrderCostRow>(
+    db,
+    sql`select f.order_id as "orderId", ${costColumns} from order_facts f where ${inFilter(f)} and f.paid_at is not null
+    order by f.order_id desc limit ${limit} offset ${offset}`,
+  );
 }
 
 /**
- * The same inputs summed over every paid order of the filter, grouped by what a per-order rate depends on
- * (channel, value, lines, shipped), so the cost arithmetic stays in one place (domain/costs.ts) however many
- * orders there are.
+ * The same inputs summed over every paid order of the filter, by what a per-order rate depends on (channel,
+ * lines, shipped), with the platform commission summed order by order: each order's is rounded to the fen, as
+ * `platformFeeFen` (domain/costs.ts) does, from the channel's rate in basis points.
  */
-export async function orderCostGroups(db: DbOrTx, f: ReportFilter): Promise<(OrderCostRow & { orders: number })[]> {
-  return rows(
+export async function orderCostGroups(db: DbOrTx, f: ReportFilter, feeBasisPoints: Readonly<Record<string, number>>): Promise<OrderCostGroup[]> {
+  return rows<OrderCostGroup>(
     db,
     sql`
-    select channel, "totalFen", lines, shipped, count(*)::int as orders,
-      sum("carrierFen")::float8 as "carrierFen", sum("transferUnits")::float8 as "transferUnits", sum("purchaseFreightFen")::float8 as "purchaseFreightFen"
-    from (${costInputs(f)}) c group by 1, 2, 3, 4`,
+    with bp as (select key as channel, value::bigint as bp from jsonb_each_text(${JSON.stringify(feeBasisPoints)}::jsonb))
+    select f.channel, f.line_count as lines, f.forward_shipped as shipped, count(*)::int as orders, sum(f.total_fen)::float8 as "totalFen",
+      sum(f.carrier_fen)::float8 as "carrierFen", sum(f.transfer_units)::float8 as "transferUnits", sum(f.purchase_freight_fen)::float8 as "purchaseFreightFen",
+      coalesce(sum(round(f.total_fen * bp.bp / 10000.0)), 0)::float8 as "platformFeeFen"
+    from order_facts f left join bp using (channel) where ${inFilter(f)} and f.paid_at is not null
+    group by 1, 2, 3`,
   );
 }
 
@@ -216,8 +203,8 @@ export async function warehouseDay(db: DbOrTx, day: Period, warehouseId?: string
       (select count(*) from transfer_orders t where t.from_warehouse_id = w.id and t.created_at >= ${from}::timestamptz and t.created_at < ${to}::timestamptz)::int as "transfersOut",
       coalesce(i.stock_outs, 0)::int as "stockOuts", coalesce(i.skus, 0)::int as skus, coalesce(i.on_hand, 0)::int as "onHand", coalesce(i.available, 0)::int as available,
       coalesce((
-        select sum(l.quantity) from shipments s join order_lines l using (order_id)
-        where s.warehouse_id = w.id and s.direction = 'forward' and s.created_at >= ${to}::timestamptz - interval '30 days' and s.created_at < ${to}::timestamptz), 0)::int as "unitsShipped30d",
+        select sum(f.units) from order_facts f
+        where f.warehouse_id = w.id and f.shipped_at >= ${to}::timestamptz - interval '30 days' and f.shipped_at < ${to}::timestamptz), 0)::int as "unitsShipped30d",
       (select d.orders from warehouse_day_load d where d.warehouse_id = w.id and d.day = ${date}) as "capacityOrders",
       w.daily_order_capacity as "dailyOrderCapacity"
     from warehouses w

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COST_RATES, feePctList, orderCost } from '../../domain/costs';
+import { costTotals, DEFAULT_COST_RATES, feeBasisPoints, feePctList, orderCost, platformFeeFen, type OrderCostGroup, type OrderCostInput } from '../../domain/costs';
 
 const base = { channel: 'taobao', totalFen: 10_000, lines: 2, shipped: true, carrierFen: 1_200, transferUnits: 0, purchaseFreightFen: 0 };
 
@@ -37,12 +37,86 @@ describe('fulfilment cost of an order', () => {
   });
 });
 
+describe('platform commission', () => {
+  it.each([
+    // totalFen, basis points, fee
+    [10_000, 500, 500],
+    [999, 60, 6], // 5.994
+    [10, 500, 1], // exactly half a fen rounds up
+    [30, 500, 2], // 1.5
+    [29, 500, 1], // 1.45
+    [0, 500, 0],
+    [1_234_567, 1, 123], // 123.4567
+    [5, 1000, 1], // 0.5
+  ])('%i fen at %i bp is %i fen', (total, bp, fee) => {
+    expect(platformFeeFen(total, bp)).toBe(fee);
+  });
+
+  it.each([
+    ['taobao', 500],
+    ['pdd', 60],
+    ['wechat', 60],
+    ['offline', 0],
+  ])('%s charges %i basis points by default', (channel, bp) => {
+    expect(feeBasisPoints(DEFAULT_COST_RATES, channel)).toBe(bp);
+  });
+});
+
+describe('cost totals over groups of orders', () => {
+  const order = fc.record({
+    channel: fc.constantFrom('taobao', 'pdd', 'douyin', 'manual', 'offline'),
+    totalFen: fc.integer({ min: 0, max: 2_000_000 }),
+    lines: fc.integer({ min: 1, max: 4 }),
+    shipped: fc.boolean(),
+    carrierFen: fc.integer({ min: 0, max: 5_000 }),
+    transferUnits: fc.integer({ min: 0, max: 5 }),
+    purchaseFreightFen: fc.integer({ min: 0, max: 2_000 }),
+  });
+
+  /** Groups as the database forms them: by channel, lines and shipped, the commission summed order by order. */
+  function grouped(orders: readonly OrderCostInput[]): OrderCostGroup[] {
+    const groups = new Map<string, OrderCostGroup>();
+    for (const o of orders) {
+      const key = `${o.channel}|${o.lines}|${o.shipped}`;
+      const g = groups.get(key) ?? { channel: o.channel, lines: o.lines, shipped: o.shipped, orders: 0, totalFen: 0, carrierFen: 0, transferUnits: 0, purchaseFreightFen: 0, platformFeeFen: 0 };
+      g.orders += 1;
+      g.totalFen += o.totalFen;
+      g.carrierFen += o.carrierFen;
+      g.transferUnits += o.transferUnits;
+      g.purchaseFreightFen += o.purchaseFreightFen;
+      g.platformFeeFen += platformFeeFen(o.totalFen, feeBasisPoints(DEFAULT_COST_RATES, o.channel));
+      groups.set(key, g);
+    }
+    return [...groups.values()];
+  }
+
+  it('equal the sum of every order’s own cost', () => {
+    fc.assert(
+      fc.property(fc.array(order, { maxLength: 60 }), (orders) => {
+        const totals = costTotals(grouped(orders), DEFAULT_COST_RATES);
+        const each = orders.map((o) => orderCost(o, DEFAULT_COST_RATES));
+        const sum = (k: keyof (typeof each)[number]) => each.reduce((a, c) => a + c[k], 0);
+        expect(totals).toMatchObject({
+          orders: orders.length,
+          carrierFen: sum('carrierFen'),
+          transferFen: sum('transferFen'),
+          purchasePremiumFen: sum('purchasePremiumFen'),
+          labourFen: sum('labourFen'),
+          platformFeeFen: sum('platformFeeFen'),
+          totalFen: sum('totalFen'),
+        });
+        expect(totals.perOrderFen).toBe(orders.length ? sum('totalFen') / orders.length : null);
+      }),
+    );
+  });
+});
+
 describe('PLATFORM_FEE_PCT', () => {
   it('reads channel=percent pairs', () => {
     expect(feePctList.parse('taobao=5, pdd=0.6')).toEqual({ taobao: 5, pdd: 0.6 });
     expect(feePctList.parse('')).toEqual({});
   });
-  it.each(['taobao', 'taobao=abc', 'taobao=101'])('refuses %s', (value) => {
+  it.each(['taobao', 'taobao=abc', 'taobao=101', 'pdd=0.605'])('refuses %s', (value) => {
     expect(feePctList.safeParse(value).success).toBe(false);
   });
 });

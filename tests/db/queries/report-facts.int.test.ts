@@ -1,0 +1,189 @@
+/**
+ * `order_facts` follows the tables it is derived from, whichever write path changes them: the order and its
+ * lines, timeline events, returns, shipments (and a freight set later), transfers and urgent purchases, a merge.
+ * Two transactions changing one order at the same time both end up in its row. The fulfilment-cycle figures
+ * computed in SQL from the facts match the definitions (mean; p90 by linear interpolation between closest ranks).
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectDatabase, type Database } from '../../../db/client';
+import { cycleStats, funnelCounts } from '../../../db/queries/reports';
+import { insertOrder, recordTransitions } from '../../../db/queries/orders';
+import { canonicalOrderSchema, type OrderStatus } from '../../../domain/order';
+
+let database: Database;
+beforeAll(() => {
+  database = connectDatabase(inject('databaseUrl'), { max: 6 });
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const HOUR = 3_600_000;
+
+/** An order placed (and paid, when `paidAt` is given) through the same query the workflow's activity uses. */
+async function placeOrder(o: { channel: string; createdAt: string; paidAt?: string; lines: { sku: string; quantity: number; unitPriceFen: number }[] }) {
+  const channelOrderId = randomUUID();
+  const orderId = `${o.channel}-${channelOrderId}`;
+  const order = canonicalOrderSchema.parse({
+    channel: o.channel,
+    channelOrderId,
+    createdAt: o.createdAt,
+    ...(o.paidAt ? { paidAt: o.paidAt } : {}),
+    customer: { name: '测试', phone: '13900001111' },
+    shippingAddress: { province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 100 号' },
+    lines: o.lines,
+  });
+  await insertOrder(database.db, { orderId, workflowId: `order-${orderId}`, order, status: (o.paidAt ? 'PAID' : 'PENDING_PAYMENT') as OrderStatus, at: new Date(o.createdAt) });
+  return orderId;
+}
+
+async function factsOf(orderId: string) {
+  const { rows } = await database.pool.query(
+    `select channel, province, city, merged, total_fen::int as total, paid_at, shipped_at, delivered_at, returned_at, line_count, units, skus,
+       carrier_fen, forward_shipped, transfer_units, purchase_freight_fen, day::text, weekday, hour, warehouse_id
+     from order_facts where order_id = $1`,
+    [orderId],
+  );
+  return rows[0];
+}
+
+describe('order_facts', () => {
+  it('is written with the order, in Shanghai days and hours, with its basket', async () => {
+    // Friday 2026-11-27 20:30 in Shanghai is 12:30 UTC.
+    const id = await placeOrder({
+      channel: 'douyin',
+      createdAt: '2026-11-27T20:30:00+08:00',
+      lines: [
+        { sku: 'FACT-B', quantity: 2, unitPriceFen: 1000 },
+        { sku: 'FACT-A', quantity: 1, unitPriceFen: 550 },
+      ],
+    });
+    expect(await factsOf(id)).toMatchObject({
+      channel: 'douyin',
+      province: '浙江省',
+      city: '杭州市',
+      merged: false,
+      total: 2550,
+      paid_at: null,
+      line_count: 2,
+      units: 3,
+      skus: ['FACT-A', 'FACT-B'],
+      day: '2026-11-27',
+      weekday: 5,
+      hour: 20,
+      carrier_fen: 0,
+      forward_shipped: false,
+    });
+  });
+
+  it('follows payment, shipping, delivery, freight, a transfer, an urgent purchase, a return and a merge', async () => {
+    const at = new Date('2026-11-20T10:00:00+08:00');
+    const id = await placeOrder({ channel: 'taobao', createdAt: at.toISOString(), lines: [{ sku: 'FACT-C', quantity: 4, unitPriceFen: 100 }] });
+    const t = (h: number) => new Date(at.getTime() + h * HOUR).toISOString();
+
+    await recordTransitions(database.db, [{ orderId: id, seq: 2, type: 'PAYMENT_CONFIRMED', status: 'PAID', at: t(0.1), patch: { paidAt: t(0.1), warehouseId: 'HZ-F' } }]);
+    expect(await factsOf(id)).toMatchObject({ paid_at: new Date(t(0.1)), warehouse_id: 'HZ-F' });
+
+    await database.pool.query(
+      `insert into transfer_orders (id, order_id, from_warehouse_id, to_warehouse_id, status, lines, for_order, eta)
+       values ($1, $2, 'SH-F', 'HZ-F', 'requested', '[{"sku":"FACT-C","quantity":3}]', true, now())`,
+      [`tr-${id}`, id],
+    );
+    await database.pool.query(
+      `insert into purchase_orders (id, order_id, warehouse_id, status, lines, post_fee_fen) values ($1, $2, 'HZ-F', 'pending', '[]', 800)`,
+      [`po-${id}`, id],
+    );
+    expect(await factsOf(id)).toMatchObject({ transfer_units: 3, purchase_freight_fen: 0 });
+    await database.pool.query(`update purchase_orders set status = 'ordered' where id = $1`, [`po-${id}`]);
+    expect(await factsOf(id)).toMatchObject({ purchase_freight_fen: 800 });
+
+    await database.pool.query(
+      `insert into shipments (id, order_id, warehouse_id, direction, carrier, waybill_no, status) values ($1, $2, 'HZ-F', 'forward', 'sf', $1, 'created')`,
+      [`sh-${id}`, id],
+    );
+    expect(await factsOf(id)).toMatchObject({ forward_shipped: true, carrier_fen: 0 });
+    await database.pool.query(`update shipments set cost_fen = 1234 where id = $1`, [`sh-${id}`]);
+    await recordTransitions(database.db, [
+      { orderId: id, seq: 3, type: 'SHIPPED', status: 'SHIPPED', at: t(5) },
+      { orderId: id, seq: 4, type: 'DELIVERED', status: 'DELIVERED', at: t(30) },
+    ]);
+    expect(await factsOf(id)).toMatchObject({ carrier_fen: 1234, shipped_at: new Date(t(5)), delivered_at: new Date(t(30)), returned_at: null });
+
+    await database.pool.query(
+      `insert into returns (return_id, order_id, source, reason, status, warehouse_id, lines, refund_fen, requested_at)
+       values ($1, $2, 'channel', '不想要了', 'requested', 'HZ-F', '[]', 0, $3)`,
+      [`rt-${id}`, id, t(40)],
+    );
+    expect(await factsOf(id)).toMatchObject({ returned_at: new Date(t(40)) });
+
+    await recordTransitions(database.db, [{ orderId: id, seq: 5, type: 'MERGED', status: 'MERGED', at: t(41), patch: { mergedInto: 'other' } }]);
+    expect(await factsOf(id)).toMatchObject({ merged: true });
+  });
+
+  it('keeps both of two transactions that change one order at the same time', async () => {
+    const at = new Date('2026-11-21T09:00:00+08:00');
+    for (let round = 0; round < 5; round++) {
+      const id = await placeOrder({ channel: 'pdd', createdAt: at.toISOString(), paidAt: at.toISOString(), lines: [{ sku: 'FACT-D', quantity: 1, unitPriceFen: 100 }] });
+      const a = await database.pool.connect();
+      const b = await database.pool.connect();
+      try {
+        await a.query('begin');
+        await b.query('begin');
+        await a.query(`insert into order_events (order_id, seq, type, status, at) values ($1, 3, 'SHIPPED', 'SHIPPED', $2)`, [id, new Date(at.getTime() + HOUR)]);
+        // b refreshes the same order while a has not committed: it waits for a, then sees a's event.
+        const returned = b.query(
+          `insert into returns (return_id, order_id, source, reason, status, warehouse_id, lines, refund_fen, requested_at)
+           values ($1, $2, 'channel', '-', 'requested', 'HZ-F', '[]', 0, now())`,
+          [`rt-${id}`, id],
+        );
+        await new Promise((r) => setTimeout(r, 50));
+        await a.query('commit');
+        await returned;
+        await b.query('commit');
+      } finally {
+        a.release();
+        b.release();
+      }
+      const facts = await factsOf(id);
+      expect(facts.shipped_at).not.toBeNull();
+      expect(facts.returned_at).not.toBeNull();
+    }
+  });
+
+  it('gives the cycle mean and p90 (linear interpolation between closest ranks) and the funnel of a channel', async () => {
+    // A moment of its own, so the period holds only this test's orders.
+    const channel = 'manual';
+    const base = new Date(Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 1e6) * HOUR);
+    // Paid → shipped hours 1..10 for ten orders; paid → delivered for the first four only (24, 48, 72, 96).
+    for (let i = 1; i <= 10; i++) {
+      const id = await placeOrder({ channel, createdAt: base.toISOString(), paidAt: base.toISOString(), lines: [{ sku: 'FACT-E', quantity: 1, unitPriceFen: 100 }] });
+      const events = [{ orderId: id, seq: 3, type: 'SHIPPED' as const, status: 'SHIPPED' as const, at: new Date(base.getTime() + i * HOUR).toISOString() }];
+      if (i <= 4) events.push({ orderId: id, seq: 4, type: 'DELIVERED' as const, status: 'DELIVERED' as const, at: new Date(base.getTime() + 24 * i * HOUR).toISOString() });
+      await recordTransitions(database.db, events as Parameters<typeof recordTransitions>[1]);
+    }
+    await placeOrder({ channel, createdAt: base.toISOString(), lines: [{ sku: 'FACT-E', quantity: 1, unitPriceFen: 100 }] }); // never paid
+    const f = { from: new Date(base.getTime() - HOUR), to: new Date(base.getTime() + HOUR), channel };
+
+    const stats = await cycleStats(database.db, f);
+    expect(stats.paidToShipped.orders).toBe(10);
+    expect(stats.paidToShipped.meanHours).toBeCloseTo(5.5, 9);
+    expect(stats.paidToShipped.p90Hours).toBeCloseTo(9.1, 9); // rank 0.9 × 9 = 8.1 → 9 + 0.1 × (10 − 9)
+    expect(stats.paidToDelivered.orders).toBe(4);
+    expect(stats.paidToDelivered.meanHours).toBeCloseTo(60, 9);
+    expect(stats.paidToDelivered.p90Hours).toBeCloseTo(88.8, 9); // rank 2.7 → 72 + 0.7 × 24
+
+    expect(await funnelCounts(database.db, f)).toEqual({ ordered: 11, paid: 10, shipped: 10, delivered: 4, returned: 0 });
+    const empty = await cycleStats(database.db, { ...f, channel: 'wechat' });
+    expect(empty.paidToShipped).toEqual({ orders: 0, meanHours: null, p90Hours: null });
+  });
+
+  it('is recomputed for every existing order by the function the migration runs', async () => {
+    const id = await placeOrder({ channel: 'wechat', createdAt: '2026-11-22T12:00:00+08:00', lines: [{ sku: 'FACT-F', quantity: 2, unitPriceFen: 300 }] });
+    await database.db.execute(sql`delete from order_facts where order_id = ${id}`);
+    expect(await factsOf(id)).toBeUndefined();
+    await database.db.execute(sql`select refresh_order_facts(array[${id}]::text[], false)`);
+    expect(await factsOf(id)).toMatchObject({ units: 2, total: 600, skus: ['FACT-F'] });
+  });
+});

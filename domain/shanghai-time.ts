@@ -15,3 +15,21 @@ export function shanghaiDate(at: Date | number): string {
 export function shanghaiMidnight(date: string): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS);
 }
+
+const WALL_CLOCK = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+/** Shanghai wall-clock time as the platforms and carriers write it, `yyyy-MM-dd HH:mm:ss` with no zone. */
+export function formatWallClock(at: Date | number): string {
+  return new Date((typeof at === 'number' ? at : at.getTime()) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * `yyyy-MM-dd HH:mm:ss` in Shanghai → the instant; an invalid Date when the text is not that, or not a real
+ * time (a "02-30" that the calendar would roll over into March).
+ */
+export function parseWallClock(text: string): Date {
+  const trimmed = text.trim();
+  if (!WALL_CLOCK.test(trimmed)) return new Date(NaN);
+  const at = new Date(`${trimmed.replace(' ', 'T')}+08:00`);
+  return !Number.isNaN(at.getTime()) && formatWallClock(at) === trimmed ? at : new Date(NaN);
+}

@@ -115,6 +115,11 @@ export interface ChannelAdapter {
    * longer accepts (closed, unknown id, amount above what was paid) throws a non-retryable ChannelApiError.
    */
   writeRefund(store: StoreCredentials, refund: RefundWrite): Promise<{ reference: string }>;
+  /**
+   * The SKU's listed (selling) price on this shop, integer fen, read from the platform's item API; undefined when
+   * the shop does not list it. Several listings with the code: the lowest price (what a comparing buyer finds).
+   */
+  itemPrice?(store: StoreCredentials, sku: string): Promise<number | undefined>;
   statusOf(raw: RawOrder): PlatformStatus;
   /** The open refund's id when the order JSON carries one (polled orders have no push to read it from). */
   refundIdOf(raw: RawOrder): string | undefined;

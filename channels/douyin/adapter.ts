@@ -37,6 +37,18 @@ export const douyinAdapter: ChannelAdapter = {
 
   listChangedOrders: (store, window) => listOrders(store, window),
 
+  async itemPrice(store, sku) {
+    try {
+      const data = await douyinCall(store, 'sku.detail', { code: sku });
+      const price = (data as { price?: unknown } | null)?.price;
+      return typeof price === 'number' && Number.isSafeInteger(price) ? price : undefined;
+    } catch (err) {
+      // 50002 business failure: no SKU with that code in the shop.
+      if (err instanceof ChannelApiError && err.code === '50002') return undefined;
+      throw err;
+    }
+  },
+
   async pushStock(store, { sku, available }) {
     // incremental=false sets the count; platforms refuse negative stock.
     await douyinCall(store, 'sku.syncStock', { code: sku, stock_num: Math.max(0, Math.floor(available)), incremental: false });

@@ -5,6 +5,7 @@ import { expectShape } from '../http';
 import { RELAY_ACK, verifyRelay } from '../relay';
 import type { Carrier, ChannelAdapter, RawOrder, StoreCredentials, TimeWindow } from '../types';
 import { splitWindow } from '../windows';
+import { lowest } from '../item-prices';
 import { pddCall } from './api';
 import { pddMapping } from './mapping';
 import { parsePddPush } from './push';
@@ -38,6 +39,13 @@ export const pddAdapter: ChannelAdapter = {
   },
 
   listChangedOrders: (store, window) => listOrders(store, window),
+
+  async itemPrice(store, sku) {
+    const method = 'pdd.goods.list.get';
+    const found = await pddCall(store, method, { outer_id: sku, page: 1, page_size: 100 });
+    const skus = expectShape({ platform: 'pdd', method }, goodsListResponse, found).goods_list_get_response.goods_list.flatMap((g) => g.sku_list.filter((s) => s.outer_id === sku));
+    return lowest(skus.map((s) => (Number.isSafeInteger(s.multi_price) ? (s.multi_price as number) : undefined)));
+  },
 
   async pushStock(store, { sku, available }) {
     const lookup = 'pdd.goods.list.get';

@@ -1,6 +1,6 @@
 /** The in-memory state every simulator keeps: orders by id and the shop's listings by SKU code. */
 import type { Context } from 'hono';
-import { createRng, digits, hashOf } from './fake-data';
+import { createRng, digits, hashOf, productOf } from './fake-data';
 
 export class OrderBook<T> {
   private readonly orders = new Map<string, T>();
@@ -49,6 +49,20 @@ export class Catalogue {
     this.bySku.set(sku, listing);
     return listing;
   }
+
+  /** The listed (selling) price in fen; a listing never priced sells at its product's price (`productOf`). */
+  priceOf(sku: string): number {
+    return this.prices.get(sku) ?? productOf(sku).unitPriceFen;
+  }
+
+  /** Lists the SKU (if it was not) at this price, as the seller would in the platform's back office. */
+  setPrice(sku: string, priceFen: number): Listing {
+    const listing = this.register(sku);
+    this.prices.set(sku, priceFen);
+    return listing;
+  }
+
+  private readonly prices = new Map<string, number>();
 
   find(sku: string): Listing | undefined {
     return this.bySku.get(sku);

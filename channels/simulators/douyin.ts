@@ -113,6 +113,12 @@ export function createDouyinSimulator(opts: SimulatorOptions): DouyinSimulator {
       const all = book.changedBetween(Number(p.update_time_start) * 1000, Number(p.update_time_end) * 1000);
       return reply(c, SUCCESS, 'success', { shop_order_list: all.slice(page * size, (page + 1) * size), total: all.length, page, size });
     },
+    /** The SKU's listing by merchant code, with its price in fen (fields as the open API's sku detail; unconfirmed). */
+    'sku.detail'(c, p) {
+      const listing = catalogue.find(String(p.code));
+      if (!listing) return notFound(c, '商品不存在');
+      return reply(c, SUCCESS, 'success', { id: Number(listing.skuId), product_id: Number(listing.productId), code: listing.sku, price: catalogue.priceOf(listing.sku) });
+    },
     'sku.syncStock'(c, p) {
       const listing = catalogue.find(String(p.code));
       const quantity = Number(p.stock_num);

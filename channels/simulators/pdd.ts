@@ -136,7 +136,7 @@ export function createPddSimulator(opts: SimulatorOptions): PddSimulator {
     'pdd.goods.list.get'(p) {
       const listing = catalogue.find(p.outer_id ?? '');
       const goods = listing
-        ? [{ goods_id: Number(listing.productId), goods_name: productOf(listing.sku).title, sku_list: [{ sku_id: Number(listing.skuId), outer_id: listing.sku }] }]
+        ? [{ goods_id: Number(listing.productId), goods_name: productOf(listing.sku).title, sku_list: [{ sku_id: Number(listing.skuId), outer_id: listing.sku, multi_price: catalogue.priceOf(listing.sku) }] }]
         : [];
       return { goods_list_get_response: { goods_list: goods, total_count: goods.length } };
     },

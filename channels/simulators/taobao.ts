@@ -144,7 +144,7 @@ export function createTaobaoSimulator(opts: SimulatorOptions): TaobaoSimulator {
     },
     'taobao.skus.custom.get'(p) {
       const listing = catalogue.find(p.outer_id ?? '');
-      const sku = listing ? [{ sku_id: listing.skuId, num_iid: listing.productId, outer_id: listing.sku }] : [];
+      const sku = listing ? [{ sku_id: listing.skuId, num_iid: listing.productId, outer_id: listing.sku, price: fenToYuan(catalogue.priceOf(listing.sku)) }] : [];
       return { skus_custom_get_response: sku.length > 0 ? { skus: { sku } } : {} };
     },
     'taobao.item.quantity.update'(p) {

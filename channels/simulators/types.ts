@@ -95,6 +95,8 @@ export interface ChannelSimulator<TOrder extends RawOrder = RawOrder> {
   readonly trackingWrites: TrackingRecord[];
   /** Every refund agreed through the API, in order. */
   readonly refundWrites: RefundRecord[];
+  /** The seller changes the SKU's listed price (fen) in the back office; the item API reports it from now on. */
+  setItemPrice(sku: string, priceFen: number): void;
   /** The authorization server: issued tokens, grants, test helpers to expire or revoke them. */
   readonly oauth: SimulatedOAuth;
 }

@@ -127,7 +127,7 @@ export function createWechatSimulator(opts: SimulatorOptions): WechatSimulator {
     '/channels/ec/product/get'(c, body) {
       const listing = catalogue.all().find((l) => l.productId === String(body.product_id));
       if (!listing) return fail(c, 10020002, 'product not found');
-      return ok(c, { product: { product_id: listing.productId, title: productOf(listing.sku).title, skus: [{ sku_id: listing.skuId, sku_code: listing.sku }] } });
+      return ok(c, { product: { product_id: listing.productId, title: productOf(listing.sku).title, skus: [{ sku_id: listing.skuId, sku_code: listing.sku, sale_price: catalogue.priceOf(listing.sku) }] } });
     },
     '/channels/ec/product/stock/update'(c, body) {
       const listing = catalogue.findByIds(String(body.product_id), String(body.sku_id));

@@ -1,5 +1,7 @@
 /** Taobao / Tmall through TOP: trades API, stock by merchant SKU code, offline shipping notice. */
+import { yuanToFen } from '../../domain/finance';
 import { formatBeijing } from '../beijing-time';
+import { lowest } from '../item-prices';
 import { ChannelApiError, checkRefundAmount } from '../errors';
 import { expectShape } from '../http';
 import { RELAY_ACK, verifyRelay } from '../relay';
@@ -53,6 +55,13 @@ export function createTaobaoAdapter(platform: 'taobao' | 'tmall'): ChannelAdapte
     },
 
     listChangedOrders: (store, window) => listTrades(store, window),
+
+    async itemPrice(store, sku) {
+      const method = 'taobao.skus.custom.get';
+      const found = await topCall(store, method, { outer_id: sku, fields: 'sku_id,num_iid,outer_id,price' });
+      const listings = expectShape({ platform, method }, skusCustomResponse, found).skus_custom_get_response.skus?.sku ?? [];
+      return lowest(listings.map((l) => yuanToFen(String(l.price ?? ''))));
+    },
 
     async pushStock(store, { sku, available }) {
       const lookup = 'taobao.skus.custom.get';

@@ -9,7 +9,8 @@ import { wechatMapping } from './mapping';
 import { parseWechatPush, verifyWechatPush, WECHAT_ACK } from './push';
 import { listingsOf } from './sku-index';
 import { wechatRefundIdOf, wechatStatusOf } from './status';
-import { orderGetResponse, orderListResponse, wechatOrderSchema } from './wire';
+import { orderGetResponse, orderListResponse, productGetResponse, wechatOrderSchema } from './wire';
+import { lowest } from '../item-prices';
 
 /** /order/list/get accepts an update_time_range of at most 7 days. */
 const MAX_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
@@ -35,6 +36,17 @@ export const wechatAdapter: ChannelAdapter = {
   fetchOrder: (store, channelOrderId) => fetchOrder(store, channelOrderId),
 
   listChangedOrders: (store, window) => listOrders(store, window),
+
+  async itemPrice(store, sku) {
+    const prices: (number | undefined)[] = [];
+    for (const { productId, skuId } of await listingsOf(store, sku)) {
+      const method = '/channels/ec/product/get';
+      const { product } = expectShape({ platform: 'wechat', method }, productGetResponse, await wechatCall(store, method, { product_id: productId }));
+      const listed = product.skus.find((s) => String(s.sku_id) === skuId);
+      prices.push(typeof listed?.sale_price === 'number' ? listed.sale_price : undefined);
+    }
+    return lowest(prices);
+  },
 
   async pushStock(store, { sku, available }) {
     const listings = await listingsOf(store, sku);

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the API and the worker in one process (or one of them, with ROLES=api / ROLES=worker / ROLES=ingest),
- * with embedded defaults — a persistent Temporal dev server when TEMPORAL_ADDRESS is unset, carrier
- * simulators when no carrier is configured, migrations applied on start.
+ * with embedded defaults — its own PostgreSQL when DATABASE_URL is unset, a persistent Temporal dev server when
+ * TEMPORAL_ADDRESS is unset, carrier simulators when no carrier is configured, migrations applied on start.
+ * `npm start -- --demo` also loads the demo brand (bin/demo.ts) once the API answers.
  */
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
@@ -10,11 +11,12 @@ import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
 import { createStoreTokens, tokenRefreshingDirectory } from '../channels/oauth-tokens';
 import { loadEnv, type Env } from '../config/env';
+import { assertPortFree, explainStartupError, StartupError } from '../infra/startup-error';
 import { connectDatabase, migrateDatabase } from '../db/client';
 import { PDA_EVENTS_CHANNEL } from '../db/queries/pda-events';
 import { createLogger } from '../infra/logger';
@@ -34,7 +36,15 @@ import { createStockSyncTrigger } from '../temporal/stock-sync';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWaveClient } from '../temporal/wave-client';
 import { createWorker } from '../temporal/worker';
+import { findTemporalCli, TEMPORAL_CLI_VERSION } from '../temporal/dev-server';
 import { buildCarriers, buildPurchasing, startTemporal, timingsFrom } from './runtime';
+import { openDatabaseServer } from './database';
+
+/** What start-up is waiting for, on the console (the log carries the details). */
+const say = (line: string) => console.log(`  … ${line}`);
+let databaseUrlForErrors: string | undefined;
+/** What a failed start stops before exiting (the servers it had started). */
+const stopOnFailure: (() => Promise<unknown>)[] = [];
 
 async function main() {
   const env = loadEnv();
@@ -46,16 +56,37 @@ async function main() {
   });
   mkdirSync(env.DATA_DIR, { recursive: true });
   const cleanups: (() => Promise<unknown>)[] = [];
+  // Every port this process opens, checked before anything starts: a taken one is named with its variable.
+  if (env.ROLES.has('api')) await assertPortFree(env.PORT, 'PORT', 'the OMS API');
+  if (!env.TEMPORAL_ADDRESS) {
+    await assertPortFree(env.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT', 'the Temporal dev server');
+    await assertPortFree(env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT', 'the Temporal Web UI');
+  }
+  // Stopped last (the cleanups below run first): everything else may still write while it stops.
+  databaseUrlForErrors = env.DATABASE_URL;
+  const postgres = await openDatabaseServer(env, { say });
 
-  const temporal = await startTemporal(env, logger);
+  say(
+    env.TEMPORAL_ADDRESS
+      ? `connecting to Temporal at ${env.TEMPORAL_ADDRESS}`
+      : `starting the Temporal dev server on 127.0.0.1:${env.TEMPORAL_DEV_PORT} (data ${join(env.DATA_DIR, 'temporal.sqlite')})${
+          findTemporalCli(env.TEMPORAL_CLI_PATH) ? '' : '; no Temporal CLI found, so the SDK downloads one first (needs internet)'
+        }`,
+  );
+  const temporal = await startTemporal(env, logger).catch((err: unknown) => {
+    throw temporalStartError(env, err);
+  });
   cleanups.push(() => temporal.stop());
+  cleanups.push(() => postgres.stop());
+  stopOnFailure.push(() => temporal.stop(), () => postgres.stop());
   const connection = await Connection.connect({ address: temporal.address });
   cleanups.unshift(() => connection.close());
   await ensureSearchAttributes(connection, env.TEMPORAL_NAMESPACE);
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 
-  const database = connectDatabase(env.DATABASE_URL);
+  const database = connectDatabase(postgres.url);
   cleanups.unshift(() => database.close());
+  say('applying database migrations');
   await migrateDatabase(database.db);
 
   const secrets = createSecretBox(
@@ -155,7 +186,7 @@ async function main() {
 
   if (env.ROLES.has('api')) {
     const adminApiKey = env.ADMIN_API_KEY ?? developmentSecret(env, 'admin-api-key', () => `oms_admin_${randomBytes(18).toString('base64url')}`);
-    const pdaListener = createPgListener({ connection: env.DATABASE_URL, channel: PDA_EVENTS_CHANNEL, logger });
+    const pdaListener = createPgListener({ connection: postgres.url, channel: PDA_EVENTS_CHANNEL, logger });
     const app = createApp({
       db: database.db,
       secrets,
@@ -182,14 +213,18 @@ async function main() {
       },
     });
     const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }) as Server;
+    server.once('error', (err) => fail(err));
     cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));
     // Open PDA streams would keep server.close() waiting forever: they end first (devices resume with Last-Event-ID).
     cleanups.unshift(() => pdaListener.close());
     console.log(`\n  OMS API          ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json)`);
     if (!env.ADMIN_API_KEY) console.log(`  Admin API key    ${adminApiKey}   (set ADMIN_API_KEY to choose your own)`);
   }
-  console.log(`  Temporal         ${temporal.address}   namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}`);
-  if (temporal.uiUrl) console.log(`  Temporal Web UI  ${temporal.uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows\n`);
+  console.log(`  Temporal         ${temporal.address}   namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}${env.TEMPORAL_ADDRESS ? '' : `, dev server data ${join(env.DATA_DIR, 'temporal.sqlite')}`}`);
+  if (temporal.uiUrl) console.log(`  Temporal Web UI  ${temporal.uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows`);
+  console.log(`  PostgreSQL       ${postgres.description}`);
+  console.log(`  Redis            ${env.REDIS_URL ? redactUrl(env.REDIS_URL) : 'not configured: the ingest buffer is a PostgreSQL table (set REDIS_URL to use Redis)'}`);
+  console.log(`  Data directory   ${resolve(env.DATA_DIR)}\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -221,7 +256,33 @@ function developmentSecret(env: Env, name: string, make: () => string): string {
   return value;
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+/** A failed start: one line naming the fix when the cause is known, the stack otherwise; the whole process group goes. */
+function fail(err: unknown): void {
+  const line = explainStartupError(err, { databaseUrl: databaseUrlForErrors });
+  if (line) console.error(`\nnpm start: ${line}`);
+  else console.error(err);
+  const stops = stopOnFailure.splice(0).map((stop) => stop().catch(() => undefined));
+  void Promise.race([Promise.all(stops), new Promise((done) => setTimeout(done, 15_000))]).then(() => process.exit(1));
+}
+
+/** Why the Temporal dev server did not start, in one line when the CLI is missing or unusable. */
+function temporalStartError(env: Env, err: unknown): unknown {
+  if (err instanceof StartupError || env.TEMPORAL_ADDRESS) return err;
+  if (findTemporalCli(env.TEMPORAL_CLI_PATH)) return err;
+  return new StartupError(
+    `no Temporal CLI found, and downloading one through the SDK failed (${String((err as Error)?.message ?? err).split('\n')[0]?.slice(0, 160)})`,
+    `install it (go install github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}) or set TEMPORAL_CLI_PATH, or TEMPORAL_ADDRESS to a running server`,
+  );
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = u.password ? '…' : '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+main().catch(fail);

@@ -1,6 +1,7 @@
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
 import { DEFAULT_COST_RATES, feePctList } from '../domain/costs';
+import { StartupError } from '../infra/startup-error';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contract';
 
 /** A duration such as `30s`, `15m`, `72h`, `7d` (or plain milliseconds), parsed to milliseconds. */
@@ -23,7 +24,10 @@ export const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('.data'),
-  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
+  /** A PostgreSQL server; unset = npm start runs its own (embedded, data under DATA_DIR, never the machine's server). */
+  DATABASE_URL: optionalUrl,
+  /** The embedded PostgreSQL's port (127.0.0.1 only), when DATABASE_URL is unset. */
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54320),
   REDIS_URL: optionalUrl,
   /** Ingest consumer (with REDIS_URL, in processes with the `worker` or `ingest` role): orders handed to Temporal at once. */
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(128),
@@ -127,6 +131,6 @@ export type Env = z.output<typeof envSchema>;
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-  throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  const named = parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`);
+  throw new StartupError(`bad environment value: ${named.join('; ')}`, 'correct or unset it (README, "Configuration")');
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { StartupError } from '../infra/startup-error';
 import { SEARCH_ATTRIBUTES } from '../workflows/contract';
 
 const SA_TYPE_NAMES: Record<string, string> = {
@@ -14,6 +15,9 @@ const SA_TYPE_NAMES: Record<string, string> = {
   DATETIME: 'Datetime',
   KEYWORD_LIST: 'KeywordList',
 };
+
+/** The CLI release the project is tested with (`go install github.com/temporalio/cli/cmd/temporal@…`). */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
 /** `Name=Type` flags for `temporal server start-dev --search-attribute`. */
 export const searchAttributeFlags = () =>
@@ -85,12 +89,20 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let spawnError: NodeJS.ErrnoException | undefined;
+  child.once('error', (err) => (spawnError = err));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', resolve);
+    child.once('error', () => resolve(null));
+  });
 
   const address = `127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`temporal dev server exited (${child.exitCode}):\n${output}`);
+    if (spawnError) {
+      throw new StartupError(`the Temporal CLI at ${opts.cliPath} cannot be run (${spawnError.code ?? spawnError.message})`, installHint);
+    }
+    if (child.exitCode !== null) throw devServerExit(opts, child.exitCode, output);
     if (await portOpen(opts.port)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -103,6 +115,24 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined,
     stop: () => stopChild(child, exited),
   };
+}
+
+const installHint = `install the Temporal CLI ${TEMPORAL_CLI_VERSION} (go install github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}) and put it on PATH or in TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server`;
+
+/** Why `temporal server start-dev` exited at once, in one line when the cause is a known one. */
+function devServerExit(opts: DevServerOptions, code: number, output: string): Error {
+  if (/unknown (flag|command|shorthand)|flag provided but not defined|invalid argument/i.test(output)) {
+    const line = output.split('\n').find((l) => /unknown|not defined|invalid/i.test(l))?.trim().slice(0, 160);
+    return new StartupError(`the Temporal CLI at ${opts.cliPath} is not the version this project needs (${line})`, installHint);
+  }
+  if (/address already in use|bind: /i.test(output)) {
+    return new StartupError(`the Temporal dev server could not open its ports (${opts.port}${opts.uiPort ? `, ${opts.uiPort}` : ''}): one is in use`, 'stop what listens there, or set TEMPORAL_DEV_PORT / TEMPORAL_UI_PORT to free ports');
+  }
+  if (/database is locked|unable to open database|SQLITE_/i.test(output)) {
+    return new StartupError(`the Temporal dev server could not open ${opts.dbFilename ?? 'its database'} (another npm start on the same DATA_DIR?)`, 'stop the other process, or use another DATA_DIR');
+  }
+  const last = output.split('\n').map((l) => l.trim()).filter(Boolean).at(-1)?.slice(0, 160) ?? 'no output';
+  return new StartupError(`the Temporal CLI at ${opts.cliPath} exited at once (code ${code}: ${last})`, installHint);
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {

@@ -26,8 +26,17 @@ function inFilter(f: ReportFilter): SQL {
   );
 }
 
+/**
+ * Memory a report's sorts and hash aggregates may use before they spill to disk (PostgreSQL's default, 4 MB,
+ * sends the p90 over a million orders or the SKU pairs of a quarter to temporary files); for this query only.
+ */
+const REPORT_WORK_MEM = '64MB';
+
 async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  return (await db.execute(query)).rows as T[];
+  return db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`set local work_mem = '${REPORT_WORK_MEM}'`));
+    return (await tx.execute(query)).rows as T[];
+  });
 }
 
 /** Orders per funnel stage: ordered (all, also those cancelled unpaid), paid, shipped, delivered, returned. */
@@ -103,7 +112,7 @@ export async function ordersByWeekdayHour(db: DbOrTx, f: ReportFilter, only: { s
   const holding = only.sku
     ? sql`and f.skus @> array[${only.sku}]::text[]`
     : only.category
-      ? sql`and f.skus && array(select s.sku from skus s where s.category = ${only.category})`
+      ? sql`and f.categories @> array[${only.category}]::text[]`
       : sql``;
   return rows<PeakCell>(
     db,

@@ -35,6 +35,8 @@ export const orderFacts = pgTable(
     units: integer().notNull(),
     /** The distinct SKUs of the order, sorted (the basket of co-purchase, the filter of peaks). */
     skus: text().array().notNull(),
+    /** The distinct categories of those SKUs, sorted (kept when a SKU's category changes). */
+    categories: text().array().notNull().default([]),
     /** Recorded freight of its forward shipments, units transferred for it, freight of its urgent purchases. */
     carrierFen: integer().notNull(),
     forwardShipped: boolean().notNull(),
@@ -43,6 +45,7 @@ export const orderFacts = pgTable(
   },
   (t) => [
     index('order_facts_ordered_at_idx').on(t.orderedAt),
-    index('order_facts_warehouse_shipped_idx').on(t.warehouseId, t.shippedAt),
+    // Units as the index's last column: a warehouse's shipped units over 30 days are read from the index alone.
+    index('order_facts_warehouse_shipped_idx').on(t.warehouseId, t.shippedAt, t.units),
   ],
 );

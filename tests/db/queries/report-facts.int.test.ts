@@ -41,7 +41,7 @@ async function placeOrder(o: { channel: string; createdAt: string; paidAt?: stri
 
 async function factsOf(orderId: string) {
   const { rows } = await database.pool.query(
-    `select channel, province, city, merged, total_fen::int as total, paid_at, shipped_at, delivered_at, returned_at, line_count, units, skus,
+    `select channel, province, city, merged, total_fen::int as total, paid_at, shipped_at, delivered_at, returned_at, line_count, units, skus, categories,
        carrier_fen, forward_shipped, transfer_units, purchase_freight_fen, day::text, weekday, hour, warehouse_id
      from order_facts where order_id = $1`,
     [orderId],
@@ -51,6 +51,7 @@ async function factsOf(orderId: string) {
 
 describe('order_facts', () => {
   it('is written with the order, in Shanghai days and hours, with its basket', async () => {
+    await database.pool.query(`insert into skus (sku, category) values ('FACT-A', 'toys'), ('FACT-B', null) on conflict (sku) do nothing`);
     // Friday 2026-11-27 20:30 in Shanghai is 12:30 UTC.
     const id = await placeOrder({
       channel: 'douyin',
@@ -70,12 +71,25 @@ describe('order_facts', () => {
       line_count: 2,
       units: 3,
       skus: ['FACT-A', 'FACT-B'],
+      categories: ['toys'],
       day: '2026-11-27',
       weekday: 5,
       hour: 20,
       carrier_fen: 0,
       forward_shipped: false,
     });
+  });
+
+  it('follows the categories of its SKUs', async () => {
+    await database.pool.query(`insert into skus (sku, category) values ('FACT-G', 'bowls') on conflict (sku) do nothing`);
+    const id = await placeOrder({ channel: 'pdd', createdAt: '2026-11-23T09:00:00+08:00', lines: [{ sku: 'FACT-G', quantity: 1, unitPriceFen: 100 }, { sku: 'FACT-H', quantity: 1, unitPriceFen: 100 }] });
+    expect((await factsOf(id)).categories).toEqual(['bowls']);
+    await database.pool.query(`insert into skus (sku, category) values ('FACT-H', 'cat-food')`);
+    expect((await factsOf(id)).categories).toEqual(['bowls', 'cat-food']);
+    await database.pool.query(`update skus set category = 'litter' where sku = 'FACT-G'`);
+    expect((await factsOf(id)).categories).toEqual(['cat-food', 'litter']);
+    await database.pool.query(`update skus set category = null where sku = 'FACT-H'`);
+    expect((await factsOf(id)).categories).toEqual(['litter']);
   });
 
   it('follows payment, shipping, delivery, freight, a transfer, an urgent purchase, a return and a merge', async () => {

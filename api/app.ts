@@ -125,7 +125,9 @@ export function createApp(appDeps: AppDeps) {
   // Generated from the routes above: their validators, scopes and summaries.
   app.get('/openapi.json', doc('This document: every route with its scopes, parameters and request body (OpenAPI 3.1)', { 200: 'OpenAPI document' }), openApiRoute(app));
   // The ops console: a page that logs in in the browser, then draws every screen from this app's /v1 answers.
-  app.route('/console', consoleRoutes({ api: (path, init) => app.request(path, init), temporalUi: deps.temporalUi }));
+  // Mounted as an application of its own: it is not part of the API (nor of /openapi.json).
+  const opsConsole = consoleRoutes({ api: (path, init) => app.request(path, init), temporalUi: deps.temporalUi });
+  app.mount('/console', opsConsole.fetch);
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError(errorHandler(logger));
   return app;

@@ -30,6 +30,7 @@ import { createReplenishmentMonitor } from '../replenishment/monitor';
 import { createLogNotifier } from '../replenishment/notifier';
 import { createOrderClient } from '../temporal/order-client';
 import { startOrderStarter, type OrderStarter } from '../temporal/order-starter';
+import { triggerPricePoll, upsertPricePollSchedule } from '../finance/price-schedule';
 import { createDailyReportClient } from '../reports/push-client';
 import { createPollSchedules, upsertDailyReportSchedule, upsertWaveSchedule } from '../temporal/schedules';
 import { createStockSyncTrigger } from '../temporal/stock-sync';
@@ -162,6 +163,7 @@ async function main() {
         onStockChanged: syncStock,
         channels: { tokens, ingest: ingest.pipeline, poll: { overlapMs: env.POLL_OVERLAP, lookbackMs: env.POLL_LOOKBACK, chunkMs: 60 * 60 * 1000 } },
         reports: { wecomWebhookUrl: env.WECOM_WEBHOOK_URL },
+        finance: { priceGap: { fen: env.PRICE_GAP_FEN, pct: env.PRICE_GAP_PCT }, wecomWebhookUrl: env.WECOM_WEBHOOK_URL },
       }),
     });
     const running = worker.run();
@@ -181,6 +183,9 @@ async function main() {
     // Nothing to push to without a robot: no schedule then, whatever DAILY_REPORT_AT says.
     await upsertDailyReportSchedule({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, at: env.WECOM_WEBHOOK_URL ? env.DAILY_REPORT_AT : null, logger }).catch((err: unknown) =>
       logger.error({ err }, 'could not create, update or remove the daily report schedule'),
+    );
+    await upsertPricePollSchedule({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.PRICE_POLL_INTERVAL, logger }).catch((err: unknown) =>
+      logger.error({ err }, 'could not create, update or remove the price poll schedule'),
     );
   }
 
@@ -207,6 +212,7 @@ async function main() {
       dailyReports: env.WECOM_WEBHOOK_URL ? createDailyReportClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }) : undefined,
       // The ops console links orders into the embedded dev server's Web UI (TEMPORAL_UI_PORT); none for an external server.
       temporalUi: { url: temporal.uiUrl, namespace: env.TEMPORAL_NAMESPACE },
+      finance: { thresholds: { fen: env.PRICE_GAP_FEN, pct: env.PRICE_GAP_PCT }, pollPrices: () => triggerPricePoll(client, env.TEMPORAL_TASK_QUEUE) },
       costRates: {
         labourFenPerOrder: env.LABOUR_FEN_PER_ORDER,
         labourFenPerLine: env.LABOUR_FEN_PER_LINE,

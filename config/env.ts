@@ -88,6 +88,18 @@ export const envSchema = z.object({
     ],
     { error: (issue) => `"${String(issue.input)}" is neither a time HH:MM (Asia/Shanghai) like 08:00 nor "off"` },
   ),
+  /** A cross-channel price gap over this many fen opens an alert; `off`: only PRICE_GAP_PCT counts. */
+  PRICE_GAP_FEN: z.union([z.literal('off').transform(() => null), z.coerce.number().int().min(0).default(1000)], {
+    error: (issue) => `"${String(issue.input)}" is neither a whole number of fen (e.g. 1000 = 10 yuan) nor "off"`,
+  }),
+  /** A cross-channel price gap over this percent of the lower price opens an alert (e.g. 10); `off`: only PRICE_GAP_FEN counts. */
+  PRICE_GAP_PCT: z.union([z.literal('off').transform(() => null), z.coerce.number().min(0).max(10_000).default(10)], {
+    error: (issue) => `"${String(issue.input)}" is neither a percent (e.g. 10) nor "off"`,
+  }),
+  /** Listed prices are read from every store's item API this often (a Temporal Schedule); `off`: only on demand. */
+  PRICE_POLL_INTERVAL: z.union([z.literal('off').transform(() => null), duration('15m')], {
+    error: (issue) => `"${String(issue.input)}" is neither a duration like 15m or 1h nor "off"`,
+  }),
   /** How often a shipment's route is queried when the carrier sends no push. */
   TRACKING_INTERVAL: duration('30m'),
   /** How often an open return's reverse waybill is queried (active tracking beside the carrier's pushes). */

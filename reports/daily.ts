@@ -18,6 +18,7 @@ import {
   type WarehouseHealthFigures,
 } from '../domain/reports';
 import { DAY_MS, shanghaiDate } from '../domain/shanghai-time';
+import { loadReconciliationSection, type ReconciliationSection } from '../finance/reconciliation-pdf';
 
 export interface HeatmapRegion {
   province: string;
@@ -77,6 +78,8 @@ export interface DailyReport {
     compressionRate: number | null;
     reason?: string;
   };
+  /** The month so far reconciled against the platforms' statements (finance/reconciliation-pdf.ts). */
+  reconciliation?: ReconciliationSection;
 }
 
 /**
@@ -89,12 +92,13 @@ export function defaultReportDate(now: Date): string {
 
 export async function loadDailyReport(db: DbOrTx, date: string): Promise<DailyReport> {
   const period = shanghaiDay(date);
-  const [counts, regions, warehouses, current, baseline] = await Promise.all([
+  const [counts, regions, warehouses, current, baseline, reconciliation] = await Promise.all([
     funnelCounts(db, period),
     heatmapRegions(db, period, 'city'),
     warehouseHealthRows(db, date),
     cycleStats(db, period),
     cycleStats(db, precedingPeriod(period)),
+    loadReconciliationSection(db, date),
   ]);
   const shipped = compressionRate(baseline.paidToShipped.meanHours, current.paidToShipped.meanHours);
   return {
@@ -106,5 +110,6 @@ export async function loadDailyReport(db: DbOrTx, date: string): Promise<DailyRe
     gmvFen: regions.reduce((n, r) => n + r.gmvFen, 0),
     warehouses,
     cycle: { current, baseline, compressionRate: shipped.rate, ...(shipped.reason ? { reason: shipped.reason } : {}) },
+    reconciliation,
   };
 }

@@ -6,6 +6,7 @@
 import PDFDocument from 'pdfkit';
 import { funnelSvg, heatmapSvg, svgToPng, warehouseHealthSvg } from './charts';
 import type { DailyReport } from './daily';
+import { drawReconciliationSection } from '../finance/reconciliation-pdf';
 import { CJK_FONT } from './fonts';
 import { count, days, hours, pct, regionName, yuan } from './format';
 
@@ -99,6 +100,7 @@ export async function dailyReportPdf(report: DailyReport, options: { generatedAt
     doc.fillColor('#666').text('没有仓库。');
   }
   doc.moveDown().font('cjk').fontSize(8).fillColor('#666').text('满足率 = 当日分配到本仓且由本仓现货发出（无调拨、无采购）的订单 ÷ 当日分配到本仓的订单；可售天数 = 可售库存 ÷ 近 30 天日均发货件数；周转天数 = 在库 ÷ 同一速度。', { width });
+  if (report.reconciliation) drawReconciliationSection(doc, report.reconciliation, A4_MARGIN);
 
   doc.end();
   return done;

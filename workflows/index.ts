@@ -6,3 +6,4 @@ export { trackingWriteBackWorkflow } from './channel-writeback';
 export { restockWorkflow } from './restock';
 export { waveScheduleWorkflow, waveWorkflow } from './wave';
 export { dailyReportWorkflow } from './daily-report';
+export { pricePollWorkflow } from './price-poll';

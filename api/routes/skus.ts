@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { urgentBackorderedOrdersWanting } from '../../db/queries/orders';
+import { pricesOf } from '../../db/queries/finance';
 import { findSku, upsertSku } from '../../db/queries/skus';
 import { followUpOf } from '../../domain/receipts';
 import { unitWeightGramsSchema } from '../../domain/freight';
@@ -24,13 +25,15 @@ export function skuRoutes({ db, orders, replenishment }: { db: Db; orders: Order
   return new Hono<ApiEnv>()
     .get(
       '/:sku',
-      doc('SKU master data: title, safety stock, 1688 supplier, unit weight', { 200: '{sku, title, safetyStock, supplier, weightGrams, updatedAt}', 404: 'unknown SKU' }),
+      doc('SKU master data: title, safety stock, 1688 supplier, unit weight, and the listed price per channel', { 200: '{sku, title, safetyStock, supplier, weightGrams, updatedAt, prices: {[channel]: fen}}', 404: 'unknown SKU' }),
       requireScope('orders:read', 'ops', 'warehouse'),
       validate('param', skuParam),
       async (c) => {
-        const row = await findSku(db, c.req.valid('param').sku);
-        if (!row) throw notFound('sku');
-        return c.json(row);
+        const { sku } = c.req.valid('param');
+        const [row, prices] = await Promise.all([findSku(db, sku), pricesOf(db, sku)]);
+        // A SKU only priced (PUT /v1/skus/:sku/prices) has no master data yet, but is known.
+        if (!row && Object.keys(prices).length === 0) throw notFound('sku');
+        return c.json({ ...(row ?? { sku }), prices });
       },
     )
     .put(

@@ -264,3 +264,27 @@ export async function markGapsPushed(db: Db | DbOrTx, ids: readonly number[], at
   if (ids.length === 0) return;
   await db.update(priceGapAlerts).set({ pushedAt: at }).where(and(inArray(priceGapAlerts.id, [...ids]), sql`${priceGapAlerts.pushedAt} is null`));
 }
+
+// ── Profit inputs ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** Refunds recorded for the orders' returns (not those the platform refused), per order. */
+export async function returnRefundsByOrder(db: DbOrTx, orderIds: readonly string[]): Promise<Map<string, number>> {
+  if (orderIds.length === 0) return new Map();
+  const found = await rows<{ orderId: string; fen: number }>(
+    db,
+    sql`select order_id as "orderId", sum(amount_fen)::int as fen from return_refunds where order_id = any(${toArray(orderIds)}) and status <> 'refused' group by 1`,
+  );
+  return new Map(found.map((f) => [f.orderId, f.fen]));
+}
+
+/** The orders' lines (SKU and value), for profit per SKU. */
+export async function linesOfOrders(db: DbOrTx, orderIds: readonly string[]): Promise<Map<string, { sku: string; valueFen: number }[]>> {
+  const out = new Map<string, { sku: string; valueFen: number }[]>();
+  if (orderIds.length === 0) return out;
+  const found = await rows<{ orderId: string; sku: string; valueFen: number }>(
+    db,
+    sql`select order_id as "orderId", sku, (quantity * unit_price_fen)::float8 as "valueFen" from order_lines where order_id = any(${toArray(orderIds)}) order by order_id, sku`,
+  );
+  for (const l of found) out.set(l.orderId, [...(out.get(l.orderId) ?? []), { sku: l.sku, valueFen: l.valueFen }]);
+  return out;
+}

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Carriers } from '../carriers';
@@ -18,6 +18,7 @@ import { allocationRuleRoutes } from './routes/allocation-rules';
 import { apiKeyRoutes } from './routes/api-keys';
 import { carrierRuleRoutes } from './routes/carrier-rules';
 import { carrierWebhookRoutes } from './routes/carrier-webhooks';
+import { financeRoutes, priceGapRoutes, skuPriceRoutes, STATEMENT_MAX_BYTES, type PriceRouteDeps } from './routes/finance';
 import { consoleOpsRoutes, consoleRoutes } from './routes/console';
 import { channelRoutes } from './routes/channels';
 import { healthRoutes, type ReadinessProbe } from './routes/health';
@@ -67,6 +68,8 @@ export interface AppDeps {
   costRates?: CostRates | undefined;
   /** Pushes the daily report to WeCom (dailyReportWorkflow); without it `POST /v1/reports/daily/push` answers 503. */
   dailyReports?: DailyReportClient | undefined;
+  /** Price-gap thresholds (PRICE_GAP_FEN / PRICE_GAP_PCT) and the on-demand price poll; default 10 yuan / 10%. */
+  finance?: Omit<PriceRouteDeps, 'db'> | undefined;
   /** The Temporal Web UI the ops console links orders into; without a url the console shows the workflow id only. */
   temporalUi?: { url: string | undefined; namespace: string } | undefined;
 }
@@ -78,6 +81,7 @@ export function createApp(appDeps: AppDeps) {
   const { db, orders, logger } = deps;
   const ingest = deps.ingest ?? createIngest({ db, orders, secrets: deps.secrets, logger });
   const stock = { onStockReceived: deps.onStockReceived, replenishment: deps.replenishment };
+  const prices = deps.finance ?? { thresholds: { fen: 1000, pct: 10 } };
   // One mount per resource, at its own path.
   const v1 = new Hono<ApiEnv>()
     .use(authenticate(db, deps.adminApiKey))
@@ -105,11 +109,14 @@ export function createApp(appDeps: AppDeps) {
     .route('/channels', channelRoutes({ ingest }))
     .route('/ingest', ingestRoutes({ db, ingest }))
     .route('/stock-sync', stockSyncRoutes({ db }))
+    .route('/finance', financeRoutes({ db, costRates: deps.costRates }))
+    .route('/skus', skuPriceRoutes({ db, ...prices }))
+    .route('/alerts', priceGapRoutes({ db, ...prices }))
     .route('/reports', reportRoutes({ db, ...(deps.costRates ? { costRates: deps.costRates } : {}), dailyReports: deps.dailyReports }));
 
   const app = new Hono()
     .use(requestId())
-    .use(bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'request body over 1 MiB'); } }))
+    .use(withStatementLimit(bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'request body over 1 MiB'); } })))
     .use(async (c, next) => {
       const started = performance.now();
       await next();
@@ -144,4 +151,10 @@ function withChannelStockSync(deps: AppDeps): AppDeps {
       await Promise.all([deps.onStockReceived(skus), syncStock(skus)]);
     },
   };
+}
+
+/** Settlement statement uploads are whole months of rows, streamed: their own, larger limit. */
+function withStatementLimit(limit: MiddlewareHandler): MiddlewareHandler {
+  const statements = bodyLimit({ maxSize: STATEMENT_MAX_BYTES, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `statement over ${STATEMENT_MAX_BYTES / 1024 / 1024} MiB`); } });
+  return (c, next) => (c.req.path.startsWith('/v1/finance/statements/') ? statements(c, next) : limit(c, next));
 }

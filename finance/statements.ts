@@ -71,6 +71,7 @@ export async function importStatement(db: Db, platform: StatementPlatform, input
       firstAt,
       lastAt,
     });
-    return { ...record.row, sameFileAsBefore: record.existed, kinds };
+    // The same file again: the earlier import's record, with what this upload added (nothing).
+    return { ...record.row, newRows, sameFileAsBefore: record.existed, kinds };
   });
 }

@@ -179,6 +179,8 @@ export const CLIENT_CSS = String.raw`@font-face {
 :root { --fg: #1d2330; --muted: #5b6475; --line: #d5dae3; --bg: #f5f7fa; --accent: #1f5fbf; --bad: #b3261e; --ok: #1b6e3a; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.5 system-ui, 'Noto Sans S Chinese', sans-serif; color: var(--fg); background: var(--bg); }
+/* Chinese text in our own font first: a system font chosen for the zh locale may have no CJK glyphs at all. */
+:lang(zh) { font-family: 'Noto Sans S Chinese', system-ui, sans-serif; }
 .skip { position: absolute; left: -999px; }
 .skip:focus { left: 8px; top: 8px; background: #fff; padding: 4px 8px; z-index: 10; }
 header.top { display: flex; align-items: center; gap: 16px; padding: 10px 20px; background: #14213d; color: #fff; }

@@ -269,8 +269,8 @@ export function consoleRoutes({ api, temporalUi = DEFAULT_TEMPORAL_UI }: Console
       const now = new Date();
       const to = c.req.query('to') || shanghaiDate(now);
       const from = c.req.query('from') || shanghaiDate(now.getTime() - (PERIOD_DAYS - 1) * 86_400_000);
-      // A date as `to` means the end of that day.
-      const period = qs({ from, to: `${to}T23:59:59.999+08:00` });
+      // Dates, read in Asia/Shanghai by the reports: `to` includes its whole day.
+      const period = qs({ from, to });
       const [funnel, heatmap, health] = await Promise.all([
         call<{ stages: Parameters<typeof funnelSvg>[0] }>(c, 'GET', `/v1/reports/funnel${period}`),
         call<string>(c, 'GET', `/v1/reports/heatmap${period}&format=svg`),

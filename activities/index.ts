@@ -3,6 +3,7 @@ import { createChannelActivities, type ChannelActivityDeps } from './channel-act
 import { createDedupActivities } from './dedup-activities';
 import { createFinanceActivities, type FinanceActivityDeps } from './finance-activities';
 import { createOrderActivities, type OrderActivityDeps } from './order-activities';
+import { createPrepackActivities, type PrepackActivityDeps } from './prepack-activities';
 import { createReportActivities, type ReportActivityDeps } from './report-activities';
 import { createRestockActivities, type RestockActivityDeps } from './restock-activities';
 import { createReturnActivities, type ReturnActivityDeps } from './returns-activities';
@@ -15,10 +16,11 @@ export type ActivityDeps = OrderActivityDeps &
   Partial<Pick<AllocationActivityDeps, 'purchasing' | 'replenishment'>> &
   Partial<Pick<ChannelActivityDeps, 'channels'>> &
   Partial<Pick<ReportActivityDeps, 'reports'>> &
-  Partial<Pick<FinanceActivityDeps, 'finance'>>;
+  Partial<Pick<FinanceActivityDeps, 'finance'>> &
+  Partial<Pick<PrepackActivityDeps, 'prepack'>>;
 
 /** Every activity the worker registers, built over real (or test) dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createOrderActivities(deps), ...createReturnActivities(deps), ...createDedupActivities(deps), ...createShipmentMergeActivities(deps), ...createAllocationActivities(deps), ...createChannelActivities(deps), ...createRestockActivities(deps), ...createWaveActivities(deps), ...createReportActivities(deps), ...createFinanceActivities(deps) };
+  return { ...createOrderActivities(deps), ...createReturnActivities(deps), ...createDedupActivities(deps), ...createShipmentMergeActivities(deps), ...createAllocationActivities(deps), ...createChannelActivities(deps), ...createRestockActivities(deps), ...createWaveActivities(deps), ...createReportActivities(deps), ...createFinanceActivities(deps), ...createPrepackActivities(deps) };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -7,6 +7,7 @@ import type { CostRates } from '../domain/costs';
 import type { Logger } from '../infra/logger';
 import { createIngest, type Ingest } from '../ingest';
 import type { SecretBox } from '../infra/secrets';
+import { createEventBuffer, type EventBuffer } from '../prepack/events';
 import type { ReplenishmentMonitor } from '../replenishment/monitor';
 import type { DailyReportClient } from '../reports/push-client';
 import type { OrderClient } from '../temporal/order-client';
@@ -25,8 +26,10 @@ import { healthRoutes, type ReadinessProbe } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
 import { inventoryRoutes } from './routes/inventory';
 import { oauthCallbackRoutes } from './routes/oauth';
+import { eventRoutes } from './routes/events';
 import { opsRoutes } from './routes/ops';
 import { orderRoutes } from './routes/orders';
+import { prepackRoutes } from './routes/prepack';
 import { pdaRoutes, type PdaStreamOptions } from './routes/pda';
 import { purchaseRoutes } from './routes/purchases';
 import { quarantineRoutes } from './routes/quarantine';
@@ -56,6 +59,8 @@ export interface AppDeps {
   onStockReceived: (skus: string[]) => Promise<void>;
   /** Raises replenishment alerts when stock counts, receipts or safety stocks change. */
   replenishment?: ReplenishmentMonitor | undefined;
+  /** Behaviour events for the pre-pack model (the same buffer as orders); default: the PostgreSQL buffer. */
+  events?: EventBuffer | undefined;
   /** Order ingest (webhooks, mapping, dead letters); default: direct to Temporal, no Redis buffer. */
   ingest?: Ingest | undefined;
   /** Channel sync (OAuth token keeper, poll schedules, stock sync); without it those routes answer 503. */
@@ -109,6 +114,8 @@ export function createApp(appDeps: AppDeps) {
     .route('/channels', channelRoutes({ ingest }))
     .route('/ingest', ingestRoutes({ db, ingest }))
     .route('/stock-sync', stockSyncRoutes({ db }))
+    .route('/events', eventRoutes({ events: deps.events ?? createEventBuffer({ db, logger }) }))
+    .route('/prepack', prepackRoutes({ db }))
     .route('/finance', financeRoutes({ db, costRates: deps.costRates }))
     .route('/skus', skuPriceRoutes({ db, ...prices }))
     .route('/alerts', priceGapRoutes({ db, ...prices }))

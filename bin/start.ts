@@ -32,7 +32,8 @@ import { createOrderClient } from '../temporal/order-client';
 import { startOrderStarter, type OrderStarter } from '../temporal/order-starter';
 import { triggerPricePoll, upsertPricePollSchedule } from '../finance/price-schedule';
 import { createDailyReportClient } from '../reports/push-client';
-import { createPollSchedules, upsertDailyReportSchedule, upsertWaveSchedule } from '../temporal/schedules';
+import { createPollSchedules, upsertDailyReportSchedule, upsertPrepackSchedules, upsertWaveSchedule } from '../temporal/schedules';
+import { createEventBuffer } from '../prepack/events';
 import { createStockSyncTrigger } from '../temporal/stock-sync';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWaveClient } from '../temporal/wave-client';
@@ -129,6 +130,12 @@ async function main() {
     cleanups.unshift(() => redis.quit());
   }
   const ingest = createIngest({ db: database.db, orders, secrets, logger, redis, stores: tokenRefreshingDirectory(createStoreDirectory(database.db, secrets), tokens) });
+  // Behaviour events (pre-pack): buffered like orders, drained by the worker and ingest processes.
+  const events = createEventBuffer({ db: database.db, redis, logger });
+  if (env.ROLES.has('worker') || env.ROLES.has('ingest')) {
+    const drainer = events.start();
+    cleanups.unshift(() => drainer.stop());
+  }
   if (env.ROLES.has('worker') || env.ROLES.has('ingest')) {
     const consumer = await ingest.startConsumer({
       concurrency: env.INGEST_CONCURRENCY,
@@ -163,6 +170,7 @@ async function main() {
         onStockChanged: syncStock,
         channels: { tokens, ingest: ingest.pipeline, poll: { overlapMs: env.POLL_OVERLAP, lookbackMs: env.POLL_LOOKBACK, chunkMs: 60 * 60 * 1000 } },
         reports: { wecomWebhookUrl: env.WECOM_WEBHOOK_URL },
+        prepack: { threshold: env.PREPACK_THRESHOLD, ttlMs: env.PREPACK_TTL, dailyCap: env.PREPACK_DAILY_CAP, lookbackMs: 2 * (env.PREPACK_SCORE_INTERVAL ?? 60_000) },
         finance: { priceGap: { fen: env.PRICE_GAP_FEN, pct: env.PRICE_GAP_PCT }, wecomWebhookUrl: env.WECOM_WEBHOOK_URL },
       }),
     });
@@ -183,6 +191,9 @@ async function main() {
     // Nothing to push to without a robot: no schedule then, whatever DAILY_REPORT_AT says.
     await upsertDailyReportSchedule({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, at: env.WECOM_WEBHOOK_URL ? env.DAILY_REPORT_AT : null, logger }).catch((err: unknown) =>
       logger.error({ err }, 'could not create, update or remove the daily report schedule'),
+    );
+    await upsertPrepackSchedules({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, scoreIntervalMs: env.PREPACK_SCORE_INTERVAL, trainIntervalMs: env.PREPACK_TRAIN_INTERVAL, ttlMs: env.PREPACK_TTL, logger }).catch((err: unknown) =>
+      logger.error({ err }, 'could not create, update or remove the pre-pack schedules'),
     );
     await upsertPricePollSchedule({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.PRICE_POLL_INTERVAL, logger }).catch((err: unknown) =>
       logger.error({ err }, 'could not create, update or remove the price poll schedule'),
@@ -206,6 +217,7 @@ async function main() {
       onStockReceived: (skus) => orders.restock(skus),
       replenishment,
       ingest,
+      events,
       channels: { tokens, schedules, oauthRedirectBase: env.OAUTH_REDIRECT_URL ?? apiUrl, syncStock },
       pda: { listener: pdaListener },
       waves: createWaveClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }),

@@ -100,6 +100,18 @@ export const envSchema = z.object({
   PRICE_POLL_INTERVAL: z.union([z.literal('off').transform(() => null), duration('15m')], {
     error: (issue) => `"${String(issue.input)}" is neither a duration like 15m or 1h nor "off"`,
   }),
+  /** Predictive pre-pack: customers × SKU scored at or above this purchase probability get a pre-pack. */
+  PREPACK_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
+  /** How often customers with new behaviour are scored (a Temporal Schedule); `off`: never. */
+  PREPACK_SCORE_INTERVAL: z.union([z.literal('off').transform(() => null), duration('60s')], {
+    error: (issue) => `"${String(issue.input)}" is neither a duration like 30s, 60s or 5m nor "off"`,
+  }),
+  /** An unbought pre-pack is unpacked and its unit released after this long. */
+  PREPACK_TTL: duration('24h'),
+  /** Pre-packs one warehouse may open per Asia/Shanghai day (bounds the cost of wrong guesses). */
+  PREPACK_DAILY_CAP: z.coerce.number().int().min(0).default(50),
+  /** How often the pre-pack model is retrained on the order and behaviour history (a Temporal Schedule). */
+  PREPACK_TRAIN_INTERVAL: duration('24h'),
   /** How often a shipment's route is queried when the carrier sends no push. */
   TRACKING_INTERVAL: duration('30m'),
   /** How often an open return's reverse waybill is queried (active tracking beside the carrier's pushes). */

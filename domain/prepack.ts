@@ -110,7 +110,7 @@ export interface CandidateScore {
 export interface PrepackHistory {
   /** Open pre-packs by `customerKey␟sku`. */
   open: ReadonlySet<string>;
-  /** When the newest closed (expired) pre-pack of a customer × SKU closed, by `customerKey␟sku`. */
+  /** When the newest closed (expired or bought) pre-pack of a customer × SKU closed, by `customerKey␟sku`. */
   lastExpiredAtMs: ReadonlyMap<string, number>;
 }
 
@@ -118,7 +118,7 @@ export const pairKey = (customerKey: string, sku: string): string => `${customer
 
 /**
  * Which scored pairs may get a pre-pack, most likely first: at or above the threshold, none open already,
- * and — after an expiry — only on behaviour newer than that expiry.
+ * and — after an expiry or a purchase — only on behaviour newer than that.
  */
 export function eligibleCandidates(scores: readonly CandidateScore[], threshold: number, history: PrepackHistory): CandidateScore[] {
   return scores

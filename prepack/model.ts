@@ -16,7 +16,7 @@ export interface StoredModel {
 }
 
 export interface TrainOptions {
-  /** Gradient steps (default 400). */
+  /** Gradient steps (default 1500). */
   steps?: number;
 }
 
@@ -34,7 +34,7 @@ export class PurchaseModel {
     const scales = Array.from({ length: k }, (_, j) => Math.sqrt(rows.reduce((s, r) => s + (r[j]! - means[j]!) ** 2, 0) / rows.length) || 1);
     const X = design(rows, means, scales);
     // The library's gradient is a sum over the examples: the step is scaled by 1/n so it converges whatever n.
-    const regression = new LogisticRegression({ numSteps: opts.steps ?? 400, learningRate: 1.5 / rows.length });
+    const regression = new LogisticRegression({ numSteps: opts.steps ?? 1500, learningRate: 1.5 / rows.length });
     regression.train(X, Matrix.columnVector([...labels]));
     return new PurchaseModel({ featureNames: [...FEATURE_NAMES], means, scales, classifier: regression.toJSON() }, regression);
   }

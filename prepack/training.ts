@@ -5,7 +5,7 @@
  * on cut-offs whose horizon closed before `trainTo` and is judged on a later, held-back window it never saw.
  */
 import { evaluate, type Evaluation } from '../domain/prepack';
-import { BEHAVIOUR_WINDOW_MS, featuresOf, featureVector, type BehaviourEvent, type PastPurchase } from '../domain/prepack-features';
+import { featuresOf, featureVector, type BehaviourEvent, type PastPurchase } from '../domain/prepack-features';
 import { PurchaseModel } from './model';
 
 export interface History {
@@ -22,11 +22,17 @@ export interface Example {
   label: 0 | 1;
 }
 
-/** Examples at one cut-off: every pair with behaviour in the week before it. */
+/**
+ * Only pairs active shortly before the cut-off are examples: the scoring job only looks at pairs with new
+ * behaviour, so the model learns on the population it will score.
+ */
+export const ACTIVE_WINDOW_MS = 6 * 3600_000;
+
+/** Examples at one cut-off: every pair with behaviour in the ACTIVE_WINDOW_MS before it (features still read the whole week). */
 export function examplesAt(history: History, byCustomer: ReadonlyMap<string, BehaviourEvent[]>, atMs: number, horizonMs: number): Example[] {
   const out: Example[] = [];
   for (const [customerKey, events] of byCustomer) {
-    const skus = new Set(events.filter((e) => e.atMs < atMs && e.atMs >= atMs - BEHAVIOUR_WINDOW_MS).map((e) => e.sku));
+    const skus = new Set(events.filter((e) => e.atMs < atMs && e.atMs >= atMs - ACTIVE_WINDOW_MS).map((e) => e.sku));
     if (skus.size === 0) continue;
     const purchases = history.purchases.get(customerKey) ?? [];
     for (const sku of skus) {

@@ -13,6 +13,7 @@ import type { Logger } from '../infra/logger';
 import { dailyReportScheduleId, pollScheduleId, waveScheduleId } from '../workflows/contract';
 import type { dailyReportWorkflow } from '../workflows/daily-report';
 import type { pollStoreWorkflow } from '../workflows/poll-store';
+import type { prepackScoringWorkflow, prepackTrainingWorkflow } from '../workflows/prepack';
 import type { waveScheduleWorkflow } from '../workflows/wave';
 
 export interface PollSchedulesOptions {
@@ -180,4 +181,62 @@ async function removeSchedule(client: Client, scheduleId: string, logger: Logger
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
   }
+}
+
+export interface PrepackSchedulesOptions {
+  client: Client;
+  taskQueue: string;
+  /** PREPACK_SCORE_INTERVAL; null (`off`): no scoring (and no training) schedule, and ones left from before are removed. */
+  scoreIntervalMs: number | null;
+  /** PREPACK_TRAIN_INTERVAL. */
+  trainIntervalMs: number;
+  /** PREPACK_TTL, handed to each pre-pack. */
+  ttlMs: number;
+  logger: Logger;
+}
+
+/**
+ * Predictive pre-pack on two schedules: `prepack-score-<taskQueue>` scores customers with new behaviour every
+ * PREPACK_SCORE_INTERVAL and starts a pre-pack workflow per candidate; `prepack-train-<taskQueue>` retrains the
+ * model every PREPACK_TRAIN_INTERVAL (docs/prepack.md). Overlap SKIP for both.
+ */
+export async function upsertPrepackSchedules({ client, taskQueue, scoreIntervalMs, trainIntervalMs, ttlMs, logger }: PrepackSchedulesOptions): Promise<void> {
+  const scoreId = `prepack-score-${taskQueue}`;
+  const trainId = `prepack-train-${taskQueue}`;
+  if (scoreIntervalMs === null) {
+    await removeSchedule(client, scoreId, logger, 'PREPACK_SCORE_INTERVAL=off: pre-pack scoring schedule removed');
+    return removeSchedule(client, trainId, logger, 'PREPACK_SCORE_INTERVAL=off: pre-pack training schedule removed');
+  }
+  const score: ScheduleOptionsStartWorkflowAction<typeof prepackScoringWorkflow> = {
+    type: 'startWorkflow',
+    workflowType: 'prepackScoringWorkflow',
+    workflowId: scoreId,
+    taskQueue,
+    args: [{ ttlMs }],
+    workflowExecutionTimeout: Math.max(scoreIntervalMs * 5, 10 * 60_000),
+  };
+  await putSchedule(
+    client,
+    scoreId,
+    { spec: { intervals: [{ every: scoreIntervalMs }] }, action: score, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: Math.max(scoreIntervalMs, 60_000) }, note: 'Scores customers with new behaviour and pre-packs the likely purchases' },
+    logger,
+    { scoreIntervalMs },
+    'pre-pack scoring schedule created',
+  );
+  const train: ScheduleOptionsStartWorkflowAction<typeof prepackTrainingWorkflow> = {
+    type: 'startWorkflow',
+    workflowType: 'prepackTrainingWorkflow',
+    workflowId: trainId,
+    taskQueue,
+    args: [],
+    workflowExecutionTimeout: 2 * 60 * 60_000,
+  };
+  await putSchedule(
+    client,
+    trainId,
+    { spec: { intervals: [{ every: trainIntervalMs }] }, action: train, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 60 * 60_000 }, note: 'Retrains the pre-pack purchase model on the order and behaviour history' },
+    logger,
+    { trainIntervalMs },
+    'pre-pack training schedule created',
+  );
 }

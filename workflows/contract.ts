@@ -75,9 +75,11 @@ export const WarehouseIdKey = defineSearchAttributeKey('WarehouseId', SearchAttr
 export const UrgentKey = defineSearchAttributeKey('Urgent', SearchAttributeType.BOOL);
 export const StatusSinceKey = defineSearchAttributeKey('StatusSince', SearchAttributeType.DATETIME);
 export const MergedIntoKey = defineSearchAttributeKey('MergedInto', SearchAttributeType.KEYWORD);
+/** A pre-pack's state: open | bought | expired | skipped-<why> (workflows/prepack.ts). */
+export const PrepackStatusKey = defineSearchAttributeKey('PrepackStatus', SearchAttributeType.KEYWORD);
 
 /** Every custom search attribute, registered on the Temporal server at start-up. */
-export const SEARCH_ATTRIBUTES = [OrderStatusKey, ChannelKey, WarehouseIdKey, UrgentKey, StatusSinceKey, MergedIntoKey];
+export const SEARCH_ATTRIBUTES = [OrderStatusKey, ChannelKey, WarehouseIdKey, UrgentKey, StatusSinceKey, MergedIntoKey, PrepackStatusKey];
 
 /** Business durations in milliseconds, passed in at start so each order keeps the rules it began with. */
 export interface OrderTimings {

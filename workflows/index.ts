@@ -7,3 +7,4 @@ export { restockWorkflow } from './restock';
 export { waveScheduleWorkflow, waveWorkflow } from './wave';
 export { dailyReportWorkflow } from './daily-report';
 export { pricePollWorkflow } from './price-poll';
+export { prepackWorkflow, prepackScoringWorkflow, prepackTrainingWorkflow } from './prepack';

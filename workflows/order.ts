@@ -3,7 +3,7 @@
  * business story. Deterministic: all I/O happens in activities, all waiting in Temporal timers and conditions.
  * Each phase registers its own signal/update handlers up front and exposes its steps.
  */
-import { log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { CANCELLABLE, SHIPPED_OR_LATER, type OrderStatus } from '../domain/order';
 import { afterSalePhase } from './after-sale';
 import { allocationPhase } from './allocation';
@@ -13,6 +13,7 @@ import {
   channelCancelledSignal,
   getOrderQuery,
   reviewResolvedSignal,
+  WarehouseIdKey,
   type OrderWorkflowInput,
   type ShipmentRef,
 } from './contract';
@@ -20,6 +21,10 @@ import { dedupPhase } from './dedup';
 import { fulfilmentPhase } from './fulfilment';
 import { OrderContext } from './order-context';
 import { paymentPhase } from './payment';
+import { prepackBoughtSignal, prepackWorkflowId } from './prepack';
+
+/** Orders from this version on look for a unit pre-packed for their customer before allocating (workflows/prepack.ts). */
+export const PREPACK_SHIP_PATCH = 'prepack-ship';
 
 export interface OrderOutcome {
   orderId: string;
@@ -57,6 +62,30 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
 
   const paid = await payment.awaitPayment();
   if (paid !== 'paid') return cancel(ctx, paid === 'timeout' ? 'payment timeout' : undefined);
+
+  // The customer was expected: a unit of what they bought is already packed in a warehouse; it ships at once.
+  if (patched(PREPACK_SHIP_PATCH)) {
+    const prepacked = await ctx.act.claimPrepack({ orderId, phone: state.customer.phone, lines: ctx.stockLines() });
+    if (prepacked) {
+      const { warehouseId, prepackId, taskId } = prepacked;
+      ctx.addCompensation(() => ctx.act.releaseAllocation({ orderId }));
+      state.allocation = { rule: 'prepack', warehouseId };
+      await ctx.recordAll([
+        { type: 'STOCK_RESERVED', status: 'RESERVED', detail: { warehouseId } },
+        { type: 'ALLOCATED', status: 'ALLOCATED', detail: { rule: 'prepack', warehouseId, prepackId }, patch: { warehouseId } },
+        { type: 'PACKED', detail: { taskId, prepackId, prepacked: true } },
+      ]);
+      upsertSearchAttributes([{ key: WarehouseIdKey, value: warehouseId }]);
+      // The pre-pack ends now rather than at its TTL (the ledger already says bought; this only wakes its workflow).
+      void getExternalWorkflowHandle(prepackWorkflowId(prepackId))
+        .signal(prepackBoughtSignal, { orderId })
+        .catch(() => undefined);
+      if (ctx.cancelRequested) return cancel(ctx);
+      const shipment = await fulfilment.ship(warehouseId);
+      await fulfilment.followDelivery(shipment);
+      return { orderId, status: await afterSale.run() };
+    }
+  }
 
   const parcels = await allocation.allocate();
   if (!parcels || ctx.cancelRequested) return cancel(ctx);

@@ -5,7 +5,7 @@
 import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { BehaviourEvent, BehaviourType, PastPurchase } from '../../domain/prepack-features';
 import type { DbOrTx } from '../client';
-import { behaviourEvents, ingestBuffer, inventory, orderLines, orders, prepackModels, prepackOrderCustomers, prepacks, skus, warehouseTasks } from '../schema';
+import { behaviourEvents, ingestBuffer, orderLines, orders, prepackModels, prepackOrderCustomers, prepacks, skus, warehouseTasks } from '../schema';
 import { lockStock, reserveLines, settleReservations } from './inventory';
 import { activeHolds, settleHolds } from './holds';
 
@@ -168,13 +168,13 @@ export async function saveModel(db: DbOrTx, row: typeof prepackModels.$inferInse
 
 export type PrepackRow = typeof prepacks.$inferSelect;
 
-/** Open pre-packs and, per customer × SKU, when the newest expired one closed. */
+/** Open pre-packs and, per customer × SKU, when the newest closed one (expired or bought) closed. */
 export async function prepackHistory(db: DbOrTx, customerKeys: readonly string[]): Promise<{ open: PrepackRow[]; expired: { customerKey: string; sku: string; closedAt: Date }[] }> {
   if (customerKeys.length === 0) return { open: [], expired: [] };
   const rows = await db.select().from(prepacks).where(inArray(prepacks.customerKey, [...customerKeys]));
   const expired = new Map<string, { customerKey: string; sku: string; closedAt: Date }>();
   for (const r of rows) {
-    if (r.status !== 'expired' || !r.closedAt) continue;
+    if ((r.status !== 'expired' && r.status !== 'bought') || !r.closedAt) continue;
     const k = `${r.customerKey}\u241f${r.sku}`;
     if (!expired.has(k) || expired.get(k)!.closedAt < r.closedAt) expired.set(k, { customerKey: r.customerKey, sku: r.sku, closedAt: r.closedAt });
   }
@@ -281,6 +281,13 @@ export async function claimPrepack(
 ): Promise<PrepackRow | undefined> {
   const skuIds = [...new Set(p.lines.map((l) => l.sku))];
   if (skuIds.length === 0) return undefined;
+  // Nearly every order has no pre-pack: find that out without locking any stock row.
+  const [any] = await db
+    .select({ id: prepacks.id })
+    .from(prepacks)
+    .where(and(eq(prepacks.customerKey, p.customerKey), inArray(prepacks.sku, skuIds), sql`(${prepacks.status} = 'open' or ${prepacks.orderId} = ${p.orderId})`))
+    .limit(1);
+  if (!any) return undefined;
   return db.transaction(async (tx) => {
     const stock = await lockStock(tx, skuIds);
     const [mine] = await tx.select().from(prepacks).where(and(eq(prepacks.orderId, p.orderId), eq(prepacks.status, 'bought')));
@@ -348,4 +355,3 @@ export async function prepackOutcomes(db: DbOrTx, from: Date): Promise<{ opened:
   return { opened: rows.reduce((n, r) => n + r.n, 0), bought: of('bought'), expired: of('expired'), open: of('open') };
 }
 
-export { inventory };

@@ -41,6 +41,7 @@ import { createWorker } from '../temporal/worker';
 import { findTemporalCli, TEMPORAL_CLI_VERSION } from '../temporal/dev-server';
 import { buildCarriers, buildPurchasing, startTemporal, timingsFrom } from './runtime';
 import { openDatabaseServer } from './database';
+import { runDemo } from './demo';
 
 /** What start-up is waiting for, on the console (the log carries the details). */
 const say = (line: string) => console.log(`  … ${line}`);
@@ -239,6 +240,13 @@ async function main() {
     cleanups.unshift(() => pdaListener.close());
     console.log(`\n  OMS API          ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json)`);
     if (!env.ADMIN_API_KEY) console.log(`  Admin API key    ${adminApiKey}   (set ADMIN_API_KEY to choose your own)`);
+    if (process.argv.includes('--demo')) {
+      // The demo brand, through the API like any client; its platform simulators live as long as this process.
+      void runDemo({ apiUrl, adminKey: adminApiKey, log: (line) => console.log(`  demo: ${line.trim()}`) }).then(
+        (demo) => cleanups.unshift(() => demo.close()),
+        (err: unknown) => console.error(`  demo: ${explainStartupError(err) ?? String((err as Error)?.message ?? err)}`),
+      );
+    }
   }
   console.log(`  Temporal         ${temporal.address}   namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}${env.TEMPORAL_ADDRESS ? '' : `, dev server data ${join(env.DATA_DIR, 'temporal.sqlite')}`}`);
   if (temporal.uiUrl) console.log(`  Temporal Web UI  ${temporal.uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows`);

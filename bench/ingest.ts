@@ -43,6 +43,7 @@ import { orderIdOf } from '../domain/order';
 import { orderWorkflowId } from '../workflows/contract';
 import { adminQuery, freePort, withDatabase } from '../infra/net';
 import { findTemporalCli, startDevServer } from '../temporal/dev-server';
+import { progress } from '../infra/progress';
 import { measureCeiling, type CeilingResult } from './temporal-ceiling/measure';
 
 const { values } = parseArgs({
@@ -271,7 +272,12 @@ async function main() {
       }
     }
   };
+  const burstBar = progress('burst', signed.length, { unit: 'pushes' });
+  const ticking = setInterval(() => burstBar.set(ackAt.size + [...failures.values()].reduce((a, b) => a + b, 0)), 100);
   await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+  clearInterval(ticking);
+  burstBar.set(signed.length);
+  burstBar.finish();
   const burstMs = Date.now() - started;
   log(`burst done: ${ackAt.size} acknowledged in ${(burstMs / 1000).toFixed(1)} s`);
   if (API_ALONE) await startWorkers();

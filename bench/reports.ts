@@ -20,6 +20,7 @@ import { reportRoutes } from '../api/routes/reports';
 import { connectDatabase, migrateDatabase } from '../db/client';
 import { createLogger } from '../infra/logger';
 import { adminQuery, withDatabase } from '../infra/net';
+import { progress } from '../infra/progress';
 
 const { values } = parseArgs({
   options: {
@@ -56,7 +57,9 @@ async function main() {
 
     const generated = performance.now();
     log(`generating ${ORDERS.toLocaleString('en')} orders over ${DAYS} days…`);
-    await generate(q);
+    const seeding = progress('generating the read model', undefined, { unit: 'statements' });
+    await generate((text) => q(text).finally(() => seeding.tick()));
+    seeding.finish();
     log(`generated in ${((performance.now() - generated) / 1000).toFixed(0)} s`);
     const backfill = performance.now();
     await q(`select refresh_order_facts(array(select order_id from orders), false)`);

@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { startSimulator } from '../channels/simulators';
 import { type Platform, PLATFORMS } from '../channels/types';
+import { eachWithProgress, progress } from '../infra/progress';
 
 /** Fixed default ports, so an OMS store configured once keeps working across runs. */
 const DEFAULT_PORTS: Readonly<Record<Platform, number>> = { taobao: 4101, tmall: 4101, pdd: 4102, douyin: 4103, wechat: 4104 };
@@ -65,7 +66,8 @@ const ids = Array.from({ length: orderCount }, () => {
   return running.sim.idOf(order);
 });
 
-await inParallel(ids, concurrency, async (channelOrderId) => {
+const bar = progress(`pushing ${platform} orders`, ids.length, { unit: 'orders' });
+await eachWithProgress(ids, concurrency, bar, async (channelOrderId) => {
   const push = running.sim.signedPush({ kind: 'paid', channelOrderId });
   const query = new URLSearchParams(push.query).toString();
   try {
@@ -77,6 +79,7 @@ await inParallel(ids, concurrency, async (channelOrderId) => {
     count(`unreachable: ${(err as Error).message}`);
   }
 });
+bar.finish();
 
 const rejected = orderCount - accepted;
 console.log(`pushed ${orderCount} orders to ${webhook}: ${accepted} accepted, ${rejected} rejected`);
@@ -105,13 +108,4 @@ function wholeNumber(text: string, flag: string): number {
 
 function pickDefined<T extends Record<string, string | undefined>>(record: T): Partial<Record<keyof T, string>> {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, string>>;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight, so a thousand pushes do not open a thousand sockets. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let item = items[next++]; item !== undefined; item = items[next++]) await work(item);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }

@@ -67,7 +67,7 @@ export function progress(label: string, total?: number, opts: ProgressOptions = 
   const started = now();
   let done = 0;
   let finished = false;
-  let lastDraw = 0;
+  let lastDraw = Number.NEGATIVE_INFINITY;
   const render = (force: boolean) => {
     if (!draw || finished) return;
     const t = now();

@@ -85,8 +85,8 @@ it('clone, npm ci, npm start with no configuration, the README first order, kill
   await waitReady(oms, api);
   const again = await call('GET', '/v1/orders/manual-A1001');
   expect(again.json).toMatchObject({ status: 'PICKING', totalFen: 5980, tasks: [expect.objectContaining({ taskId: 'pick-manual-A1001' })] });
-  expect((await call('GET', '/v1/inventory?sku=CUP-1')).json).toBeDefined();
-  expect((await call('POST', '/v1/warehouse/tasks/pick-manual-A1001/complete')).status).toBe(200);
+  expect((await call('GET', '/v1/inventory?sku=CUP-1')).json).toEqual([expect.objectContaining({ warehouseId: 'HZ1', onHand: 10, reserved: 2, available: 8 })]);
+  expect((await call('POST', '/v1/warehouse/tasks/pick-manual-A1001/complete')).status).toBeLessThan(300);
   await until(async () => ((await call('GET', '/v1/orders/manual-A1001')).json.status === 'SHIPPED' ? true : undefined));
 
   // 5. The data is in the embedded server, one order row (nothing went to a server already on the machine).

@@ -28,7 +28,12 @@ export function statementPlatformOf(name: string): StatementPlatform | undefined
  * backtick (WeChat) or apostrophe, or `="…"` wrapping (spreadsheet guards) removed.
  */
 export function cleanCell(raw: string | undefined): string {
-  let s = (raw ?? '').replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
+  if (raw === undefined || raw === '') return '';
+  // Most cells need nothing done: no padding at either end, no guard character in front.
+  const first = raw.charCodeAt(0);
+  const last = raw.charCodeAt(raw.length - 1);
+  if (first > 0x20 && last > 0x20 && first !== 0x60 && first !== 0x27 && first !== 0x3d && first !== 0x3000 && last !== 0x3000) return raw;
+  let s = raw.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
   const wrapped = /^="(.*)"$/.exec(s);
   if (wrapped) s = wrapped[1]!;
   if (s.startsWith('`') || s.startsWith("'")) s = s.slice(1).trim();
@@ -40,6 +45,11 @@ export function cleanCell(raw: string | undefined): string {
  * `¥12.00` → 1200. Returns undefined for text that is not an amount (or has non-zero digits past the fen).
  */
 export function yuanToFen(text: string): number | undefined {
+  const plain = /^(-?)(\d{1,12})\.(\d\d)$/.exec(text);
+  if (plain) {
+    const fen = Number(plain[2]) * 100 + Number(plain[3]);
+    return plain[1] ? -fen : fen;
+  }
   const s = cleanCell(text).replace(/[,，\s]/g, '').replace(/^[¥￥]/, '').replace(/^([+-])[¥￥]/, '$1');
   if (s === '' || s === '-' || s === '--') return 0;
   const m = /^([+-])?(\d+)(?:\.(\d*))?$/.exec(s);
@@ -63,6 +73,12 @@ export function fenToYuan(fen: number): string {
  * Unix seconds are accepted too (API-shaped exports). Undefined when unreadable.
  */
 export function shanghaiTime(text: string): Date | undefined {
+  // The usual form, read without a regular expression.
+  if (text.length === 19 && text[4] === '-' && text[7] === '-' && text[10] === ' ' && text[13] === ':' && text[16] === ':') {
+    const n = (from: number, to: number) => Number(text.slice(from, to));
+    const ms = Date.UTC(n(0, 4), n(5, 7) - 1, n(8, 10), n(11, 13) - 8, n(14, 16), n(17, 19));
+    if (!Number.isNaN(ms)) return new Date(ms);
+  }
   const s = cleanCell(text);
   if (/^\d{10}$/.test(s)) return new Date(Number(s) * 1000);
   const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);

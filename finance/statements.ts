@@ -3,6 +3,7 @@
  * (the same file twice, or overlapping downloads, add nothing), all in one transaction so a file refused on line
  * 90,000 leaves nothing behind.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
 import { recordStatementImport, insertStatementRows, type StatementImportRecord } from '../db/queries/finance';
 import type { StatementPlatform } from '../domain/finance';
@@ -45,24 +46,31 @@ export interface ImportResult extends StatementImportRecord {
 export async function importStatement(db: Db, platform: StatementPlatform, input: AsyncIterable<Uint8Array>, fileName: string | null): Promise<ImportResult> {
   return db.transaction(async (tx) => {
     const done: Partial<ReadProgress> = {};
-    const importId = `pending-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    // The rows carry the upload's id: the file's own (its SHA-256) is known only once it has been read.
+    const importId = `upload-${randomUUID()}`;
     let rows = 0;
     let newRows = 0;
     let firstAt: Date | null = null;
     let lastAt: Date | null = null;
     const kinds: Record<string, number> = {};
-    for await (const batch of parseStatement(input, platform, done)) {
+    // One batch is written while the next is read: the database and the parsing overlap.
+    let writing: Promise<number> | undefined;
+    for await (const batch of parseStatement(input, platform, done, 5000)) {
       rows += batch.length;
       for (const r of batch) {
         kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
         if (!firstAt || r.bookedAt < firstAt) firstAt = r.bookedAt;
         if (!lastAt || r.bookedAt > lastAt) lastAt = r.bookedAt;
       }
-      newRows += await insertStatementRows(tx, platform, importId, batch);
+      if (writing) newRows += await writing;
+      writing = insertStatementRows(tx, platform, importId, batch);
+      // Awaited at the next batch or after the last; a failure meanwhile is not an unhandled rejection.
+      writing.catch(() => undefined);
     }
+    if (writing) newRows += await writing;
     const record = await recordStatementImport(tx, {
-      pendingId: importId,
       id: done.sha256!,
+      uploadId: importId,
       platform,
       fileName,
       encoding: done.encoding ?? 'utf-8',

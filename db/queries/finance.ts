@@ -5,7 +5,7 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { LedgerRow } from '../../finance/statement-formats';
 import type { Db, DbOrTx } from '../client';
-import { priceGapAlerts, skuPrices, statementImports, statementRows } from '../schema';
+import { priceGapAlerts, skuPrices, statementImports } from '../schema';
 
 async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return (await db.execute(query)).rows as T[];
@@ -13,30 +13,39 @@ async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 
 // ── Statements ──────────────────────────────────────────────────────────────────────────────────────────────
 
-/** Stores the rows not known yet (by platform and the statement's row id); returns how many were new. */
+/**
+ * Stores the rows not known yet (by platform and the statement's row id); returns how many were new. One
+ * statement per batch, the columns as arrays (unnest): a month of rows is a few dozen round trips.
+ */
 export async function insertStatementRows(db: DbOrTx, platform: string, importId: string, batch: readonly LedgerRow[]): Promise<number> {
   if (batch.length === 0) return 0;
-  const inserted = await db
-    .insert(statementRows)
-    .values(batch.map((r) => ({ ...r, platform, importId })))
-    .onConflictDoNothing()
-    .returning({ rowId: statementRows.rowId });
-  return inserted.length;
+  const col = <T>(f: (r: LedgerRow) => T) => batch.map(f);
+  // Several ids per row travel as one text, split back into the array column.
+  const [row] = await rows<{ n: number }>(
+    db,
+    sql`
+    with ins as (
+      insert into statement_rows (platform, row_id, import_id, order_ref, alt_refs, kind, sale_fen, refund_fen, fee_fen, freight_fen, net_fen, booked_at, business_type, note)
+      select ${platform}, u.row_id, ${importId}, u.order_ref, string_to_array(u.alt_refs, chr(1)), u.kind, u.sale_fen, u.refund_fen, u.fee_fen, u.freight_fen, u.net_fen, u.booked_at, u.business_type, u.note
+      from unnest(${sql.param(col((r) => r.rowId))}::text[], ${sql.param(col((r) => r.orderRef))}::text[], ${sql.param(col((r) => r.altRefs?.join('\u0001') ?? null))}::text[], ${sql.param(col((r) => r.kind))}::text[],
+        ${sql.param(col((r) => r.saleFen))}::int[], ${sql.param(col((r) => r.refundFen))}::int[], ${sql.param(col((r) => r.feeFen))}::int[], ${sql.param(col((r) => r.freightFen))}::int[], ${sql.param(col((r) => r.netFen))}::int[],
+        ${sql.param(col((r) => r.bookedAt.toISOString()))}::timestamptz[], ${sql.param(col((r) => r.businessType))}::text[], ${sql.param(col((r) => r.note))}::text[])
+        as u(row_id, order_ref, alt_refs, kind, sale_fen, refund_fen, fee_fen, freight_fen, net_fen, booked_at, business_type, note)
+      on conflict do nothing
+      returning 1)
+    select count(*)::int as n from ins`,
+  );
+  return row?.n ?? 0;
 }
 
 export type StatementImportRecord = typeof statementImports.$inferSelect;
 
 /**
- * Records the import under the file's SHA-256 and gives its new rows that id. The same file imported before:
- * the earlier record (its rows were all known, so nothing new was stored).
+ * Records the import under the file's SHA-256, with the upload id its new rows carry. The same file imported
+ * before: the earlier record (its rows were all known, so nothing new was stored).
  */
-export async function recordStatementImport(
-  db: DbOrTx,
-  rec: Omit<StatementImportRecord, 'importedAt'> & { pendingId: string },
-): Promise<{ row: StatementImportRecord; existed: boolean }> {
-  const { pendingId, ...values } = rec;
-  const [created] = await db.insert(statementImports).values(values).onConflictDoNothing().returning();
-  await db.update(statementRows).set({ importId: rec.id }).where(eq(statementRows.importId, pendingId));
+export async function recordStatementImport(db: DbOrTx, rec: Omit<StatementImportRecord, 'importedAt'>): Promise<{ row: StatementImportRecord; existed: boolean }> {
+  const [created] = await db.insert(statementImports).values(rec).onConflictDoNothing().returning();
   if (created) return { row: created, existed: false };
   const [earlier] = await db.select().from(statementImports).where(eq(statementImports.id, rec.id));
   return { row: earlier!, existed: true };
@@ -67,8 +76,9 @@ export async function resolveAlternativeRefs(db: DbOrTx, platform: string, chann
     where s.platform = m.platform and s.row_id = m.row_id`);
 }
 
+/** A text array as one parameter, however long. */
 function toArray(values: readonly string[]): SQL {
-  return sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+  return sql`${sql.param([...values])}::text[]`;
 }
 
 /** An OMS order paid in the month with its returns' refunds and its statement rows (of any month) summed. */

@@ -7,6 +7,8 @@ export const statementImports = pgTable('statement_imports', {
   /** The statement's account: `taobao` (the Alipay statement, Taobao and Tmall), `douyin`, `pdd`, `wechat`. */
   platform: text().notNull(),
   fileName: text(),
+  /** The id this upload's new rows carry in `statement_rows.import_id` (known before the file is read to its end). */
+  uploadId: text(),
   encoding: text().notNull(),
   /** Data rows in the file, and how many of them were not known from an earlier file. */
   rows: integer().notNull(),

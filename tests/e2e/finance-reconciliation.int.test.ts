@@ -45,7 +45,7 @@ async function upload(platform: string, body: Buffer, contentType = 'text/csv') 
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': contentType },
     body,
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: JSON.parse(await res.text()) };
 }
 
 const sku = uniq('FIN');

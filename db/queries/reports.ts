@@ -73,7 +73,7 @@ export async function ordersByRegion(db: DbOrTx, f: ReportFilter, level: 'provin
 /**
  * Paid orders with at least one line, orders per SKU, and the SKU pairs bought in the same order (each unordered
  * pair once, `a < b`) in at least `minSupport` of those orders: the `limit` pairs of highest lift. Each order's
- * basket is its own sorted SKU array, so a pair is made inside one row, without joining the lines to themselves.
+ * facts hold its basket's pairs already made, so counting them is one pass without joining lines to themselves.
  */
 export async function coPurchaseCounts(
   db: DbOrTx,
@@ -92,12 +92,10 @@ export async function coPurchaseCounts(
     db,
     sql`
     with p as (
-      select x.sku as a, y.sku as b, count(*)::int as orders
-      from (${basket} and cardinality(f.skus) > 1) b
-      cross join lateral unnest(b.skus) with ordinality x(sku, i)
-      cross join lateral unnest(b.skus) with ordinality y(sku, j)
-      where x.i < y.j
-      group by 1, 2 having count(*) >= ${minOrders}),
+      select split_part(pair, chr(31), 1) as a, split_part(pair, chr(31), 2) as b, count(*)::int as orders
+      from order_facts f cross join unnest(f.pairs) pair
+      where ${inFilter(f)} and f.paid_at is not null and cardinality(f.pairs) > 0
+      group by pair having count(*) >= ${minOrders}),
     n as (select * from jsonb_each_text(${JSON.stringify(Object.fromEntries(ordersWith))}::jsonb))
     -- Lift is orders × total / (orders with a × orders with b): by the ratio without the constant total.
     select p.a, p.b, p.orders from p join n na on na.key = p.a join n nb on nb.key = p.b
@@ -132,7 +130,7 @@ export async function cycleStats(db: DbOrTx, f: ReportFilter): Promise<CycleStat
     db,
     sql`
     with h as (
-      select extract(epoch from f.shipped_at - f.paid_at)::float8 / 3600 as shipped, extract(epoch from f.delivered_at - f.paid_at)::float8 / 3600 as delivered
+      select date_part('epoch', f.shipped_at - f.paid_at) / 3600 as shipped, date_part('epoch', f.delivered_at - f.paid_at) / 3600 as delivered
       from order_facts f where ${inFilter(f)} and f.paid_at is not null)
     select count(shipped)::int as shipped, avg(shipped) as "shippedMean", percentile_cont(0.9) within group (order by shipped) as "shippedP90",
       count(delivered)::int as delivered, avg(delivered) as "deliveredMean", percentile_cont(0.9) within group (order by delivered) as "deliveredP90"

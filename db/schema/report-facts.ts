@@ -35,6 +35,8 @@ export const orderFacts = pgTable(
     units: integer().notNull(),
     /** The distinct SKUs of the order, sorted (the basket of co-purchase, the filter of peaks). */
     skus: text().array().notNull(),
+    /** Every pair of those SKUs, `a` U+001F `b` with a < b: the basket as co-purchase counts it. */
+    pairs: text().array().notNull().default([]),
     /** The distinct categories of those SKUs, sorted (kept when a SKU's category changes). */
     categories: text().array().notNull().default([]),
     /** Recorded freight of its forward shipments, units transferred for it, freight of its urgent purchases. */

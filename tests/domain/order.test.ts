@@ -20,6 +20,7 @@ describe('canonical order validation', () => {
     ['a zero quantity', { lines: [{ sku: 'A', quantity: 0, unitPriceFen: 1 }] }, 'lines.0.quantity'],
     ['a fractional price (money is integer fen)', { lines: [{ sku: 'A', quantity: 1, unitPriceFen: 49.9 }] }, 'lines.0.unitPriceFen'],
     ['a negative price', { lines: [{ sku: 'A', quantity: 1, unitPriceFen: -1 }] }, 'lines.0.unitPriceFen'],
+    ['a SKU with a control character', { lines: [{ sku: 'A\u001fB', quantity: 1, unitPriceFen: 1 }] }, 'lines.0.sku'],
     ['the same SKU twice', { lines: [{ sku: 'A', quantity: 1, unitPriceFen: 1 }, { sku: 'A', quantity: 2, unitPriceFen: 1 }] }, 'lines.1.sku'],
     ['no receiver name', { customer: { name: ' ', phone: '13800138000' } }, 'customer.name'],
     ['no street address', { shippingAddress: { province: '广东省', city: '深圳市', detail: '' } }, 'shippingAddress.detail'],

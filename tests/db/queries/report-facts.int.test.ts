@@ -41,7 +41,7 @@ async function placeOrder(o: { channel: string; createdAt: string; paidAt?: stri
 
 async function factsOf(orderId: string) {
   const { rows } = await database.pool.query(
-    `select channel, province, city, merged, total_fen::int as total, paid_at, shipped_at, delivered_at, returned_at, line_count, units, skus, categories,
+    `select channel, province, city, merged, total_fen::int as total, paid_at, shipped_at, delivered_at, returned_at, line_count, units, skus, pairs, categories,
        carrier_fen, forward_shipped, transfer_units, purchase_freight_fen, day::text, weekday, hour, warehouse_id
      from order_facts where order_id = $1`,
     [orderId],
@@ -71,6 +71,7 @@ describe('order_facts', () => {
       line_count: 2,
       units: 3,
       skus: ['FACT-A', 'FACT-B'],
+      pairs: ['FACT-A\u001fFACT-B'],
       categories: ['toys'],
       day: '2026-11-27',
       weekday: 5,

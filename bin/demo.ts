@@ -9,7 +9,7 @@
  *   - a day of orders (the last 24 hours, Asia/Shanghai rhythm: quiet nights, a lunch bump, an evening peak and a
  *     Douyin live-stream spike at 20:00) pushed as the platforms push them, the day compressed into ~40 s;
  *   - a platform push delivered twice (one order), and a buyer who orders the same thing twice by phone
- *     (a suspected duplicate, a review task);
+ *     (the second merged into the first as a duplicate, its payment a review task);
  *   - waves opened in each warehouse, part of the picking done (scanned or confirmed), parcels handed to the
  *     carrier simulators; buyers refusing two parcels, and returns of delivered orders once they arrive.
  *

@@ -162,6 +162,11 @@ export const CLIENT_JS = String.raw`(() => {
     }
   });
 
+  // A link pasted into the address bar of an open console (#order=…, #tab=…) opens that screen.
+  window.addEventListener('hashchange', () => {
+    if (storedKey() && !$('app').hidden) open(location.hash);
+  });
+
   // htmx wires the page's hx-* attributes on DOMContentLoaded (its listener, added first, runs first): open a
   // screen after that. A deferred script runs before DOMContentLoaded, while readyState is already 'interactive'.
   const boot = () => (storedKey() ? start() : showLogin(''));

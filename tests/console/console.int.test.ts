@@ -396,8 +396,9 @@ describe('the ops console in Chromium', () => {
       async () => {
         const current = page.locator(`#dead-letter-${data.deadLetter.id}`);
         if (await current.locator('.ok').count()) return true;
+        const answered = page.waitForResponse((r) => r.url().includes(`/dead-letters/${data.deadLetter.id}/replay`), { timeout: 10_000 });
         await current.locator('button[type=submit]').click();
-        await page.waitForResponse((r) => r.url().includes(`/dead-letters/${data.deadLetter.id}/replay`));
+        await answered;
         await page.waitForTimeout(1_000);
         return undefined;
       },
@@ -443,6 +444,18 @@ describe('the ops console in Chromium', () => {
     expect(foreign).toEqual([]);
     expect(failed).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('opens a link pasted into the address bar of the open console', async () => {
+    // Same page, another hash: no reload, the page opens what the hash names.
+    const here = page.url().split('#')[0]!;
+    expect(here).toContain('lang=en');
+    await page.goto(`${here}#order=${encodeURIComponent(data.picking.orderId)}`);
+    await expect.poll(() => page.getAttribute('#order-detail', 'data-order-id'), { timeout: 10_000 }).toBe(data.picking.orderId);
+    expect(await page.locator('#order-tasks').innerText()).toContain(data.picking.taskId);
+    await page.goto(`${here}#tab=dead-letters`);
+    await page.locator('#panel h2').filter({ hasText: /Dead letters/ }).waitFor();
+    expect(await page.getAttribute('#tab-dead-letters', 'aria-selected')).toBe('true');
   });
 
   it('signs out: the key is gone and the screens with it', async () => {

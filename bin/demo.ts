@@ -142,11 +142,13 @@ export function planDay(now: Date, count: number, skus: readonly string[], rng: 
   }
   // The live stream: 20:00 Asia/Shanghai of the day in range, most orders in its first ten minutes.
   const shanghaiMidnight = (ms: number) => ms - ((ms + 8 * 3600_000) % 86_400_000);
+  // The most recent 20:00; a stream still on air has had its orders only up to now.
   let eight = shanghaiMidnight(now.getTime()) + 20 * 3600_000;
-  if (eight > now.getTime() - 30 * 60_000) eight -= 86_400_000;
+  if (eight > now.getTime()) eight -= 86_400_000;
   for (let i = 0, n = count - regular; i < n; i++) {
     const minute = Math.min(29, Math.floor(-Math.log(1 - rng() * 0.99) * 6));
-    plan.push({ platform: 'douyin', at: new Date(eight + minute * 60_000 + Math.floor(rng() * 60_000)), skus: [LIVE_SKU], live: true });
+    const at = Math.min(now.getTime(), eight + minute * 60_000 + Math.floor(rng() * 60_000));
+    plan.push({ platform: 'douyin', at: new Date(at), skus: [LIVE_SKU], live: true });
   }
   return plan.sort((a, b) => a.at.getTime() - b.at.getTime());
 }

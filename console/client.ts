@@ -76,15 +76,16 @@ export const CLIENT_JS = String.raw`(() => {
     } catch (e) {
       return showLogin(words.unreachable);
     }
-    if (res.status === 200) {
+    const check = res.ok ? await res.json().catch(() => ({})) : { status: res.status };
+    if (check.ok) {
       storeKey(key);
       $('api-key').value = '';
       $('login-status').textContent = '';
       return start();
     }
-    if (res.status === 401) return showLogin(words.keyRejected);
-    if (res.status === 403) return showLogin(words.keyNoScope);
-    showLogin(words.error + ' ' + res.status);
+    if (check.status === 401) return showLogin(words.keyRejected);
+    if (check.status === 403) return showLogin(words.keyNoScope);
+    showLogin(words.error + ' ' + check.status);
   });
 
   $('sign-out').addEventListener('click', () => {
@@ -199,6 +200,7 @@ input, select, textarea, button { font: inherit; }
 input, select, textarea { padding: 5px 8px; border: 1px solid #9aa3b2; border-radius: 4px; background: #fff; color: var(--fg); }
 button { padding: 5px 14px; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 4px; cursor: pointer; }
 header.top button { background: transparent; border-color: #fff; }
+.alt { font-size: .8em; opacity: .7; font-weight: normal; }
 :focus-visible { outline: 3px solid #ffb000; outline-offset: 2px; }
 .alert { color: var(--bad); background: #fdecea; border: 1px solid #f3b8b3; padding: 8px 12px; border-radius: 4px; }
 .ok { color: var(--ok); }

@@ -9,6 +9,16 @@ export type Lang = (typeof LANGS)[number];
 
 export const langOf = (value: string | undefined | null): Lang => (value === 'en' ? 'en' : 'zh');
 
+/**
+ * The page's language: `?lang=zh|en` when given, else the browser's first preference (Accept-Language), Chinese
+ * unless that is another language.
+ */
+export function pageLang(query: string | undefined, acceptLanguage: string | undefined): Lang {
+  if (query === 'en' || query === 'zh') return query;
+  const first = acceptLanguage?.split(',')[0]?.trim().toLowerCase();
+  return !first || first.startsWith('zh') || first === '*' ? 'zh' : 'en';
+}
+
 const WORDS = {
   title: ['运营控制台', 'Ops console'],
   product: ['OMS 订单管理', 'OMS order management'],
@@ -29,7 +39,7 @@ const WORDS = {
   tabOrders: ['订单', 'Orders'],
   tabReview: ['人工审核', 'Review tasks'],
   tabDeadLetters: ['死信', 'Dead letters'],
-  tabWarehouses: ['仓库作业', 'Warehouses'],
+  tabWarehouses: ['波次与 PDA 任务', 'Waves & PDA tasks'],
   tabReports: ['报表', 'Reports'],
   loading: ['加载中…', 'Loading…'],
   updatedAt: ['更新于', 'Updated'],
@@ -151,7 +161,7 @@ const WORDS = {
   noDeadLetters: ['没有死信。', 'No dead letter.'],
   replayed: ['已重放', 'Replayed'],
   // warehouses
-  warehouses: ['仓库', 'Warehouses'],
+  warehouses: ['仓库：波次与 PDA 任务', 'Warehouses: waves and PDA tasks'],
   chooseWarehouse: ['选择仓库', 'Warehouse'],
   show: ['显示', 'Show'],
   noWarehouses: ['还没有仓库。', 'No warehouse yet.'],

@@ -65,12 +65,18 @@ export function Page({ lang }: { lang: Lang }) {
         <div id="net-error" class="alert" role="alert" hidden></div>
         <main>
           <section id="login" aria-labelledby="login-heading">
-            <h2 id="login-heading">{t(lang, 'loginHeading')}</h2>
+            <h2 id="login-heading">
+              {t(lang, 'loginHeading')} <Alt lang={other} word="loginHeading" />
+            </h2>
             <p id="login-help">{t(lang, 'loginHelp')}</p>
             <form id="login-form" novalidate>
-              <label for="api-key">{t(lang, 'apiKey')}</label>
+              <label for="api-key">
+                {t(lang, 'apiKey')} <Alt lang={other} word="apiKey" />
+              </label>
               <input id="api-key" name="apiKey" type="password" autocomplete="off" spellcheck={false} aria-describedby="login-help login-error" required />
-              <button type="submit">{t(lang, 'signIn')}</button>
+              <button type="submit">
+                {t(lang, 'signIn')} <Alt lang={other} word="signIn" />
+              </button>
               <p id="login-status" aria-live="polite"></p>
               <p id="login-error" class="alert" role="alert" hidden></p>
             </form>
@@ -89,7 +95,7 @@ export function Page({ lang }: { lang: Lang }) {
                   hx-get={tab.path}
                   hx-target="#panel"
                 >
-                  {t(lang, tab.word)}
+                  {t(lang, tab.word)} <Alt lang={other} word={tab.word} />
                 </button>
               ))}
             </div>
@@ -103,6 +109,13 @@ export function Page({ lang }: { lang: Lang }) {
 }
 
 // ── Small pieces ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** The other language's word beside the first, smaller: tabs and the login read in both languages. */
+const Alt = ({ lang, word }: { lang: Lang; word: Word }) => (
+  <span class="alt" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
+    {t(lang, word)}
+  </span>
+);
 
 export interface ApiFailure {
   status: number;

@@ -1,7 +1,7 @@
 /** The console's pure parts: both languages filled in, phones masked, money and times written the same way everywhere. */
 import { describe, expect, it } from 'vitest';
 import { duration, percent, shanghaiTime, yuan } from '../../console/format';
-import { allWords, statusLabel, t } from '../../console/i18n';
+import { allWords, pageLang, statusLabel, t } from '../../console/i18n';
 import { maskPhone, phoneKey } from '../../console/queries';
 import { allocationReason } from '../../console/views';
 import { ORDER_STATUSES } from '../../domain/order';
@@ -26,6 +26,21 @@ describe('labels', () => {
   it.each(ORDER_STATUSES)('status %s has a Chinese name and keeps its code in English', (status) => {
     expect(statusLabel('zh', status)).toMatch(/[\u4e00-\u9fff]/);
     expect(statusLabel('en', status)).toBe(status);
+  });
+});
+
+describe('the page language', () => {
+  it.each([
+    ['en', 'zh-CN,zh;q=0.9', 'en'],
+    ['zh', 'en-US,en;q=0.9', 'zh'],
+    [undefined, 'zh-CN,zh;q=0.9,en;q=0.8', 'zh'],
+    [undefined, 'zh-TW', 'zh'],
+    [undefined, 'en-US,en;q=0.9', 'en'],
+    [undefined, 'de-DE', 'en'],
+    [undefined, undefined, 'zh'],
+    ['fr', undefined, 'zh'],
+  ] as const)('?lang=%s with Accept-Language %s is %s', (query, accept, lang) => {
+    expect(pageLang(query, accept)).toBe(lang);
   });
 });
 

@@ -50,15 +50,20 @@ const SNIFF_BYTES = 64 * 1024;
 /** How many records may precede the header row (title lines, account lines) before we give up looking. */
 const MAX_PREAMBLE = 200;
 
+export interface DataRow {
+  cells: Cells;
+  line: number;
+}
+
 /**
- * Yields `[cells, line]` for each data row. `done` is filled in once the file has been read to its end.
- * Throws StatementError when no header row has the required columns (naming the missing ones).
+ * Yields the data rows (`cells`, `line`) in batches as they are parsed. `done` is filled in once the file has
+ * been read to its end. Throws StatementError when no header row has the required columns (naming them).
  */
 export async function* readStatement(
   input: AsyncIterable<Uint8Array>,
   opts: ReadOptions,
   done: Partial<ReadProgress> = {},
-): AsyncGenerator<{ cells: Cells; line: number }> {
+): AsyncGenerator<DataRow[]> {
   const hash = createHash('sha256');
   const text = decodeStream(input, hash, done);
   const parser = Readable.from(text).pipe(
@@ -81,31 +86,36 @@ export async function* readStatement(
   let preamble = 0;
   let ended = false;
 
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    if (ended) continue;
-    if (!index) {
-      const keys = record.map(labelKey);
-      const found = new Map<string, number>();
-      for (const c of wanted) {
-        const at = keys.findIndex((k) => c.keys.has(k));
-        if (at >= 0) found.set(c.field, at);
-      }
-      const missing = wanted.filter((c) => c.required && !found.has(c.field));
-      if (missing.length === 0) {
-        index = found;
+  for await (const records of batchesOf<{ record: string[]; info: { lines: number } }>(parser)) {
+    const out: DataRow[] = [];
+    for (const { record, info } of records) {
+      if (ended) continue;
+      if (!index) {
+        const keys = record.map(labelKey);
+        const found = new Map<string, number>();
+        for (const c of wanted) {
+          const at = keys.findIndex((k) => c.keys.has(k));
+          if (at >= 0) found.set(c.field, at);
+        }
+        const missing = wanted.filter((c) => c.required && !found.has(c.field));
+        if (missing.length === 0) {
+          index = found;
+          continue;
+        }
+        if (found.size > 0 && (!best || missing.length < best.missing.length)) best = { missing };
+        if ((preamble += 1) > MAX_PREAMBLE) break;
         continue;
       }
-      if (found.size > 0 && (!best || missing.length < best.missing.length)) best = { missing };
-      if ((preamble += 1) > MAX_PREAMBLE) break;
-      continue;
+      if (footer.has(labelKey(record[0] ?? ''))) {
+        ended = true;
+        continue;
+      }
+      const row = record;
+      const at = index;
+      out.push({ cells: (field) => cleanCell(row[at.get(field) ?? -1]), line: info.lines });
     }
-    if (footer.has(labelKey(record[0] ?? ''))) {
-      ended = true;
-      continue;
-    }
-    const row = record;
-    const at = index;
-    yield { cells: (field) => cleanCell(row[at.get(field) ?? -1]), line: info.lines };
+    if (out.length > 0) yield out;
+    if (preamble > MAX_PREAMBLE) break;
   }
   if (!index) {
     const missing = best?.missing ?? wanted.filter((c) => c.required);
@@ -116,6 +126,41 @@ export async function* readStatement(
     );
   }
   done.sha256 = hash.digest('hex');
+}
+
+/**
+ * A stream's objects in arrays of what is buffered (at most `max`), rather than one promise per object: the
+ * parser's records arrive by the thousand.
+ */
+async function* batchesOf<T>(stream: Readable, max = 2000): AsyncGenerator<T[]> {
+  let ended = false;
+  let failed: unknown;
+  let wake: (() => void) | undefined;
+  stream.on('readable', () => wake?.());
+  stream.on('end', () => {
+    ended = true;
+    wake?.();
+  });
+  stream.on('error', (err) => {
+    failed = err;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      const batch: T[] = [];
+      for (let item: T | null; batch.length < max && (item = stream.read() as T | null) !== null; ) batch.push(item);
+      if (batch.length > 0) {
+        yield batch;
+        continue;
+      }
+      if (failed) throw failed;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    if (!ended) stream.destroy();
+  }
 }
 
 /** Bytes → text, the charset decided on the first bytes; every byte also goes through the hash. */

@@ -21,16 +21,18 @@ export async function* parseStatement(
   // Rows without an id of their own (PDD) are named by their content; identical rows in one file are numbered.
   const seen = new Map<string, number>();
   let batch: LedgerRow[] = [];
-  for await (const { cells, line } of readStatement(input, { columns: format.columns, ...(format.footerLabels ? { footerLabels: format.footerLabels } : {}) }, done)) {
-    const row = format.toRow(cells, line);
-    if (!row) continue;
-    const n = (seen.get(row.rowId) ?? 0) + 1;
-    seen.set(row.rowId, n);
-    if (n > 1) row.rowId = `${row.rowId}#${n}`;
-    batch.push(row);
-    if (batch.length >= batchSize) {
-      yield batch;
-      batch = [];
+  for await (const rows of readStatement(input, { columns: format.columns, ...(format.footerLabels ? { footerLabels: format.footerLabels } : {}) }, done)) {
+    for (const { cells, line } of rows) {
+      const row = format.toRow(cells, line);
+      if (!row) continue;
+      const n = (seen.get(row.rowId) ?? 0) + 1;
+      seen.set(row.rowId, n);
+      if (n > 1) row.rowId = `${row.rowId}#${n}`;
+      batch.push(row);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
     }
   }
   if (batch.length > 0) yield batch;

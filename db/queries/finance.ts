@@ -15,22 +15,35 @@ async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 
 /**
  * Stores the rows not known yet (by platform and the statement's row id); returns how many were new. One
- * statement per batch, the columns as arrays (unnest): a month of rows is a few dozen round trips.
+ * statement per batch, the rows as one JSON parameter expanded by PostgreSQL (json_to_recordset): a month of
+ * rows is a few dozen round trips, with no per-value parameter encoding in Node.
  */
 export async function insertStatementRows(db: DbOrTx, platform: string, importId: string, batch: readonly LedgerRow[]): Promise<number> {
   if (batch.length === 0) return 0;
-  const col = <T>(f: (r: LedgerRow) => T) => batch.map(f);
-  // Several ids per row travel as one text, split back into the array column.
+  const json = JSON.stringify(
+    batch.map((r) => ({
+      row_id: r.rowId,
+      order_ref: r.orderRef,
+      alt_refs: r.altRefs,
+      kind: r.kind,
+      sale_fen: r.saleFen,
+      refund_fen: r.refundFen,
+      fee_fen: r.feeFen,
+      freight_fen: r.freightFen,
+      net_fen: r.netFen,
+      booked_at: r.bookedAt,
+      business_type: r.businessType,
+      note: r.note,
+    })),
+  );
   const [row] = await rows<{ n: number }>(
     db,
     sql`
     with ins as (
       insert into statement_rows (platform, row_id, import_id, order_ref, alt_refs, kind, sale_fen, refund_fen, fee_fen, freight_fen, net_fen, booked_at, business_type, note)
-      select ${platform}, u.row_id, ${importId}, u.order_ref, string_to_array(u.alt_refs, chr(1)), u.kind, u.sale_fen, u.refund_fen, u.fee_fen, u.freight_fen, u.net_fen, u.booked_at, u.business_type, u.note
-      from unnest(${sql.param(col((r) => r.rowId))}::text[], ${sql.param(col((r) => r.orderRef))}::text[], ${sql.param(col((r) => r.altRefs?.join('\u0001') ?? null))}::text[], ${sql.param(col((r) => r.kind))}::text[],
-        ${sql.param(col((r) => r.saleFen))}::int[], ${sql.param(col((r) => r.refundFen))}::int[], ${sql.param(col((r) => r.feeFen))}::int[], ${sql.param(col((r) => r.freightFen))}::int[], ${sql.param(col((r) => r.netFen))}::int[],
-        ${sql.param(col((r) => r.bookedAt.toISOString()))}::timestamptz[], ${sql.param(col((r) => r.businessType))}::text[], ${sql.param(col((r) => r.note))}::text[])
-        as u(row_id, order_ref, alt_refs, kind, sale_fen, refund_fen, fee_fen, freight_fen, net_fen, booked_at, business_type, note)
+      select ${platform}, u.row_id, ${importId}, u.order_ref, u.alt_refs, u.kind, u.sale_fen, u.refund_fen, u.fee_fen, u.freight_fen, u.net_fen, u.booked_at, u.business_type, u.note
+      from json_to_recordset(${json}::json)
+        as u(row_id text, order_ref text, alt_refs text[], kind text, sale_fen int, refund_fen int, fee_fen int, freight_fen int, net_fen int, booked_at timestamptz, business_type text, note text)
       on conflict do nothing
       returning 1)
     select count(*)::int as n from ins`,

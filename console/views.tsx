@@ -9,8 +9,10 @@ import { raw } from 'hono/html';
 import { duration, percent, rate, shanghaiTime, yuan } from './format';
 import { LANGS, STATUSES, statusLabel, t, type Lang, type Word } from './i18n';
 
-/** Seconds between refreshes of the overview (orders by status, backlog, stuck orders, review tasks, funnel). */
+/** Seconds between refreshes of the overview (orders by status, backlog, stuck orders, review tasks). */
 export const REFRESH_SECONDS = 5;
+/** Today's funnel counts a day of orders: refreshed on its own, less often, so a slow count never holds up the rest. */
+export const FUNNEL_REFRESH_SECONDS = 30;
 
 export const TABS = [
   { id: 'overview', word: 'tabOverview', path: '/console/ui/overview' },
@@ -195,7 +197,6 @@ export interface OverviewData {
   backlog: Record<string, unknown> | ApiFailure;
   stuck: { orderId: string; channel: string; status: string; statusSince: string; warehouseId: string | null }[] | ApiFailure;
   review: { id: string; kind: string; orderId: string | null; reason: string; createdAt: string }[] | ApiFailure;
-  funnel: { stages: { stage: string; count: number; conversionFromPrevious: number | null }[] } | ApiFailure;
   olderThan: string;
   now: Date;
 }
@@ -258,9 +259,12 @@ export function OverviewLive({ lang, data }: { lang: Lang; data: OverviewData })
           <h3 id="backlog-heading">{t(lang, 'backlog')}</h3>
           {isFailure(data.backlog) ? <ErrorBox lang={lang} failure={data.backlog} /> : <Backlog lang={lang} backlog={data.backlog} />}
         </section>
-        <section aria-labelledby="funnel-heading" class="card" id="funnel-today">
+        {/* Kept across the refreshes of the block around it (hx-preserve): it asks for itself on its own clock. */}
+        <section aria-labelledby="funnel-heading" class="card" id="funnel-today" hx-preserve="true">
           <h3 id="funnel-heading">{t(lang, 'funnelToday')}</h3>
-          {isFailure(data.funnel) ? <ErrorBox lang={lang} failure={data.funnel} /> : <FunnelTable lang={lang} stages={data.funnel.stages} caption={t(lang, 'funnelToday')} />}
+          <div id="funnel-body" hx-get="/console/ui/overview/funnel" hx-trigger={`load, every ${FUNNEL_REFRESH_SECONDS}s`}>
+            {t(lang, 'loading')}
+          </div>
         </section>
         <section aria-labelledby="stuck-heading" class="card wide" id="stuck">
           <h3 id="stuck-heading">
@@ -320,6 +324,10 @@ function Backlog({ lang, backlog }: { lang: Lang; backlog: Record<string, unknow
       ))}
     </dl>
   );
+}
+
+export function FunnelToday({ lang, funnel }: { lang: Lang; funnel: { stages: { stage: string; count: number; conversionFromPrevious: number | null }[] } | ApiFailure }) {
+  return isFailure(funnel) ? <ErrorBox lang={lang} failure={funnel} /> : <FunnelTable lang={lang} stages={funnel.stages} caption={t(lang, 'funnelToday')} />;
 }
 
 function FunnelTable({ lang, stages, caption }: { lang: Lang; stages: { stage: string; count: number; conversionFromPrevious: number | null }[]; caption: string }) {

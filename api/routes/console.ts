@@ -21,6 +21,7 @@ import {
   DeadLetterCard,
   DeadLetters,
   ErrorBox,
+  FunnelToday,
   isFailure,
   OrderDetail,
   OrderResults,
@@ -158,15 +159,13 @@ export function consoleRoutes({ api, temporalUi = DEFAULT_TEMPORAL_UI }: Console
   async function overviewData(c: Context): Promise<OverviewData> {
     const olderThan = (c.req.query('olderThan') ?? '').trim() || '1h';
     const now = new Date();
-    const [counts, backlog, stuck, review, funnel] = await Promise.all([
+    const [counts, backlog, stuck, review] = await Promise.all([
       call<Exclude<OverviewData['counts'], ApiFailure>>(c, 'GET', '/v1/ops/order-counts'),
       call<Record<string, unknown>>(c, 'GET', '/v1/ingest/backlog'),
       call<Exclude<OverviewData['stuck'], ApiFailure>>(c, 'GET', `/v1/ops/stuck-orders${qs({ olderThan, limit: 50 })}`),
       call<Exclude<OverviewData['review'], ApiFailure>>(c, 'GET', '/v1/ops/review-tasks?state=open&limit=500'),
-      // Today, Asia/Shanghai: from its midnight to now.
-      call<Exclude<OverviewData['funnel'], ApiFailure>>(c, 'GET', `/v1/reports/funnel${qs({ from: shanghaiDate(now) })}`),
     ]);
-    return { counts, backlog, stuck, review, funnel, olderThan, now };
+    return { counts, backlog, stuck, review, olderThan, now };
   }
 
   const routes = new Hono()
@@ -187,6 +186,11 @@ export function consoleRoutes({ api, temporalUi = DEFAULT_TEMPORAL_UI }: Console
     })
     .get('/ui/overview', async (c) => screen(c, jsx(Overview, { lang: langIn(c), data: await overviewData(c) }), 'overview'))
     .get('/ui/overview/live', async (c) => fragment(c, jsx(OverviewLive, { lang: langIn(c), data: await overviewData(c) })))
+    .get('/ui/overview/funnel', async (c) => {
+      // Today, Asia/Shanghai: from its midnight to now.
+      const funnel = await call<Parameters<typeof FunnelToday>[0]['funnel']>(c, 'GET', `/v1/reports/funnel${qs({ from: shanghaiDate(new Date()) })}`);
+      return fragment(c, jsx(FunnelToday, { lang: langIn(c), funnel }));
+    })
     .get('/ui/orders', async (c) => {
       const q = c.req.query('q') ?? '';
       const status = c.req.query('status') ?? '';

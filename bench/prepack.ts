@@ -165,7 +165,7 @@ async function endToEndPart(url: string, db: ReturnType<typeof connectDatabase>[
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
   const adminKey = `bench-admin-${randomBytes(8).toString('hex')}`;
-  const ttlS = 20;
+  const ttlS = 90;
   const env: Record<string, string | undefined> = {
     ...process.env,
     DATABASE_URL: url,
@@ -251,13 +251,15 @@ async function endToEndPart(url: string, db: ReturnType<typeof connectDatabase>[
     );
     return { ms: Date.now() - started, prepacked: order.allocation?.rule === 'prepack' };
   };
-  const fast = await Promise.all(eager.slice(0, n).map((c) => shipOne(c.phone, c.sku, false)));
+  // The picker serves both batches: an order whose pre-pack is gone (expired) takes the normal path and says so.
+  const fast = await Promise.all(eager.slice(0, n).map((c) => shipOne(c.phone, c.sku, true)));
   const normal = await Promise.all(Array.from({ length: n }, (_, i) => shipOne(phone(10_000 + i), skus[i % skus.length]!, true)));
   const show = (r: { ms: number }[]) =>
     `p50 ${(percentile(r.map((x) => x.ms), 50)! / 1000).toFixed(2)} s, p90 ${(percentile(r.map((x) => x.ms), 90)! / 1000).toFixed(2)} s`;
-  console.log(`   pre-packed (${fast.filter((x) => x.prepacked).length}/${n} took the pre-packed unit): ${show(fast)}`);
+  const took = fast.filter((x) => x.prepacked);
+  console.log(`   pre-packed (${took.length}/${n} took the pre-packed unit): ${show(took.length ? took : fast)}`);
   console.log(`   normal path, instant picker: ${show(normal)}`);
-  const ratio = percentile(normal.map((x) => x.ms), 50)! / percentile(fast.map((x) => x.ms), 50)!;
+  const ratio = percentile(normal.map((x) => x.ms), 50)! / percentile((took.length ? took : fast).map((x) => x.ms), 50)!;
   console.log(`   normal / pre-packed (p50): ×${ratio.toFixed(2)} — before the picker's own time, which the pre-packed path does not have`);
   const outcomes = await until(
     async () => {

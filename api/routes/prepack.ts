@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { listPrepacks, prepackOutcomes, type PrepackRow } from '../../db/queries/prepack';
+import { dispatchMinutes, listPrepacks, prepackOutcomes, type PrepackRow } from '../../db/queries/prepack';
 import { requireScope, type ApiEnv } from '../auth';
 import { doc } from '../openapi';
 import { validate } from '../validate';
@@ -44,13 +44,16 @@ export function prepackRoutes({ db }: { db: Db }) {
     )
     .get(
       '/outcomes',
-      doc('Pre-packs of the last ?days (default 7): opened, bought, expired, still open, and the share bought', { 200: '{opened, bought, expired, open, boughtShare}' }),
+      doc('Pre-packs of the last ?days (default 7): opened, bought, expired, still open, the share bought, and payment → shipped minutes (p50, p90) of pre-packed vs other orders', {
+        200: '{opened, bought, expired, open, boughtShare, paymentToShippedMinutes: [{path: prepacked|normal, orders, p50, p90}]}',
+      }),
       requireScope('orders:read'),
       validate('query', z.object({ days: z.coerce.number().int().min(1).max(365).default(7) })),
       async (c) => {
-        const o = await prepackOutcomes(db, new Date(Date.now() - c.req.valid('query').days * 86_400_000));
+        const from = new Date(Date.now() - c.req.valid('query').days * 86_400_000);
+        const [o, paymentToShippedMinutes] = await Promise.all([prepackOutcomes(db, from), dispatchMinutes(db, from)]);
         const closed = o.bought + o.expired;
-        return c.json({ ...o, boughtShare: closed > 0 ? o.bought / closed : null });
+        return c.json({ ...o, boughtShare: closed > 0 ? o.bought / closed : null, paymentToShippedMinutes });
       },
     );
 }

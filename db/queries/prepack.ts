@@ -5,7 +5,7 @@
 import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { BehaviourEvent, BehaviourType, PastPurchase } from '../../domain/prepack-features';
 import type { DbOrTx } from '../client';
-import { behaviourEvents, ingestBuffer, orderLines, orders, prepackModels, prepackOrderCustomers, prepacks, skus, warehouseTasks } from '../schema';
+import { behaviourEvents, ingestBuffer, orderAllocations, orderLines, orders, prepackModels, prepackOrderCustomers, prepacks, skus, warehouseTasks } from '../schema';
 import { lockStock, reserveLines, settleReservations } from './inventory';
 import { activeHolds, settleHolds } from './holds';
 
@@ -355,3 +355,18 @@ export async function prepackOutcomes(db: DbOrTx, from: Date): Promise<{ opened:
   return { opened: rows.reduce((n, r) => n + r.n, 0), bought: of('bought'), expired: of('expired'), open: of('open') };
 }
 
+
+/** Payment → first parcel shipped, in minutes (p50, p90), for orders shipped from a pre-pack and for the others, paid since `from`. */
+export async function dispatchMinutes(db: DbOrTx, from: Date): Promise<{ path: 'prepacked' | 'normal'; orders: number; p50: number | null; p90: number | null }[]> {
+  const rows = await db.execute<{ path: 'prepacked' | 'normal'; orders: number; p50: number | null; p90: number | null }>(sql`
+    select case when a.rule = 'prepack' then 'prepacked' else 'normal' end as path, count(*)::int as orders,
+      percentile_cont(0.5) within group (order by extract(epoch from o.shipped_at - o.paid_at) / 60) as p50,
+      percentile_cont(0.9) within group (order by extract(epoch from o.shipped_at - o.paid_at) / 60) as p90
+    from ${orders} o left join ${orderAllocations} a on a.order_id = o.order_id
+    where o.paid_at >= ${from.toISOString()}::timestamptz and o.shipped_at is not null
+    group by 1 order by 1 desc`);
+  return (['prepacked', 'normal'] as const).map((path) => {
+    const r = rows.rows.find((x) => x.path === path);
+    return { path, orders: r?.orders ?? 0, p50: r?.p50 ?? null, p90: r?.p90 ?? null };
+  });
+}

@@ -111,6 +111,11 @@ describe('predictive pre-pack', () => {
     // One unit left the warehouse — the pre-packed one — and nothing else is held for it.
     expect(await stockOf(stack, warehouseId, sku)).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
     expect(await candidate(sku)).toMatchObject({ status: 'bought', orderId: created.body.orderId });
+    const outcomes = await stack.call('GET', '/v1/prepack/outcomes?days=1');
+    expect(outcomes.body.bought).toBeGreaterThanOrEqual(1);
+    const prepacked = outcomes.body.paymentToShippedMinutes.find((p: { path: string }) => p.path === 'prepacked');
+    expect(prepacked.orders).toBeGreaterThanOrEqual(1);
+    expect(prepacked.p50).toBeGreaterThanOrEqual(0);
   });
 
   it('when nobody buys within the TTL, then the pre-pack is unpacked, its unit released, and not reopened without new behaviour', async () => {

@@ -38,7 +38,8 @@ import { createStockSyncTrigger } from '../temporal/stock-sync';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWaveClient } from '../temporal/wave-client';
 import { createWorker } from '../temporal/worker';
-import { findTemporalCli, TEMPORAL_CLI_VERSION } from '../temporal/dev-server';
+import { findTemporalCli, stopOrphanedDevServer, TEMPORAL_CLI_VERSION } from '../temporal/dev-server';
+import { watchLauncher } from '../infra/processes';
 import { buildCarriers, buildPurchasing, startTemporal, timingsFrom } from './runtime';
 import { openDatabaseServer } from './database';
 import { runDemo } from './demo';
@@ -62,6 +63,8 @@ async function main() {
   // Every port this process opens, checked before anything starts: a taken one is named with its variable.
   if (env.ROLES.has('api')) await assertPortFree(env.PORT, 'PORT', 'the OMS API');
   if (!env.TEMPORAL_ADDRESS) {
+    // A dev server left running by a start that was killed (kill -9 of this process only) holds its ports: stopped.
+    await stopOrphanedDevServer(join(env.DATA_DIR, 'temporal.sqlite'), say);
     await assertPortFree(env.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT', 'the Temporal dev server');
     await assertPortFree(env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT', 'the Temporal Web UI');
   }
@@ -270,6 +273,8 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // `kill -9` of npm leaves this process without a terminal or a parent: it stops as if told to.
+  watchLauncher(() => void shutdown('npm, which started this process, is gone'));
 }
 
 /** Entries waiting in the ingest buffer above which the order starters let the intake have the machine. */

@@ -23,6 +23,7 @@ import { createConnection } from 'node:net';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { orphaned, pidAlive, processInfo, stopPid } from './processes';
 import { StartupError } from './startup-error';
 
 export interface EmbeddedPostgresOptions {
@@ -82,7 +83,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       );
     }
     say(`stopping the PostgreSQL (pid ${running.pid}) an earlier npm start left running`);
-    await stopPid(running.pid);
+    await stopPid(running.pid, 'SIGINT'); // fast shutdown
   } else if (existsSync(join(clusterDir, 'postmaster.pid')) && pidAlive(pidFromFile(clusterDir) ?? -1)) {
     // The pid in the lock file belongs to some other process now: PostgreSQL would refuse to start.
     rmSync(join(clusterDir, 'postmaster.pid'), { force: true });
@@ -359,63 +360,13 @@ function portFromFile(clusterDir: string): number | undefined {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The server named in the cluster's postmaster.pid, if that process is alive and really is that server. */
 export function runningServer(clusterDir: string): { pid: number; port: number | undefined; parentPid: number; parentAlive: boolean } | undefined {
   const pid = pidFromFile(clusterDir);
   if (!pid || !pidAlive(pid)) return undefined;
   const info = processInfo(pid);
   if (!info || !/postgres/.test(info.command) || !info.command.includes(clusterDir)) return undefined;
-  return { pid, port: portFromFile(clusterDir), parentPid: info.ppid, parentAlive: info.ppid > 1 && pidAlive(info.ppid) && !isInit(info.ppid) };
-}
-
-/** A subreaper (an init of a container, systemd --user) adopts orphans: its child is still an orphan. */
-function isInit(pid: number): boolean {
-  const info = processInfo(pid);
-  return !info || /(^|\/)(init|systemd|tini|dumb-init|docker-init)( |$)/.test(info.command);
-}
-
-function processInfo(pid: number): { ppid: number; command: string } | undefined {
-  try {
-    if (existsSync(`/proc/${pid}/cmdline`)) {
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      return { ppid, command };
-    }
-    const out = execFileSync('ps', ['-o', 'ppid=,command=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const [ppid, ...rest] = out.split(/\s+/);
-    return { ppid: Number(ppid), command: rest.join(' ') };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Fast shutdown of a server we did not start (SIGINT), then SIGQUIT, then SIGKILL. */
-async function stopPid(pid: number): Promise<void> {
-  for (const [signal, waitMs] of [
-    ['SIGINT', 30_000],
-    ['SIGQUIT', 10_000],
-    ['SIGKILL', 5_000],
-  ] as const) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      return;
-    }
-    const deadline = Date.now() + waitMs;
-    while (pidAlive(pid) && Date.now() < deadline) await sleep(100);
-    if (!pidAlive(pid)) return;
-  }
+  return { pid, port: portFromFile(clusterDir), parentPid: info.ppid, parentAlive: !orphaned(pid) };
 }
 
 function portInUse(port: number): Promise<boolean> {

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { orphaned, pidAlive, processInfo, stopPid } from '../infra/processes';
 import { StartupError } from '../infra/startup-error';
 import { SEARCH_ATTRIBUTES } from '../workflows/contract';
 
@@ -81,7 +82,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     ...(opts.dbFilename ? sqlitePragmaFlags(opts.sqlitePragmas) : []),
     ...searchAttributeFlags(),
   ];
+  if (opts.dbFilename) await stopOrphanedDevServer(opts.dbFilename);
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Remembered beside its database, so a start after a `kill -9` of this process finds the server it left behind.
+  if (opts.dbFilename && child.pid) writeFileSync(devServerPidFile(opts.dbFilename), `${child.pid}\n`);
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -113,8 +117,35 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   return {
     address,
     uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined,
-    stop: () => stopChild(child, exited),
+    stop: async () => {
+      await stopChild(child, exited);
+      if (opts.dbFilename) rmSync(devServerPidFile(opts.dbFilename), { force: true });
+    },
   };
+}
+
+const devServerPidFile = (dbFilename: string) => `${dbFilename}.pid`;
+
+/**
+ * A dev server on this database left running by a process that was killed (`kill -9` of the Node process only):
+ * stopped (SIGTERM, its data is safe) before a new one starts. One whose parent still runs belongs to another
+ * process on the same data directory: refused.
+ */
+export async function stopOrphanedDevServer(dbFilename: string, say?: (line: string) => void): Promise<void> {
+  const file = devServerPidFile(dbFilename);
+  if (!existsSync(file)) return;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  const info = pidAlive(pid) ? processInfo(pid) : undefined;
+  if (!info || !info.command.includes('start-dev') || !info.command.includes(dbFilename)) {
+    rmSync(file, { force: true });
+    return;
+  }
+  if (!orphaned(pid)) {
+    throw new StartupError(`another process (pid ${info.ppid}) is running the Temporal dev server of ${dbFilename}`, 'stop that npm start first, or give this one another DATA_DIR');
+  }
+  say?.(`stopping the Temporal dev server (pid ${pid}) an earlier npm start left running`);
+  await stopPid(pid, 'SIGTERM', 15_000);
+  rmSync(file, { force: true });
 }
 
 const installHint = `install the Temporal CLI ${TEMPORAL_CLI_VERSION} (go install github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}) and put it on PATH or in TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server`;

@@ -1,6 +1,6 @@
 /**
- * The reconciliation section of the daily PDF: the report day's month so far, per statement account — orders
- * paid, matched, amount mismatches, missing on either side, fees the statements charged.
+ * The reconciliation section of the daily PDF: the report day's month as reconciled when the PDF is made, per
+ * statement account — orders paid, matched, amount mismatches, missing on either side, fees the statements charged.
  */
 import type { DbOrTx } from '../db/client';
 import { STATEMENT_PLATFORMS } from '../domain/finance';
@@ -25,7 +25,7 @@ export async function loadReconciliationSection(db: DbOrTx, date: string): Promi
 /** Draws the section on the PDF page (fonts `cjk` / `cjk-bold` registered by the caller). */
 export function drawReconciliationSection(doc: PDFKit.PDFDocument, section: ReconciliationSection, margin: number): void {
   if (doc.y > doc.page.height - margin - 160) doc.addPage();
-  doc.moveDown(0.6).font('cjk-bold').fontSize(14).fillColor('#222').text(`平台对账（${section.month} 月初至今，按付款月份）`).moveDown(0.3);
+  doc.moveDown(0.6).font('cjk-bold').fontSize(14).fillColor('#222').text(`平台对账（${section.month}，按付款月份，截至生成时）`).moveDown(0.3);
   const widths = [120, 50, 50, 55, 60, 60, 120];
   const header = ['平台', '订单', '一致', '金额不符', '账单缺失', 'OMS缺失', '平台扣费'];
   const rowHeight = 16;

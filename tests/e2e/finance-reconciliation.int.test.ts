@@ -201,7 +201,7 @@ describe('reconciliation', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'oms-finance-')), 'daily.pdf');
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    expect(text).toContain(`平台对账（${month} 月初至今，按付款月份）`);
+    expect(text).toContain(`平台对账（${month}，按付款月份，截至生成时）`);
     // Taobao/Tmall: 4 orders, 1 matched, 2 mismatches, 1 missing in the statement, 1 missing in the OMS, ¥9.95 fees.
     expect(text).toMatch(/淘宝\/天猫（支付宝）\s+4\s+1\s+2\s+1\s+1\s+¥9\.95/);
     expect(text).toMatch(/抖店\s+3\s+2\s+1\s+0\s+1\s+¥19\.00/);

@@ -72,8 +72,9 @@ export async function ordersByRegion(db: DbOrTx, f: ReportFilter, level: 'provin
 
 /**
  * Paid orders with at least one line, orders per SKU, and the SKU pairs bought in the same order (each unordered
- * pair once, `a < b`) in at least `minSupport` of those orders: the `limit` pairs of highest lift. Each order's
- * facts hold its basket's pairs already made, so counting them is one pass without joining lines to themselves.
+ * pair once, `a < b`) in at least `minSupport` of those orders: the `limit` pairs of highest lift. All three are
+ * counted in one pass over the facts: each order contributes one item for itself (''), one per SKU and one per
+ * pair of its basket (held ready in `pairs`, `a` U+001F `b`), so nothing joins the lines to themselves.
  */
 export async function coPurchaseCounts(
   db: DbOrTx,
@@ -81,28 +82,32 @@ export async function coPurchaseCounts(
   minSupport: number,
   limit: number,
 ): Promise<{ totalOrders: number; ordersWith: Map<string, number>; pairs: PairCount[] }> {
-  const basket = sql`select f.skus from order_facts f where ${inFilter(f)} and f.paid_at is not null and cardinality(f.skus) > 0`;
-  const singles = await rows<{ sku: string; n: number }>(db, sql`select s.sku, count(*)::int as n from (${basket}) b cross join unnest(b.skus) s(sku) group by s.sku`);
-  const [totals] = await rows<{ n: number }>(db, sql`select count(*)::int as n from (${basket}) b`);
-  const totalOrders = totals?.n ?? 0;
-  const ordersWith = new Map(singles.map((s) => [s.sku, s.n]));
-  // The support threshold as a count of orders, so the database drops rare pairs before ranking them.
-  const minOrders = Math.max(1, Math.ceil(minSupport * totalOrders));
-  const pairs = await rows<PairCount>(
+  const counted = await rows<{ kind: 'total' | 'sku' | 'pair'; a: string | null; b: string | null; n: number }>(
     db,
     sql`
-    with p as (
-      select split_part(pair, chr(31), 1) as a, split_part(pair, chr(31), 2) as b, count(*)::int as orders
-      from order_facts f cross join unnest(f.pairs) pair
-      where ${inFilter(f)} and f.paid_at is not null and cardinality(f.pairs) > 0
-      group by pair having count(*) >= ${minOrders}),
-    n as (select * from jsonb_each_text(${JSON.stringify(Object.fromEntries(ordersWith))}::jsonb))
-    -- Lift is orders × total / (orders with a × orders with b): by the ratio without the constant total.
-    select p.a, p.b, p.orders from p join n na on na.key = p.a join n nb on nb.key = p.b
-    order by p.orders::float8 / (na.value::float8 * nb.value::float8) desc, p.orders desc, p.a, p.b
-    limit ${limit}`,
+    with c as (
+      select item, count(*)::int as n
+      from (select unnest(array['']::text[] || f.skus || f.pairs) as item from order_facts f where ${inFilter(f)} and f.paid_at is not null and cardinality(f.skus) > 0) b
+      group by item),
+    t as (select coalesce((select n from c where item = ''), 0) as n),
+    s as (select item, n from c where item <> '' and strpos(item, chr(31)) = 0),
+    -- The support threshold as a count of orders; lift is orders × total / (orders with a × orders with b), so
+    -- the pairs rank by that ratio without the constant total.
+    p as (
+      select split_part(c.item, chr(31), 1) as a, split_part(c.item, chr(31), 2) as b, c.n
+      from c, t where strpos(c.item, chr(31)) > 0 and c.n >= greatest(1, ceil(${minSupport}::float8 * t.n)))
+    select 'total' as kind, null as a, null as b, n from t
+    union all select 'sku', item, null, n from s
+    union all (
+      select 'pair', p.a, p.b, p.n from p join s sa on sa.item = p.a join s sb on sb.item = p.b
+      order by p.n::float8 / (sa.n::float8 * sb.n::float8) desc, p.n desc, p.a, p.b
+      limit ${limit})`,
   );
-  return { totalOrders, ordersWith, pairs };
+  return {
+    totalOrders: counted.find((r) => r.kind === 'total')?.n ?? 0,
+    ordersWith: new Map(counted.flatMap((r) => (r.kind === 'sku' ? [[r.a!, r.n] as const] : []))),
+    pairs: counted.flatMap((r) => (r.kind === 'pair' ? [{ a: r.a!, b: r.b!, orders: r.n }] : [])),
+  };
 }
 
 /** Orders by Shanghai weekday (1 = Monday) and hour, optionally only those holding a SKU or a SKU of a category. */

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../../../db/client';
-import { cycleStats, funnelCounts } from '../../../db/queries/reports';
+import { coPurchaseCounts, cycleStats, funnelCounts } from '../../../db/queries/reports';
 import { insertOrder, recordTransitions } from '../../../db/queries/orders';
 import { canonicalOrderSchema, type OrderStatus } from '../../../domain/order';
 
@@ -192,6 +192,30 @@ describe('order_facts', () => {
     expect(await funnelCounts(database.db, f)).toEqual({ ordered: 11, paid: 10, shipped: 10, delivered: 4, returned: 0 });
     const empty = await cycleStats(database.db, { ...f, channel: 'wechat' });
     expect(empty.paidToShipped).toEqual({ orders: 0, meanHours: null, p90Hours: null });
+  });
+
+  it('counts baskets, SKUs and pairs in one pass, over the support threshold, by lift', async () => {
+    const base = new Date(Date.UTC(2002, 0, 1) + Math.floor(Math.random() * 1e6) * HOUR).toISOString();
+    const baskets = [['P', 'Q'], ['P', 'Q'], ['P', 'Q', 'R'], ['R', 'S'], ['R', 'S'], ['P'], ['T']];
+    for (const skus of baskets) {
+      await placeOrder({ channel: 'tmall', createdAt: base, paidAt: base, lines: skus.map((sku) => ({ sku: `CP-${sku}`, quantity: 1, unitPriceFen: 100 })) });
+    }
+    await placeOrder({ channel: 'tmall', createdAt: base, lines: [{ sku: 'CP-P', quantity: 1, unitPriceFen: 100 }, { sku: 'CP-T', quantity: 1, unitPriceFen: 100 }] }); // unpaid
+    const f = { from: new Date(base), to: new Date(new Date(base).getTime() + 1000) };
+
+    const all = await coPurchaseCounts(database.db, f, 0, 10);
+    expect(all.totalOrders).toBe(7);
+    expect(Object.fromEntries(all.ordersWith)).toEqual({ 'CP-P': 4, 'CP-Q': 3, 'CP-R': 3, 'CP-S': 2, 'CP-T': 1 });
+    // Lift ∝ orders / (n(a) × n(b)): R-S 2/6, P-Q 3/12, Q-R 1/9, P-R 1/12.
+    expect(all.pairs).toEqual([
+      { a: 'CP-R', b: 'CP-S', orders: 2 },
+      { a: 'CP-P', b: 'CP-Q', orders: 3 },
+      { a: 'CP-Q', b: 'CP-R', orders: 1 },
+      { a: 'CP-P', b: 'CP-R', orders: 1 },
+    ]);
+    // Support ≥ 2/7 keeps the pairs in two orders or more; the limit keeps the best.
+    expect((await coPurchaseCounts(database.db, f, 2 / 7, 10)).pairs.map((p) => p.a + p.b)).toEqual(['CP-RCP-S', 'CP-PCP-Q']);
+    expect((await coPurchaseCounts(database.db, f, 0, 1)).pairs).toHaveLength(1);
   });
 
   it('is recomputed for every existing order by the function the migration runs', async () => {

@@ -485,3 +485,46 @@ describe('the Temporal link', () => {
     expect(await page.text()).toContain('<!doctype html>');
   });
 });
+
+describe('the reads the console added to the ops API', () => {
+  it('counts every status, final ones too, and the total', async () => {
+    const res = await stack.call('GET', '/v1/ops/order-counts');
+    expect(res.status).toBe(200);
+    const { statuses, total } = res.body as { statuses: { status: string; count: number }[]; total: number };
+    expect(statuses.map((s) => s.status)).toEqual(['PENDING_PAYMENT', 'RESERVED', 'AWAITING_TRANSFER', 'AWAITING_PURCHASE', 'BACKORDERED', 'ALLOCATED', 'PICKING', 'SHIPPED', 'DELIVERED', 'RETURN_REQUESTED', 'RETURN_IN_TRANSIT', 'RETURN_REVIEW', 'RETURNED', 'COMPLETED', 'CANCELLED', 'MERGED']);
+    expect(total).toBe(statuses.reduce((sum, s) => sum + s.count, 0));
+    expect(statuses.find((s) => s.status === 'CANCELLED')!.count).toBeGreaterThanOrEqual(1);
+  });
+
+  it('finds an order by phone however it is written, and never returns the phone in clear', async () => {
+    const digits = data.returned.phone.replace(/\D/g, '').slice(-11);
+    for (const q of [digits, `+86 ${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`, `86${digits}`]) {
+      const res = await stack.call('GET', `/v1/ops/orders?q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+      expect(res.body.map((o: { orderId: string }) => o.orderId)).toContain(data.returned.orderId);
+      expect(JSON.stringify(res.body)).not.toContain(digits);
+    }
+    // Part of a number is not a phone search.
+    expect((await stack.call('GET', `/v1/ops/orders?q=${digits.slice(0, 7)}`)).body).toEqual([]);
+  });
+
+  it('refuses bad input with the field path, and keys without the ops scope', async () => {
+    const status = await stack.call('GET', '/v1/ops/orders?status=LOST');
+    expect(status.status).toBe(400);
+    expect(status.body.error.issues[0].path).toBe('query.status');
+    const tasks = await stack.call('GET', '/v1/ops/warehouse-tasks');
+    expect(tasks.status).toBe(400);
+    expect(tasks.body.error.issues[0].path).toBe('query.warehouseId');
+    const reader = await stack.call('POST', '/v1/api-keys', { name: uniq('reader'), scopes: ['orders:read'] });
+    expect(reader.status).toBe(201);
+    const refused = await stack.call('GET', '/v1/ops/order-counts', undefined, { authorization: `Bearer ${reader.body.key}` });
+    expect(refused.status).toBe(403);
+  });
+
+  it("lists a warehouse's pick tasks by state", async () => {
+    const open = await stack.call('GET', `/v1/ops/warehouse-tasks?warehouseId=${data.picking.warehouseId}`);
+    expect(open.body).toEqual([expect.objectContaining({ taskId: data.picking.taskId, orderId: data.picking.orderId, status: 'open', waveId: data.picking.waveId })]);
+    const completed = await stack.call('GET', `/v1/ops/warehouse-tasks?warehouseId=${data.picking.warehouseId}&status=completed`);
+    expect(completed.body).toEqual([]);
+  });
+});

@@ -12,10 +12,7 @@ const { readListedPrices } = proxyActivities<Activities>({
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '10 seconds', maximumAttempts: 3 },
 });
-const { pushPriceGaps } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 4 },
-});
+const DEFAULT_PUSH_RETRY = { initialIntervalMs: 5_000, maximumAttempts: 4 };
 
 export interface PricePollOutcome {
   read: number;
@@ -25,8 +22,19 @@ export interface PricePollOutcome {
   pushError?: string;
 }
 
-/** `storeIds`: only these stores (default every connected store). */
-export async function pricePollWorkflow(input: { storeIds?: string[] } = {}): Promise<PricePollOutcome> {
+export interface PricePollInput {
+  /** Only these stores (default every connected store). */
+  storeIds?: string[];
+  /** Retries of the WeCom push (tests shorten them). */
+  pushRetry?: { initialIntervalMs: number; maximumAttempts: number };
+}
+
+export async function pricePollWorkflow(input: PricePollInput = {}): Promise<PricePollOutcome> {
+  const retry = input.pushRetry ?? DEFAULT_PUSH_RETRY;
+  const { pushPriceGaps } = proxyActivities<Activities>({
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: retry.initialIntervalMs, backoffCoefficient: 2, maximumAttempts: retry.maximumAttempts },
+  });
   const read = await readListedPrices(input.storeIds ? { storeIds: input.storeIds } : {});
   try {
     const { pushed } = await pushPriceGaps();

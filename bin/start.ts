@@ -181,8 +181,10 @@ async function main() {
     const running = worker.run();
     cleanups.unshift(async () => {
       worker.shutdown();
-      await running;
-      await nativeConnection.close();
+      // Ctrl-C reaches the whole process group: a dev server already gone would keep the drain retrying. Bounded.
+      const bounded = (ms: number) => new Promise((done) => setTimeout(done, ms).unref());
+      await Promise.race([running.catch(() => undefined), bounded(15_000)]);
+      await Promise.race([nativeConnection.close().catch(() => undefined), bounded(5_000)]);
     });
     logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, 'worker running');
     // Every connected store has its poll schedule, on this task queue and interval.

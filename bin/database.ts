@@ -22,7 +22,7 @@ export async function openDatabaseServer(
     const u = new URL(env.DATABASE_URL);
     return { url: env.DATABASE_URL, description: `${u.hostname}:${u.port || '5432'}${u.pathname}   (DATABASE_URL)`, stop: async () => undefined };
   }
-  opts.say?.(`starting the embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}`);
+  opts.say?.(`the embedded PostgreSQL: 127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}, data in ${env.DATA_DIR}/postgres`);
   const server = await startEmbeddedPostgres({
     dataDir: env.DATA_DIR,
     port: env.EMBEDDED_POSTGRES_PORT,

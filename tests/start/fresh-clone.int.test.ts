@@ -157,7 +157,7 @@ function npmStart(ports: Record<string, number>): Started {
 }
 
 async function waitReady(oms: Started, api: string): Promise<void> {
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + 300_000;
   for (;;) {
     if (oms.exited()) throw new Error(`npm start exited before it was ready:\n${oms.output().slice(-4000)}`);
     try {
@@ -167,12 +167,12 @@ async function waitReady(oms: Started, api: string): Promise<void> {
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`npm start was not ready within 180 s:\n${oms.output().slice(-4000)}`);
+    if (Date.now() > deadline) throw new Error(`npm start was not ready within 300 s:\n${oms.output().slice(-4000)}`);
     await sleep(250);
   }
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -9,6 +9,12 @@ import { raw } from 'hono/html';
 import { duration, percent, rate, shanghaiTime, yuan } from './format';
 import { LANGS, STATUSES, statusLabel, t, type Lang, type Word } from './i18n';
 
+/** Rows the overview asks for: the stuck orders listed (longest stuck first), the open review tasks counted. */
+export const STUCK_LIMIT = 50;
+export const REVIEW_COUNT_LIMIT = 500;
+/** A count that reached the limit asked for: "500+". */
+const atMost = (n: number, limit: number) => (n >= limit ? `${limit}+` : String(n));
+
 /** Seconds between refreshes of the overview (orders by status, backlog, stuck orders, review tasks). */
 export const REFRESH_SECONDS = 5;
 /** Today's funnel counts a day of orders: refreshed on its own, less often, so a slow count never holds up the rest. */
@@ -275,7 +281,7 @@ export function OverviewLive({ lang, data }: { lang: Lang; data: OverviewData })
           ) : (
             <Table
               id="stuck-table"
-              caption={`${t(lang, 'stuckOrders')}: ${data.stuck.length}`}
+              caption={`${t(lang, 'stuckOrders')}: ${atMost(data.stuck.length, STUCK_LIMIT)}`}
               head={[t(lang, 'orderId'), t(lang, 'channel'), t(lang, 'status'), t(lang, 'statusSince'), t(lang, 'warehouse')]}
               rows={data.stuck.map((o) => [<OrderLink orderId={o.orderId} />, o.channel, <Status lang={lang} status={o.status} />, shanghaiTime(o.statusSince), o.warehouseId ?? ''])}
               empty={t(lang, 'stuckNone')}
@@ -284,7 +290,7 @@ export function OverviewLive({ lang, data }: { lang: Lang; data: OverviewData })
         </section>
         <section aria-labelledby="review-heading" class="card wide" id="open-review">
           <h3 id="review-heading">
-            {t(lang, 'openReviewTasks')}: <span id="open-review-count">{isFailure(data.review) ? '?' : data.review.length}</span>
+            {t(lang, 'openReviewTasks')}: <span id="open-review-count">{isFailure(data.review) ? '?' : atMost(data.review.length, REVIEW_COUNT_LIMIT)}</span>
           </h3>
           {isFailure(data.review) ? (
             <ErrorBox lang={lang} failure={data.review} />

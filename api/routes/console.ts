@@ -31,8 +31,10 @@ import {
   Page,
   PayloadFields,
   Reports,
+  REVIEW_COUNT_LIMIT,
   ReviewTaskCard,
   ReviewTasks,
+  STUCK_LIMIT,
   Warehouses,
   type ApiFailure,
   type DeadLetter,
@@ -162,8 +164,8 @@ export function consoleRoutes({ api, temporalUi = DEFAULT_TEMPORAL_UI }: Console
     const [counts, backlog, stuck, review] = await Promise.all([
       call<Exclude<OverviewData['counts'], ApiFailure>>(c, 'GET', '/v1/ops/order-counts'),
       call<Record<string, unknown>>(c, 'GET', '/v1/ingest/backlog'),
-      call<Exclude<OverviewData['stuck'], ApiFailure>>(c, 'GET', `/v1/ops/stuck-orders${qs({ olderThan, limit: 50 })}`),
-      call<Exclude<OverviewData['review'], ApiFailure>>(c, 'GET', '/v1/ops/review-tasks?state=open&limit=500'),
+      call<Exclude<OverviewData['stuck'], ApiFailure>>(c, 'GET', `/v1/ops/stuck-orders${qs({ olderThan, limit: STUCK_LIMIT })}`),
+      call<Exclude<OverviewData['review'], ApiFailure>>(c, 'GET', `/v1/ops/review-tasks${qs({ state: 'open', limit: REVIEW_COUNT_LIMIT })}`),
     ]);
     return { counts, backlog, stuck, review, olderThan, now };
   }

@@ -151,14 +151,18 @@ async function shot(name: string) {
   });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
-/** Every form field on the page has a name a screen reader reads (a label, or aria-label / aria-labelledby). */
+/** Every visible form field has a name a screen reader reads (a label, or aria-label / aria-labelledby); every button and link has text. */
 const unlabelledFields = () =>
-  page.evaluate(() =>
-    Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
-      .filter((el: any) => el.offsetParent !== null)
-      .filter((el: any) => !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')))
-      .map((el: any) => el.outerHTML.slice(0, 120)),
-  );
+  page.evaluate(() => {
+    const visible = (el: any) => el.offsetParent !== null;
+    const fields = Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+      .filter(visible)
+      .filter((el: any) => !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')));
+    const controls = Array.from(document.querySelectorAll('button, a[href]'))
+      .filter(visible)
+      .filter((el: any) => !(el.textContent.trim() || el.getAttribute('aria-label')));
+    return [...fields, ...controls].map((el: any) => el.outerHTML.slice(0, 120));
+  });
 
 async function openTab(id: string, heading: RegExp) {
   await page.click(`#tab-${id}`);

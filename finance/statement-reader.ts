@@ -6,7 +6,7 @@
  * number, and the SHA-256 of the file's bytes is known once the file is read.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { cleanCell } from '../domain/finance';
@@ -47,6 +47,7 @@ export interface ReadProgress {
 }
 
 const SNIFF_BYTES = 64 * 1024;
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 /** How many records may precede the header row (title lines, account lines) before we give up looking. */
 const MAX_PREAMBLE = 200;
 
@@ -66,18 +67,18 @@ export async function* readStatement(
 ): AsyncGenerator<DataRow[]> {
   const hash = createHash('sha256');
   const text = decodeStream(input, hash, done);
-  const parser = Readable.from(text).pipe(
-    parse({
-      bom: true,
-      comment: '#',
-      comment_no_infix: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      skip_records_with_empty_values: true,
-      info: true,
-    }),
-  );
+  const parser = parse({
+    bom: true,
+    comment: '#',
+    comment_no_infix: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_empty_values: true,
+    info: true,
+  });
+  // pipeline, not pipe: a failure while reading the upload (a refused file, a client gone) reaches the parser.
+  pipeline(Readable.from(text), parser, () => undefined);
 
   const wanted = opts.columns.map((c) => ({ ...c, keys: new Set(c.labels.map(labelKey)) }));
   const footer = new Set((opts.footerLabels ?? []).map(labelKey));
@@ -172,6 +173,12 @@ async function* decodeStream(input: AsyncIterable<Uint8Array>, hash: ReturnType<
 
   const choose = () => {
     const bytes = Buffer.concat(head);
+    // Downloads often come zipped (and .xlsx is a zip): the CSV inside is what the reader takes.
+    if (bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
+      throw new StatementError('the file is a zip archive (or .xlsx): upload the detail CSV inside it, not the archive or its summary', [
+        { path: 'file', message: 'a zip archive, not a CSV' },
+      ]);
+    }
     const utf8 = hasBom(bytes) || isUtf8Prefix(bytes);
     done.encoding = utf8 ? 'utf-8' : 'gb18030';
     const decoder = iconv.getDecoder(utf8 ? 'utf8' : 'gb18030');

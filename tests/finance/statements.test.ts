@@ -146,6 +146,26 @@ describe('a file that is not the statement', () => {
     expect((err as Error).message).toContain('收入金额');
   });
 
+  it('a zip archive (the download as it comes, or an .xlsx) is refused saying to upload the CSV inside', async () => {
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), Buffer.alloc(100)]);
+    const err = await parse('taobao', zip).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StatementError);
+    expect((err as Error).message).toContain('zip');
+  });
+
+  it('an upload that breaks off midway fails the import (it does not wait forever)', async () => {
+    const bytes = fixture('wechat-2026-11.csv');
+    async function* brokenOff(): AsyncGenerator<Uint8Array> {
+      yield bytes.subarray(0, 300);
+      throw new Error('client went away');
+    }
+    const rows: LedgerRow[] = [];
+    const err = await (async () => {
+      for await (const batch of parseStatement(brokenOff(), 'wechat')) rows.push(...batch);
+    })().catch((e: unknown) => e);
+    expect((err as Error).message).toBe('client went away');
+  });
+
   it('an empty file names every required column', async () => {
     const err = await parse('pdd', Buffer.alloc(0)).catch((e: unknown) => e);
     expect((err as StatementError).issues.length).toBeGreaterThanOrEqual(5);

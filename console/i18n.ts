@@ -139,7 +139,7 @@ const WORDS = {
   filter: ['筛选', 'Filter'],
   createdAt: ['创建时间', 'Created at'],
   resolution: ['处理结果', 'Resolution'],
-  resolutionHelp: ['如 received、keep-waiting、refunded', 'e.g. received, keep-waiting, refunded'],
+  resolutionHelp: ['默认 resolved；退货已到仓填 received，继续等待填 keep-waiting', 'resolved by default; received when a stalled return is in the warehouse, keep-waiting to wait on'],
   note: ['备注', 'Note'],
   resolve: ['处理完成', 'Resolve'],
   resolvedAt: ['处理时间', 'Resolved at'],

@@ -688,12 +688,12 @@ export function ReviewTaskCard({ lang, task, flash }: { lang: Lang; task: Review
       ) : (
         <form class="resolve" hx-post={`/console/ui/review-tasks/${encodeURIComponent(task.id)}/resolve`} hx-target={`#${dom}`} hx-swap="outerHTML">
           <label for={`${dom}-resolution`}>{t(lang, 'resolution')}</label>
-          <input id={`${dom}-resolution`} name="resolution" required maxlength={64} list="resolution-presets" aria-describedby={`${dom}-resolution-help`} />
+          <input id={`${dom}-resolution`} name="resolution" value="resolved" required maxlength={64} list="resolution-presets" aria-describedby={`${dom}-resolution-help`} />
           <span id={`${dom}-resolution-help`} class="muted">
             {t(lang, 'resolutionHelp')}
           </span>
           <datalist id="resolution-presets">
-            {['received', 'keep-waiting', 'refunded', 'done'].map((v) => (
+            {['resolved', 'received', 'keep-waiting', 'refunded'].map((v) => (
               <option value={v}></option>
             ))}
           </datalist>

@@ -363,7 +363,9 @@ describe('the ops console in Chromium', () => {
     expect(await unlabelledFields()).toEqual([]);
     await shot('review-tasks');
 
-    // Submitting without a resolution is refused by the browser (required field): nothing is sent.
+    // The resolution starts as "resolved"; emptied, the browser refuses to send (required field).
+    expect(await card.locator('input[name=resolution]').inputValue()).toBe('resolved');
+    await card.locator('input[name=resolution]').fill('');
     await card.locator('button[type=submit]').click();
     expect(await card.locator('input[name=resolution]').evaluate((el) => el.validity.valueMissing)).toBe(true);
 

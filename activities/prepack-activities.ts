@@ -28,11 +28,12 @@ import { orders, prepackOrderCustomers } from '../db/schema';
 import { distanceKm, locate } from '../domain/geo';
 import type { Address } from '../domain/order';
 import { eligibleCandidates, pairKey, type Evaluation } from '../domain/prepack';
-import { BEHAVIOUR_WINDOW_MS, featuresOf, featureVector, HISTORY_WINDOW_MS } from '../domain/prepack-features';
+import { BEHAVIOUR_WINDOW_MS, featuresOf, featureVector, HISTORY_WINDOW_MS, type PastPurchase } from '../domain/prepack-features';
 import { shanghaiDate } from '../domain/shanghai-time';
 import type { Logger } from '../infra/logger';
 import { phoneCustomer } from '../prepack/customer';
 import { PurchaseModel, type StoredModel } from '../prepack/model';
+import { generateHistory } from '../prepack/simulate';
 import { trainAndEvaluate } from '../prepack/training';
 
 export interface PrepackSettings {
@@ -111,8 +112,23 @@ export function createPrepackActivities(deps: PrepackActivityDeps) {
       logger.info({ modelId: row.id, auc: result.evaluation.auc, precision: result.evaluation.precision, recall: result.evaluation.recall }, 'pre-pack model trained');
       return { modelId: row.id, evaluation: result.evaluation };
     } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'pre-pack model not trained');
-      return { modelId: null, why: (err as Error).message };
+      // A new installation has no history yet: start from a model of generated shoppers, marked as such, until
+      // the project's own orders and events can replace it at the next training.
+      const why = (err as Error).message;
+      if (await latestModel(db)) {
+        logger.warn({ why }, 'pre-pack model not retrained; the previous one stays');
+        return { modelId: null, why };
+      }
+      const bootstrap = bootstrapModel(to);
+      const row = await saveModel(db, {
+        model: bootstrap.model.stored,
+        evaluation: { ...bootstrap.evaluation, trainExamples: bootstrap.trainExamples, source: 'generated', why },
+        trainFrom: new Date(from),
+        trainTo: new Date(trainTo),
+        testTo: new Date(to),
+      });
+      logger.warn({ modelId: row.id, why }, 'not enough history for the pre-pack model: started from one trained on generated shoppers');
+      return { modelId: row.id, evaluation: bootstrap.evaluation };
     }
   }
 
@@ -224,6 +240,18 @@ export function createPrepackActivities(deps: PrepackActivityDeps) {
       return { prepackId: row.id, warehouseId: row.warehouseId, taskId: row.taskId, waybillNo: row.waybillNo };
     },
   };
+}
+
+/** A model of generated shoppers (prepack/simulate.ts), for an installation without history of its own. */
+function bootstrapModel(toMs: number) {
+  const start = toMs - 21 * DAY;
+  const g = generateHistory({ seed: 1, customers: 400, skus: 20, categories: 4, startMs: start, days: 21 });
+  const purchases = new Map<string, PastPurchase[]>();
+  for (const p of g.purchases) purchases.set(p.phone, [...(purchases.get(p.phone) ?? []), p]);
+  return trainAndEvaluate(
+    { events: g.events.map((e) => ({ ...e, customerKey: e.phone })), purchases, categories: g.categories },
+    { trainFromMs: start + 7 * DAY, trainToMs: start + 15 * DAY, testToMs: start + 21 * DAY, stepMs: DAY / 8, horizonMs: DAY, threshold: 0.8 },
+  );
 }
 
 export type PrepackActivities = ReturnType<typeof createPrepackActivities>;

@@ -11,6 +11,8 @@ import { PrepackStatusKey, WarehouseIdKey } from './contract';
 
 const act = proxyActivities<PrepackActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
 const training = proxyActivities<PrepackActivities>({ startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 3 } });
+/** Scoring trains a first model when there is none (about a minute on a small machine). */
+const scoring = proxyActivities<PrepackActivities>({ startToCloseTimeout: '10 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
 
 export const prepackWorkflowId = (prepackId: string) => `prepack-${prepackId}`;
 /** The order that took the pre-packed unit tells the pre-pack. */
@@ -44,7 +46,7 @@ export async function prepackWorkflow({ candidate, ttlMs }: PrepackInput): Promi
 
 /** One scoring run: candidates at or above the threshold each get their pre-pack workflow (a rescore finds it running). */
 export async function prepackScoringWorkflow({ ttlMs }: { ttlMs: number }): Promise<{ candidates: number; started: number }> {
-  const candidates = await act.scorePrepackCandidates();
+  const candidates = await scoring.scorePrepackCandidates();
   let started = 0;
   for (const candidate of candidates) {
     try {

@@ -17,7 +17,7 @@ describe('WECOM_WEBHOOK_URL and DAILY_REPORT_AT', () => {
   });
 
   it.each(['8:00', '24:00', '08:60', '8am', 'never'])('DAILY_REPORT_AT=%s stops the process naming it', (value) => {
-    expect(() => loadEnv({ DAILY_REPORT_AT: value })).toThrow(/DAILY_REPORT_AT: .*HH:MM/);
+    expect(() => loadEnv({ DAILY_REPORT_AT: value })).toThrow(/DAILY_REPORT_AT .*HH:MM/);
   });
 
   it('takes the robot URL, refuses a non-URL', () => {

@@ -18,6 +18,7 @@ import {
   ordersToKey,
   pairsWithNewEvents,
   prepackHistory,
+  prepackOutcomes,
   purchasesOf,
   saveModel,
   saveOrderCustomers,
@@ -102,9 +103,12 @@ export function createPrepackActivities(deps: PrepackActivityDeps) {
     const history = await historyBetween(db, new Date(from - BEHAVIOUR_WINDOW_MS), new Date(to));
     try {
       const result = trainAndEvaluate(history, { trainFromMs: from, trainToMs: trainTo, testToMs: to, stepMs: DAY / 8, horizonMs: DAY, threshold: settings.threshold });
+      // How the pre-packs of the held-back week actually ended: the live precision beside the offline one.
+      const live = await prepackOutcomes(db, new Date(trainTo));
+      const closed = live.bought + live.expired;
       const row = await saveModel(db, {
         model: result.model.stored,
-        evaluation: { ...result.evaluation, trainExamples: result.trainExamples },
+        evaluation: { ...result.evaluation, trainExamples: result.trainExamples, live: { ...live, boughtShare: closed > 0 ? live.bought / closed : null } },
         trainFrom: new Date(from),
         trainTo: new Date(trainTo),
         testTo: new Date(to),

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../../../db/client';
 import { coPurchaseCounts, cycleStats, funnelCounts } from '../../../db/queries/reports';
 import { insertOrder, recordTransitions } from '../../../db/queries/orders';
-import { canonicalOrderSchema, type OrderStatus } from '../../../domain/order';
+import { canonicalOrderSchema } from '../../../domain/order';
+import type { TransitionRecord } from '../../../workflows/contract';
 
 let database: Database;
 beforeAll(() => {
@@ -35,7 +36,7 @@ async function placeOrder(o: { channel: string; createdAt: string; paidAt?: stri
     shippingAddress: { province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 100 号' },
     lines: o.lines,
   });
-  await insertOrder(database.db, { orderId, workflowId: `order-${orderId}`, order, status: (o.paidAt ? 'PAID' : 'PENDING_PAYMENT') as OrderStatus, at: new Date(o.createdAt) });
+  await insertOrder(database.db, { orderId, workflowId: `order-${orderId}`, order, status: o.paidAt ? 'RESERVED' : 'PENDING_PAYMENT', at: new Date(o.createdAt) });
   return orderId;
 }
 
@@ -98,7 +99,7 @@ describe('order_facts', () => {
     const id = await placeOrder({ channel: 'taobao', createdAt: at.toISOString(), lines: [{ sku: 'FACT-C', quantity: 4, unitPriceFen: 100 }] });
     const t = (h: number) => new Date(at.getTime() + h * HOUR).toISOString();
 
-    await recordTransitions(database.db, [{ orderId: id, seq: 2, type: 'PAYMENT_CONFIRMED', status: 'PAID', at: t(0.1), patch: { paidAt: t(0.1), warehouseId: 'HZ-F' } }]);
+    await recordTransitions(database.db, [{ orderId: id, seq: 2, type: 'PAYMENT_CONFIRMED', status: 'RESERVED', at: t(0.1), patch: { paidAt: t(0.1), warehouseId: 'HZ-F' } }]);
     expect(await factsOf(id)).toMatchObject({ paid_at: new Date(t(0.1)), warehouse_id: 'HZ-F' });
 
     await database.pool.query(
@@ -174,9 +175,9 @@ describe('order_facts', () => {
     // Paid → shipped hours 1..10 for ten orders; paid → delivered for the first four only (24, 48, 72, 96).
     for (let i = 1; i <= 10; i++) {
       const id = await placeOrder({ channel, createdAt: base.toISOString(), paidAt: base.toISOString(), lines: [{ sku: 'FACT-E', quantity: 1, unitPriceFen: 100 }] });
-      const events = [{ orderId: id, seq: 3, type: 'SHIPPED' as const, status: 'SHIPPED' as const, at: new Date(base.getTime() + i * HOUR).toISOString() }];
-      if (i <= 4) events.push({ orderId: id, seq: 4, type: 'DELIVERED' as const, status: 'DELIVERED' as const, at: new Date(base.getTime() + 24 * i * HOUR).toISOString() });
-      await recordTransitions(database.db, events as Parameters<typeof recordTransitions>[1]);
+      const events: TransitionRecord[] = [{ orderId: id, seq: 3, type: 'SHIPPED', status: 'SHIPPED', at: new Date(base.getTime() + i * HOUR).toISOString() }];
+      if (i <= 4) events.push({ orderId: id, seq: 4, type: 'DELIVERED', status: 'DELIVERED', at: new Date(base.getTime() + 24 * i * HOUR).toISOString() });
+      await recordTransitions(database.db, events);
     }
     await placeOrder({ channel, createdAt: base.toISOString(), lines: [{ sku: 'FACT-E', quantity: 1, unitPriceFen: 100 }] }); // never paid
     const f = { from: new Date(base.getTime() - HOUR), to: new Date(base.getTime() + HOUR), channel };

@@ -6,6 +6,7 @@
  * `PrepackStatus` and `WarehouseId`.
  */
 import { condition, defineSignal, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { PrepackActivities, PrepackCandidate } from '../activities/prepack-activities';
 import { PrepackStatusKey, WarehouseIdKey } from './contract';
 
@@ -58,7 +59,7 @@ export async function prepackScoringWorkflow({ ttlMs }: { ttlMs: number }): Prom
       });
       started++;
     } catch (err) {
-      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   }
   return { candidates: candidates.length, started };

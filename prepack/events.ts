@@ -126,7 +126,7 @@ export function createEventBuffer(deps: { db: Db; redis?: Redis | undefined; pre
     },
     drainOnce: (limit) => drainOnce(limit),
     start(opts = {}) {
-      const idleMs = opts.idleMs ?? 250;
+      const idleMs = opts.idleMs ?? 1_000;
       let stopping = false;
       const loop = (async () => {
         while (!stopping) {

@@ -20,7 +20,7 @@ import { apiKeyRoutes } from './routes/api-keys';
 import { carrierRuleRoutes } from './routes/carrier-rules';
 import { carrierWebhookRoutes } from './routes/carrier-webhooks';
 import { financeRoutes, priceGapRoutes, skuPriceRoutes, STATEMENT_MAX_BYTES, type PriceRouteDeps } from './routes/finance';
-import { consoleOpsRoutes, consoleRoutes } from './routes/console';
+import { consoleRoutes } from './routes/console';
 import { channelRoutes } from './routes/channels';
 import { healthRoutes, type ReadinessProbe } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
@@ -104,7 +104,6 @@ export function createApp(appDeps: AppDeps) {
     .route('/stores', storeRoutes({ db, secrets: deps.secrets, channels: deps.channels }))
     .route('/stores/:storeId/shipment-merge', shipmentMergeRoutes({ db }))
     .route('/ops', opsRoutes({ db, orders }))
-    .route('/ops', consoleOpsRoutes({ db }))
     .route('/allocation/rules', allocationRuleRoutes({ db }))
     .route('/carrier-rules', carrierRuleRoutes({ db, carriers: deps.carriers }))
     .route('/transfers', transferRoutes({ db, orders, ...stock }))

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { allocate, type AllocationInput, type SupplierOffer, type WarehouseStock } from '../domain/allocation';
 import { CHINA_CITIES } from '../domain/data/china-cities';
 import { locate } from '../domain/geo';
+import { percentile } from './stats';
 
 /** mulberry32: tiny, fast, good enough for test data. */
 export function prng(seed: number): () => number {
@@ -79,10 +80,6 @@ export function randomScenario(seed: number, warehouseCount: number): Scenario {
     return list;
   };
   return { warehouses, suppliers, orders };
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
 function run(warehouseCount: number, orderCount: number): void {

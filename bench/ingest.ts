@@ -45,6 +45,7 @@ import { adminQuery, freePort, withDatabase } from '../infra/net';
 import { findTemporalCli, startDevServer } from '../temporal/dev-server';
 import { progress } from '../infra/progress';
 import { measureCeiling, type CeilingResult } from './temporal-ceiling/measure';
+import { percentile } from './stats';
 
 const { values } = parseArgs({
   options: {
@@ -368,10 +369,7 @@ async function main() {
 
   // ── Report ────────────────────────────────────────────────────────────────────────────────────────────
   latencies.sort((a, b) => a - b);
-  const pct = (xs: number[], p: number) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-  };
+  const pct = (xs: number[], p: number) => percentile(xs, p / 100);
   const firstAck = Math.min(...ackAt.values());
   const persistedRate = expected.size / ((persistedAllAt - started) / 1000);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end`;

@@ -16,6 +16,7 @@ import { generateLayout, defaultSkuName } from '../domain/layout-generator';
 import { routeCandidates, routeWave, ROUTE_ALGORITHMS, type RouteAlgorithm, type WavePick } from '../domain/pick-route';
 import type { Routing, WarehouseLayout } from '../domain/warehouse-layout';
 import { prng } from './allocation';
+import { percentile } from './stats';
 
 export const SITE = { aisles: 20, baysPerAisle: 25, levels: 5, skus: 5_000 } as const;
 
@@ -134,7 +135,6 @@ export function timeRouting(layout: WarehouseLayout, seed: number, runs: number,
   return { wall: wall.sort(), cpu: cpu.sort() };
 }
 
-const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 function run(routing: Routing, options: { seed: number; waves: number; runs: number; times: TimeModel; slotting: 'popularity' | 'random' }) {

@@ -24,7 +24,8 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { connectDatabase, migrateDatabase } from '../db/client';
 import { saveModel } from '../db/queries/prepack';
-import { evaluate, percentile } from '../domain/prepack';
+import { evaluate } from '../domain/prepack';
+import { percentile } from './stats';
 import { createLogger } from '../infra/logger';
 import { adminQuery, freePort, withDatabase } from '../infra/net';
 import { phoneCustomer } from '../prepack/customer';
@@ -255,11 +256,11 @@ async function endToEndPart(url: string, db: ReturnType<typeof connectDatabase>[
   const fast = await Promise.all(eager.slice(0, n).map((c) => shipOne(c.phone, c.sku, true)));
   const normal = await Promise.all(Array.from({ length: n }, (_, i) => shipOne(phone(10_000 + i), skus[i % skus.length]!, true)));
   const show = (r: { ms: number }[]) =>
-    `p50 ${(percentile(r.map((x) => x.ms), 50)! / 1000).toFixed(2)} s, p90 ${(percentile(r.map((x) => x.ms), 90)! / 1000).toFixed(2)} s`;
+    `p50 ${(percentile(r.map((x) => x.ms), 0.5) / 1000).toFixed(2)} s, p90 ${(percentile(r.map((x) => x.ms), 0.9) / 1000).toFixed(2)} s`;
   const took = fast.filter((x) => x.prepacked);
   console.log(`   pre-packed (${took.length}/${n} took the pre-packed unit): ${show(took.length ? took : fast)}`);
   console.log(`   normal path, instant picker: ${show(normal)}`);
-  const ratio = percentile(normal.map((x) => x.ms), 50)! / percentile((took.length ? took : fast).map((x) => x.ms), 50)!;
+  const ratio = percentile(normal.map((x) => x.ms), 0.5) / percentile((took.length ? took : fast).map((x) => x.ms), 0.5);
   console.log(`   normal / pre-packed (p50): ×${ratio.toFixed(2)} — before the picker's own time, which the pre-packed path does not have`);
   const outcomes = await until(
     async () => {

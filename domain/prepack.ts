@@ -1,16 +1,8 @@
 /**
- * Pre-pack rules, pure: how a customer is shown, how a model is judged on a held-back window, and which
+ * Pre-pack rules, pure: how a model is judged on a held-back window, and which
  * scored candidates get a pre-pack (threshold, one open per customer × SKU, not reopened after an expiry
  * until new behaviour, a daily cap per warehouse).
  */
-
-/** A phone as people may see it: `139****1001` (first 3, last 4); short numbers keep only their last 2. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length >= 11) return `${digits.slice(-11, -8)}****${digits.slice(-4)}`;
-  if (digits.length >= 4) return `${'*'.repeat(digits.length - 2)}${digits.slice(-2)}`;
-  return '****';
-}
 
 export interface Scored {
   probability: number;
@@ -90,13 +82,6 @@ export function auc(scored: readonly Scored[]): number | null {
     i = j;
   }
   return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
-}
-
-/** Percentile (0–100) by nearest rank; null for no values. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 export interface CandidateScore {

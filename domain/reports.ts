@@ -1,6 +1,7 @@
 /**
  * The arithmetic of the reports, apart from the SQL that gathers the counts: report periods in Asia/Shanghai,
- * funnel conversion, co-purchase association measures, percentiles and the fulfilment-cycle compression.
+ * funnel conversion, co-purchase association measures and the fulfilment-cycle compression (the cycle's mean
+ * and p90 are computed by PostgreSQL over the facts, db/queries/reports.ts).
  * Ratios are unrounded fractions (0.656, never "65.6%"); presentation rounds.
  */
 import { z } from 'zod';
@@ -119,20 +120,6 @@ export function associationRules(
     }
   }
   return rules.sort((x, y) => y.lift - x.lift || y.support - x.support || x.a.localeCompare(y.a) || x.b.localeCompare(y.b));
-}
-
-/** The p-th percentile (0–100) by linear interpolation between closest ranks; null for no values. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
-}
-
-export function mean(values: readonly number[]): number | null {
-  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 export type Compression = { rate: number; reason?: undefined } | { rate: null; reason: string };

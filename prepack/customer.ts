@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { normalizePhone } from '../domain/fingerprint';
-import { maskPhone } from '../domain/prepack';
+import { maskPhone } from '../domain/phone';
 
 /**
  * Domain separation for the HMAC. It is a pseudonym, not encryption: whoever has the code can test a phone

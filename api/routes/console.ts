@@ -4,19 +4,16 @@
  * /v1 API in-process with the caller's own `Authorization: Bearer` key (so the key's scopes apply exactly as
  * they do to curl) and renders the answer with Hono JSX (console/views.tsx). `/console` itself and its assets
  * need no key: the page logs in in the browser, keeping the key in sessionStorage only.
- *
- * `consoleOpsRoutes` adds the three reads the console needed that /v1 lacked, under `/v1/ops`:
- * orders counted by status, order search (platform order id, order id or phone, the phone masked), and a
- * warehouse's pick tasks.
+ * The reads it needed that /v1 lacked (orders counted by status, order search, a warehouse's pick tasks) are
+ * ops routes (api/routes/ops.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Hono, type Context } from 'hono';
 import { jsx } from 'hono/jsx';
-import { z } from 'zod';
 import { CLIENT_CSS, CLIENT_JS } from '../../console/client';
 import { langOf, pageLang, t } from '../../console/i18n';
-import { maskPhone, orderCountsByStatus, searchOrders, TASK_STATES, warehouseTaskList } from '../../console/queries';
+import { maskPhone } from '../../domain/phone';
 import {
   DeadLetterCard,
   DeadLetters,
@@ -44,50 +41,9 @@ import {
   type ReviewTask,
   type TabId,
 } from '../../console/views';
-import type { Db } from '../../db/client';
-import { ORDER_STATUSES } from '../../domain/order';
 import { shanghaiDate } from '../../domain/shanghai-time';
 import { funnelSvg, warehouseHealthSvg } from '../../reports/charts';
 import { CJK_FONT } from '../../reports/fonts';
-import { requireScope, type ApiEnv } from '../auth';
-import { doc } from '../openapi';
-import { validate } from '../validate';
-
-// ── /v1/ops additions ─────────────────────────────────────────────────────────────────────────────────────
-
-const orderSearchQuery = z.object({
-  q: z.string().trim().max(100).optional(),
-  status: z.enum(ORDER_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-const taskQuery = z.object({
-  warehouseId: z.string().min(1).max(32),
-  status: z.enum(TASK_STATES).default('open'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-
-/** Mounted at `/v1/ops` beside the other ops routes. */
-export function consoleOpsRoutes({ db }: { db: Db }) {
-  return new Hono<ApiEnv>()
-    .use(requireScope('ops'))
-    .get('/order-counts', doc('Orders by status: every status, final ones included, with 0 where none', { 200: '{statuses: [{status, count}], total}' }), async (c) =>
-      c.json(await orderCountsByStatus(db)),
-    )
-    .get(
-      '/orders',
-      doc('Find orders by platform order id, order id or phone (?q=, matched on the last 11 digits) and ?status=, newest first; the phone is masked (138****8000)', {
-        200: '[{orderId, channel, channelOrderId, status, customerName, phone, region, totalFen, orderedAt, …}]',
-      }),
-      validate('query', orderSearchQuery),
-      async (c) => c.json(await searchOrders(db, c.req.valid('query'))),
-    )
-    .get(
-      '/warehouse-tasks',
-      doc("A warehouse's pick tasks as its PDAs get them (?warehouseId=&status=open|completed|cancelled|all), newest first", { 200: '[{taskId, orderId, status, lines, waveId, carrier, packCheck, createdAt}]' }),
-      validate('query', taskQuery),
-      async (c) => c.json(await warehouseTaskList(db, c.req.valid('query'))),
-    );
-}
 
 // ── /console ──────────────────────────────────────────────────────────────────────────────────────────────
 

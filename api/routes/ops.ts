@@ -2,7 +2,9 @@ import { Hono } from 'hono';
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { stuckOrders } from '../../db/queries/orders';
+import { orderCountsByStatus, searchOrders, stuckOrders } from '../../db/queries/orders';
+import { TASK_STATES, warehouseTaskList } from '../../db/queries/warehouse-tasks';
+import { ORDER_STATUSES } from '../../domain/order';
 import { listReviewTasks, resolveReviewTask, reviewTaskExists, type ReviewTaskRow } from '../../db/queries/review-tasks';
 import type { OrderClient } from '../../temporal/order-client';
 import { reviewResolvedSignal } from '../../workflows/contract';
@@ -24,6 +26,17 @@ const stuckQuery = z.object({
     .string()
     .default('1h')
     .refine((v) => Number.isFinite(ms(v as StringValue)), 'a duration such as 30m, 1h or 2d'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const orderSearchQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  status: z.enum(ORDER_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+const taskQuery = z.object({
+  warehouseId: z.string().min(1).max(32),
+  status: z.enum(TASK_STATES).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -73,5 +86,22 @@ export function opsRoutes({ db, orders: orderClient }: { db: Db; orders: OrderCl
         const { olderThan, limit } = c.req.valid('query');
         return c.json(await stuckOrders(db, new Date(Date.now() - ms(olderThan as StringValue)), limit));
       },
+    )
+    .get('/order-counts', doc('Orders by status: every status, final ones included, with 0 where none', { 200: '{statuses: [{status, count}], total}' }), async (c) =>
+      c.json(await orderCountsByStatus(db)),
+    )
+    .get(
+      '/orders',
+      doc('Find orders by platform order id, order id or phone (?q=, matched on the last 11 digits) and ?status=, newest first; the phone is masked (138****8000)', {
+        200: '[{orderId, channel, channelOrderId, status, customerName, phone, region, totalFen, orderedAt, …}]',
+      }),
+      validate('query', orderSearchQuery),
+      async (c) => c.json(await searchOrders(db, c.req.valid('query'))),
+    )
+    .get(
+      '/warehouse-tasks',
+      doc("A warehouse's pick tasks as its PDAs get them (?warehouseId=&status=open|completed|cancelled|all), newest first", { 200: '[{taskId, orderId, status, lines, waveId, carrier, packCheck, createdAt}]' }),
+      validate('query', taskQuery),
+      async (c) => c.json(await warehouseTaskList(db, c.req.valid('query'))),
     );
 }

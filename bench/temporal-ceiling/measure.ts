@@ -32,6 +32,7 @@ import { ensureCeilingTable } from './activities';
 import { startCeilingWorker, type CeilingWorkerTuning, type RunningCeilingWorker } from './worker';
 import { reportedSignal, type ceilingWorkflow } from './workflow';
 import { quietBundlerLogger } from '../../temporal/worker';
+import { percentile } from '../stats';
 
 const { EventType } = proto.temporal.api.enums.v1;
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -350,7 +351,6 @@ async function forkWorker(
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const tsMs = (ts: { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined) =>
   ts ? Number(ts.seconds?.toString() ?? 0) * 1000 + (ts.nanos ?? 0) / 1e6 : 0;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
 function shuffle<T>(items: T[]): T[] {
   const out = [...items];

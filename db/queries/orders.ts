@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { orderTotalFen, TERMINAL, type Address, type CanonicalOrder, type OrderStatus } from '../../domain/order';
+import { ORDER_STATUSES, orderTotalFen, TERMINAL, type Address, type CanonicalOrder, type OrderStatus } from '../../domain/order';
+import { maskPhone, phoneKey } from '../../domain/phone';
 import type { TransitionRecord } from '../../workflows/contract';
 import type { DbOrTx } from '../client';
 import { orderEvents, orderLines, orders } from '../schema';
@@ -91,6 +92,22 @@ export interface OrderListFilter {
   cursor?: { orderedAt: string; orderId: string } | undefined;
 }
 
+/** An order as lists show it. */
+const orderSummary = {
+  orderId: orders.orderId,
+  channel: orders.channel,
+  channelOrderId: orders.channelOrderId,
+  storeId: orders.storeId,
+  status: orders.status,
+  statusSince: orders.statusSince,
+  urgent: orders.urgent,
+  warehouseId: orders.warehouseId,
+  totalFen: orders.totalFen,
+  mergedInto: orders.mergedInto,
+  orderedAt: orders.orderedAt,
+  paidAt: orders.paidAt,
+};
+
 /** Newest first, keyset-paginated on (orderedAt, orderId). */
 export async function listOrders(db: DbOrTx, f: OrderListFilter) {
   const conditions: (SQL | undefined)[] = [
@@ -107,20 +124,7 @@ export async function listOrders(db: DbOrTx, f: OrderListFilter) {
       : undefined,
   ];
   const rows = await db
-    .select({
-      orderId: orders.orderId,
-      channel: orders.channel,
-      channelOrderId: orders.channelOrderId,
-      storeId: orders.storeId,
-      status: orders.status,
-      statusSince: orders.statusSince,
-      urgent: orders.urgent,
-      warehouseId: orders.warehouseId,
-      totalFen: orders.totalFen,
-      mergedInto: orders.mergedInto,
-      orderedAt: orders.orderedAt,
-      paidAt: orders.paidAt,
-    })
+    .select(orderSummary)
     .from(orders)
     .where(and(...conditions.filter((c) => c !== undefined)))
     .orderBy(desc(orders.orderedAt), desc(orders.orderId))
@@ -196,4 +200,52 @@ export async function stuckOrders(db: DbOrTx, before: Date, limit: number) {
     .where(and(lt(orders.statusSince, before), notInArray(orders.status, [...TERMINAL])))
     .orderBy(asc(orders.statusSince))
     .limit(limit);
+}
+
+/** Every status with its count, in the lifecycle's order; statuses without orders count 0. */
+export async function orderCountsByStatus(db: DbOrTx): Promise<{ statuses: { status: OrderStatus; count: number }[]; total: number }> {
+  const rows = await db
+    .select({ status: orders.status, count: sql<number>`count(*)::int` })
+    .from(orders)
+    .groupBy(orders.status);
+  const byStatus = new Map(rows.map((r) => [r.status, r.count]));
+  const statuses = ORDER_STATUSES.map((status) => ({ status, count: byStatus.get(status) ?? 0 }));
+  return { statuses, total: rows.reduce((sum, r) => sum + r.count, 0) };
+}
+
+export interface OrderSearch {
+  /** A platform order id, an order id, or a phone number (matched on its last 11 digits). */
+  q?: string | undefined;
+  status?: OrderStatus | undefined;
+  limit: number;
+}
+
+/** Newest first. The phone never leaves masked: callers get `phone: "138****8000"`. */
+export async function searchOrders(db: DbOrTx, search: OrderSearch) {
+  const q = search.q?.trim();
+  const phone = q ? phoneKey(q) : null;
+  const text: SQL | undefined = q
+    ? or(
+        eq(orders.channelOrderId, q),
+        eq(orders.orderId, q),
+        // Only a string that is a phone number (digits, spaces, dashes, +) searches by phone.
+        phone && /^[\d\s+\-()]+$/.test(q) ? sql`right(regexp_replace(${orders.customer}->>'phone', '\\D', '', 'g'), 11) = ${phone}` : undefined,
+      )
+    : undefined;
+  const rows = await db
+    .select({ ...orderSummary, customer: orders.customer, shippingAddress: orders.shippingAddress })
+    .from(orders)
+    .where(and(text, search.status ? eq(orders.status, search.status) : undefined))
+    .orderBy(desc(orders.orderedAt), desc(orders.orderId))
+    .limit(search.limit);
+  return rows.map(({ customer, shippingAddress, ...row }) => {
+    const c = customer as { name?: string; phone?: string };
+    const a = shippingAddress as { province?: string; city?: string; district?: string };
+    return {
+      ...row,
+      customerName: c.name ?? '',
+      phone: maskPhone(c.phone),
+      region: [a.province, a.city, a.district].filter(Boolean).join(' '),
+    };
+  });
 }

@@ -1,6 +1,6 @@
 /** Warehouse tasks (pick lists) as the PDA reads them and the order workflows open and close them. */
 import { createHash } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { decideScan, type PackCheck, type Scan, type ScanRefusal } from '../../domain/pack-check';
 import type { StockLine } from '../../domain/stock';
@@ -98,4 +98,30 @@ export async function recordPackScan(db: Db, taskId: string, scan: Scan & { scan
     if (key) await tx.insert(idempotencyKeys).values({ key, requestHash, orderId: task.orderId });
     return { result: 'recorded', task: parsed(updated!) };
   });
+}
+
+export const TASK_STATES = ['open', 'completed', 'cancelled', 'all'] as const;
+
+/** A warehouse's pick tasks (what its PDAs get), newest first. */
+export async function warehouseTaskList(db: DbOrTx, filter: { warehouseId: string; status: (typeof TASK_STATES)[number]; limit: number }) {
+  const rows = await db
+    .select({
+      taskId: warehouseTasks.id,
+      orderId: warehouseTasks.orderId,
+      warehouseId: warehouseTasks.warehouseId,
+      kind: warehouseTasks.kind,
+      status: warehouseTasks.status,
+      lines: warehouseTasks.lines,
+      carrier: warehouseTasks.carrier,
+      waveId: warehouseTasks.waveId,
+      scanned: warehouseTasks.scanned,
+      packCheck: warehouseTasks.packCheck,
+      createdAt: warehouseTasks.createdAt,
+      completedAt: warehouseTasks.completedAt,
+    })
+    .from(warehouseTasks)
+    .where(and(eq(warehouseTasks.warehouseId, filter.warehouseId), filter.status === 'all' ? undefined : eq(warehouseTasks.status, filter.status)))
+    .orderBy(desc(warehouseTasks.createdAt), desc(warehouseTasks.id))
+    .limit(filter.limit);
+  return rows.map((r) => ({ ...r, lines: r.lines as { sku: string; quantity: number; location?: unknown }[] }));
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { duration, percent, shanghaiTime, yuan } from '../../console/format';
 import { allWords, pageLang, statusLabel, t } from '../../console/i18n';
-import { maskPhone, phoneKey } from '../../console/queries';
+import { maskPhone, phoneKey } from '../../domain/phone';
 import { allocationReason } from '../../console/views';
 import { ORDER_STATUSES } from '../../domain/order';
 

@@ -6,7 +6,6 @@ import {
   compressionRate,
   funnel,
   peakGrid,
-  percentile,
   periodBound,
   precedingPeriod,
   resolvePeriod,
@@ -99,19 +98,7 @@ describe('co-purchase association rules', () => {
   });
 });
 
-describe('percentile and compression', () => {
-  it.each([
-    [[], 90, null],
-    [[5], 90, 5],
-    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90, 9.1],
-    [[10, 1, 5], 50, 5],
-    [[1, 2], 100, 2],
-  ] as const)('p%s of %j', (values, p, expected) => {
-    const got = percentile(values, p);
-    if (expected === null) expect(got).toBeNull();
-    else expect(got).toBeCloseTo(expected, 10);
-  });
-
+describe('compression', () => {
   it('28.5 h → 9.8 h is a compression of 0.656…', () => {
     expect(compressionRate(28.5, 9.8).rate).toBeCloseTo(0.65614, 5);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auc, eligibleCandidates, evaluate, maskPhone, pairKey } from '../../domain/prepack';
+import { auc, eligibleCandidates, evaluate, pairKey } from '../../domain/prepack';
 import { featuresOf, vipTier, type BehaviourEvent, type PastPurchase } from '../../domain/prepack-features';
 import { buyerCustomer, phoneCustomer } from '../../prepack/customer';
 
@@ -57,11 +57,6 @@ describe('customers', () => {
   });
   it('when the phone is masked by the platform, then it has no key', () => expect(phoneCustomer('139****1001')).toBeUndefined());
   it('when a buyer id is given, then it is its own label', () => expect(buyerCustomer('tb_buyer_7')).toEqual({ key: 'b:tb_buyer_7', label: 'tb_buyer_7' }));
-  it.each([
-    ['13900001001', '139****1001'],
-    ['057188888888', '571****8888'],
-    ['12345', '***45'],
-  ])('maskPhone(%s) = %s', (phone, masked) => expect(maskPhone(phone)).toBe(masked));
 });
 
 describe('evaluation', () => {

@@ -47,6 +47,9 @@ const activities: Partial<Activities> = {
   allocateOrder: async ({ orderId, lines }) => (
     called(orderId, 'allocateOrder'), { action: 'ship', rule: 'local-stock', reason: 'nearest', parcels: [{ warehouseId: 'WH1', lines }] }
   ),
+  // A unit is pre-packed for the buyers of orders whose channel order id starts with PP.
+  claimPrepack: async ({ orderId }) =>
+    orderId.startsWith('manual-PP') ? (called(orderId, 'claimPrepack'), { prepackId: `pp-${orderId}`, warehouseId: 'WH1', taskId: `prepack-${orderId}`, waybillNo: `VW-${orderId}` }) : null,
   releaseAllocation: async ({ orderId }) => called(orderId, 'releaseAllocation'),
   joinMergedParcel: async () => null,
   createPickTask: async ({ orderId }) => (called(orderId, 'createPickTask'), { taskId: `pick-${orderId}` }),
@@ -72,8 +75,8 @@ afterAll(async () => {
   await w?.close();
 });
 
-function start(timings: OrderTimings = TIMINGS) {
-  const channelOrderId = uniqueId('T');
+function start(timings: OrderTimings = TIMINGS, prefix = 'T') {
+  const channelOrderId = uniqueId(prefix);
   const orderId = `manual-${channelOrderId}`;
   const order = canonicalOrderSchema.parse({
     channel: 'manual',
@@ -110,6 +113,19 @@ describe('orderWorkflow with fake activities', () => {
     expect(outcome).toEqual({ orderId, status: 'COMPLETED' });
     expect(types(state)).toEqual(['ORDER_RECEIVED', 'PAYMENT_CONFIRMED', 'STOCK_RESERVED', 'ALLOCATED', 'PICK_TASK_CREATED', 'PACKED', 'SHIPPED', 'DELIVERED', 'COMPLETED']);
     expect(calls.get(orderId)).toEqual(['recordOrder', 'claimOrderFingerprint', 'settleDuplicatePayments', 'allocateOrder', 'createPickTask', 'shipOrder']);
+  });
+
+  it('when the buyer had a unit pre-packed, then the order ships it at once: no allocation, no pick task', async () => {
+    const { orderId, handle: starting } = start(TIMINGS, 'PP');
+    const { outcome, state } = await w.running(async () => {
+      const handle = await starting;
+      await handle.executeUpdate(confirmPaymentUpdate, { args: [{}] });
+      return { outcome: await handle.result(), state: await handle.query(getOrderQuery) };
+    });
+    expect(outcome).toEqual({ orderId, status: 'COMPLETED' });
+    expect(types(state)).toEqual(['ORDER_RECEIVED', 'PAYMENT_CONFIRMED', 'STOCK_RESERVED', 'ALLOCATED', 'PACKED', 'SHIPPED', 'DELIVERED', 'COMPLETED']);
+    expect(state.allocation).toMatchObject({ rule: 'prepack', warehouseId: 'WH1' });
+    expect(calls.get(orderId)).toEqual(['recordOrder', 'claimOrderFingerprint', 'settleDuplicatePayments', 'claimPrepack', 'shipOrder']);
   });
 
   it('when a delivered order is returned, then the return is booked, received when the carrier delivers it, refunded, and the order ends RETURNED', async () => {

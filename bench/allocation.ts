@@ -12,18 +12,9 @@ import { allocate, type AllocationInput, type SupplierOffer, type WarehouseStock
 import { CHINA_CITIES } from '../domain/data/china-cities';
 import { locate } from '../domain/geo';
 import { percentile } from './stats';
+import { seededRandom } from '../domain/random';
 
-/** mulberry32: tiny, fast, good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng: (seed: number) => () => number = seededRandom;
 
 /** Where warehouses go, busiest first: the first three are the classic 北上广 set-up. */
 const HUBS: readonly [province: string, city: string][] = [

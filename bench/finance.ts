@@ -25,6 +25,7 @@ import { connectDatabase, migrateDatabase } from '../db/client';
 import { fenToYuan } from '../domain/finance';
 import { createLogger } from '../infra/logger';
 import { adminQuery, withDatabase } from '../infra/net';
+import { seededRandom } from '../domain/random';
 
 const { values } = parseArgs({
   options: {
@@ -42,13 +43,7 @@ const log = (...args: unknown[]) => console.log(`[${new Date().toISOString().sli
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** A small deterministic generator, so runs compare. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+const rng = seededRandom;
 
 const tid = (i: number) => `32991947${String(i).padStart(11, '0')}`;
 

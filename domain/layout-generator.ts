@@ -4,6 +4,7 @@
  * wants to try the router on a warehouse they have not mapped yet.
  */
 import { DEFAULT_GEOMETRY, type LayoutGeometry, type PickLocation, type Routing, type WarehouseLayout } from './warehouse-layout';
+import { seededRandom } from './random';
 
 export interface LayoutSpec {
   /** Aisles in all; with zones, split between them as evenly as possible, each zone numbering from 1. */
@@ -77,16 +78,9 @@ export function generateLayout(spec: LayoutSpec): WarehouseLayout {
   };
 }
 
-/** Fisher–Yates with mulberry32: deterministic for a seed, no Node built-ins (domain code). */
+/** Fisher–Yates, deterministic for a seed. */
 function shuffle<T>(items: T[], seed: number): void {
-  let a = seed >>> 0;
-  const random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];

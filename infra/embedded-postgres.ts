@@ -19,7 +19,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, createWriteStream, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { portOpen } from './net';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -98,7 +98,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
   if (user?.kind === 'user') chownSync(clusterDir, user.uid, user.gid);
 
-  if (await portInUse(opts.port)) {
+  if (await portOpen(opts.port)) {
     throw new StartupError(
       `port ${opts.port} for the embedded PostgreSQL is in use`,
       'stop what listens there, set EMBEDDED_POSTGRES_PORT to a free port, or set DATABASE_URL to a PostgreSQL you run',
@@ -369,16 +369,7 @@ export function runningServer(clusterDir: string): { pid: number; port: number |
   return { pid, port: portFromFile(clusterDir), parentPid: info.ppid, parentAlive: !orphaned(pid) };
 }
 
-function portInUse(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
+
 
 async function canConnect(port: number, password: string): Promise<boolean> {
   const client = new pg.Client({ host: '127.0.0.1', port, user: SUPERUSER, password, database: 'postgres', connectionTimeoutMillis: 2_000 });

@@ -1,4 +1,4 @@
-import { createConnection } from 'node:net';
+import { portOpen } from './net';
 
 /**
  * A start-up failure a person can act on: one line saying what went wrong and what to do about it. `bin/`
@@ -69,17 +69,8 @@ export function describeDatabase(url: string): string {
 
 /** Refuses to start when something already listens on a port this process is about to open. */
 export async function assertPortFree(port: number, variable: string, what: string): Promise<void> {
-  if (!(await listening(port))) return;
+  if (!(await portOpen(port))) return;
   throw new StartupError(`port ${port} (${what}) is in use`, `stop what listens there (another npm start?), or set ${variable} to a free port`);
 }
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
+

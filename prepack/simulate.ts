@@ -6,6 +6,7 @@
  * within a day. The model only sees the behaviour and the paid orders; the truth is kept beside them.
  */
 import type { BehaviourType, PastPurchase } from '../domain/prepack-features';
+import { seededRandom } from '../domain/random';
 
 export interface GeneratedEvent {
   eventId: string;
@@ -39,17 +40,8 @@ export interface GenerateOptions {
   episodesPerDay?: number;
 }
 
-/** mulberry32: a small seeded generator, so a run can be repeated exactly. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so a run can be repeated exactly. */
+export const seeded: (seed: number) => () => number = seededRandom;
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

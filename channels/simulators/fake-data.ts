@@ -2,20 +2,12 @@
  * Believable but invented buyers, addresses and products for the simulators. Deterministic for a given
  * seed, and a SKU always gets the same title and price so catalogues stay consistent across orders.
  */
+import { seededRandom } from '../../domain/random';
 
 export type Rng = () => number;
 
-/** mulberry32: tiny, fast and good enough to make test data repeatable. */
-export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Repeatable test data: the same seed, the same buyers and products. */
+export const createRng: (seed: number) => Rng = seededRandom;
 
 export function pick<T>(rng: Rng, items: readonly T[]): T {
   const item = items[Math.floor(rng() * items.length)];

@@ -15,14 +15,14 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { freePort } from '../../infra/net';
-import { sleep } from '../support/oms-process';
+import { groupAlive, killGroupNow, sleep } from '../support/oms-process';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const clone = mkdtempSync(join(tmpdir(), 'oms-fresh-clone-'));
 const running = new Set<number>();
 
 afterAll(async () => {
-  for (const pgid of running) killGroup(pgid, 'SIGKILL');
+  for (const pgid of running) killGroupNow(pgid, 'SIGKILL');
   await sleep(500);
   rmSync(clone, { recursive: true, force: true });
 });
@@ -144,12 +144,12 @@ function npmStart(ports: Record<string, number>): Started {
     output: () => text,
     exited: () => exit !== undefined,
     async kill() {
-      killGroup(pgid, 'SIGKILL');
+      killGroupNow(pgid, 'SIGKILL');
       await exited;
       await gone();
     },
     async stop() {
-      killGroup(pgid, 'SIGTERM'); // as Ctrl-C in a terminal reaches the whole foreground group
+      killGroupNow(pgid, 'SIGTERM'); // as Ctrl-C in a terminal reaches the whole foreground group
       await Promise.race([exited, sleep(30_000)]);
       await gone();
     },
@@ -182,19 +182,3 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 120_000
   }
 }
 
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // gone
-  }
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -4,7 +4,7 @@
  * dev server and the carrier simulators with it), restart it on the same data directory, and always clean up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createConnection } from 'node:net';
+import { portOpen } from '../../infra/net';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -107,7 +107,8 @@ export function launchOms(env: Record<string, string>, label = 'oms'): OmsProces
   };
 }
 
-function killGroupNow(pgid: number, signal: NodeJS.Signals): void {
+/** Signals every process of a group (`npm start` and what it started); a group already gone is fine. */
+export function killGroupNow(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
   } catch {
@@ -115,7 +116,7 @@ function killGroupNow(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -126,16 +127,7 @@ function groupAlive(pgid: number): boolean {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+export { portOpen };
 
 /** Waits until nothing listens on `port` any more (a killed server's port, before it is started again). */
 export async function waitPortClosed(port: number, timeoutMs = 15_000): Promise<void> {

@@ -244,6 +244,7 @@ async function main() {
     // Open PDA streams would keep server.close() waiting forever: they end first (devices resume with Last-Event-ID).
     cleanups.unshift(() => pdaListener.close());
     console.log(`\n  OMS API          ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json)`);
+    console.log(`  Ops console      ${apiUrl}/console   (log in with an API key with the ops scope)`);
     if (!env.ADMIN_API_KEY) console.log(`  Admin API key    ${adminApiKey}   (set ADMIN_API_KEY to choose your own)`);
     if (process.argv.includes('--demo')) {
       // The demo brand, through the API like any client; its platform simulators live as long as this process.

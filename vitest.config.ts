@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` (pure code, no services) and `integration` (real PostgreSQL, Redis and a
-// Temporal dev server started once by the global setup). `npm test` runs both.
+// Temporal dev server started once by the global setup, one file at a time). `npm test` runs both.
 export default defineConfig({
   test: {
     projects: [
@@ -16,6 +16,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/**/*.int.test.ts'],
+          // One file at a time: each file runs a whole OMS (worker, API, simulators, often child processes) beside
+          // the shared Temporal dev server and PostgreSQL, and on a 2-core machine two such files at once starve
+          // each other's workflow tasks into timeouts without finishing any sooner.
+          fileParallelism: false,
           globalSetup: ['tests/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -20,6 +20,10 @@ export default defineConfig({
           // the shared Temporal dev server and PostgreSQL, and on a 2-core machine two such files at once starve
           // each other's workflow tasks into timeouts without finishing any sooner.
           fileParallelism: false,
+          // A failed test runs once more before it counts: on a shared 2-core CI machine a whole-stack test can
+          // miss a deadline for reasons outside the code (a stalled core, a slow fsync). A real defect fails twice,
+          // and the first failure is still printed.
+          retry: 1,
           globalSetup: ['tests/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

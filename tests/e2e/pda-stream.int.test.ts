@@ -337,6 +337,9 @@ describe('PDA live feed (SSE)', () => {
     const [a, b] = [await seedWarehouse(stack, {}), await seedWarehouse(stack, {})];
     const pdas = [await Pda.connect(apiUrl(), a, { deviceId: 'a-1' }), await Pda.connect(apiUrl(), a, { deviceId: 'a-2' }), await Pda.connect(apiUrl(), b, { deviceId: 'b-1' })];
     for (const pda of pdas) await pda.ready();
+    // The connection opens beside the first stream (a stream is ready once it is subscribed, not once PostgreSQL
+    // lists the connection); what matters is that three streams never make it more than one.
+    await eventually(async () => ((await listenerConnections()) === 1 ? true : undefined), 10_000, 'one LISTEN connection');
     expect(await listenerConnections()).toBe(1);
     const [ea, eb] = [await appendPdaEvent(stack.db, taskEvent(a, 1)), await appendPdaEvent(stack.db, taskEvent(b, 1))];
     await Promise.all([pdas[0]!.next((e) => e.id === String(ea)), pdas[1]!.next((e) => e.id === String(ea)), pdas[2]!.next((e) => e.id === String(eb))]);

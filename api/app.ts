@@ -122,7 +122,7 @@ export function createApp(appDeps: AppDeps) {
 
   const app = new Hono()
     .use(requestId())
-    .use(withStatementLimit(bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'request body over 1 MiB'); } })))
+    .use(bodyLimits())
     .use(async (c, next) => {
       const started = performance.now();
       await next();
@@ -159,8 +159,24 @@ function withChannelStockSync(deps: AppDeps): AppDeps {
   };
 }
 
-/** Settlement statement uploads are whole months of rows, streamed: their own, larger limit. */
-function withStatementLimit(limit: MiddlewareHandler): MiddlewareHandler {
-  const statements = bodyLimit({ maxSize: STATEMENT_MAX_BYTES, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `statement over ${STATEMENT_MAX_BYTES / 1024 / 1024} MiB`); } });
-  return (c, next) => (c.req.path.startsWith('/v1/finance/statements/') ? statements(c, next) : limit(c, next));
+/**
+ * Request bodies up to 1 MiB; settlement statement uploads are whole months of rows, streamed: their own, larger
+ * limit. A request that declares its length is judged by the header alone: Hono's `bodyLimit` looks at
+ * `c.req.raw.body` first, which turns the Node adapter's lightweight request into a full web `Request` (abort
+ * controller, stream) — a third of a webhook's cost at a live-stream peak. Chunked bodies are counted by it.
+ */
+function bodyLimits(): MiddlewareHandler {
+  const tooLarge = (what: string) => () => {
+    throw new ApiError(413, 'PAYLOAD_TOO_LARGE', what);
+  };
+  const limits = [
+    { maxSize: 1024 * 1024, onError: tooLarge('request body over 1 MiB') },
+    { maxSize: STATEMENT_MAX_BYTES, onError: tooLarge(`statement over ${STATEMENT_MAX_BYTES / 1024 / 1024} MiB`) },
+  ].map((limit) => ({ ...limit, counted: bodyLimit(limit) }));
+  return (c, next) => {
+    const limit = limits[c.req.path.startsWith('/v1/finance/statements/') ? 1 : 0]!;
+    const declared = c.req.header('content-length');
+    if (declared === undefined || c.req.header('transfer-encoding') !== undefined) return limit.counted(c, next);
+    return Number(declared) > limit.maxSize ? limit.onError() : next();
+  };
 }

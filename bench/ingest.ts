@@ -27,7 +27,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,7 +153,7 @@ async function main() {
   };
   if (!redisUrl) delete baseEnv.REDIS_URL;
   if (!ownServer) baseEnv.TEMPORAL_ADDRESS = temporalAddress;
-  const processes: ChildProcess[] = [];
+  const processes: OmsProcess[] = [];
   const launch = (roles: string, extra: Record<string, string> = {}) => {
     // OMS_CPU_PROF=<dir>: a V8 CPU profile of each OMS process, written when it stops.
     const profile = process.env.OMS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OMS_CPU_PROF}`] : [];
@@ -165,7 +165,7 @@ async function main() {
     child.once('exit', (code, signal) => {
       if (!stopping) log(`ROLES=${roles} process exited early (${code ?? signal}); run with --verbose to see its log`);
     });
-    processes.push(child);
+    processes.push(Object.assign(child, { roles }));
     return child;
   };
   cleanups.unshift(() => Promise.all(processes.map((p) => stop(p))));
@@ -273,6 +273,7 @@ async function main() {
       }
     }
   };
+  const cpuBefore = cpuTimes(processes);
   const burstBar = progress('burst', signed.length, { unit: 'pushes' });
   const ticking = setInterval(() => burstBar.set(ackAt.size + [...failures.values()].reduce((a, b) => a + b, 0)), 100);
   await Promise.all(Array.from({ length: CONCURRENCY }, sender));
@@ -280,6 +281,7 @@ async function main() {
   burstBar.set(signed.length);
   burstBar.finish();
   const burstMs = Date.now() - started;
+  const burstCpu = cpuSpent(cpuBefore, cpuTimes(processes));
   log(`burst done: ${ackAt.size} acknowledged in ${(burstMs / 1000).toFixed(1)} s`);
   if (API_ALONE) await startWorkers();
 
@@ -378,8 +380,9 @@ async function main() {
     ['pushes acknowledged', `${ackAt.size} of ${work.length} (${[...failures].map(([k, v]) => `${v} × ${k}`).join(', ') || 'no failures'})`],
     ['acknowledged per second', (ackAt.size / (burstMs / 1000)).toFixed(0)],
     ['ack latency p50 / p99', `${pct(latencies, 50).toFixed(1)} ms / ${pct(latencies, 99).toFixed(1)} ms`],
+    ['CPU per push during the burst', Object.entries(burstCpu).map(([who, ms]) => `${who} ${(ms / work.length).toFixed(2)} ms`).join(', ')],
     ['recorded with stock held', `${persistedRate.toFixed(0)} orders/s (all ${expected.size} recorded ${((persistedAllAt - firstAck) / 1000).toFixed(1)} s after the first ack; the seed: ${SEED_ORDERS_PER_SECOND}/s)`],
-    ['ack → held p50 / p99', `${pct(ackToHeld, 50).toFixed(0)} ms / ${pct(ackToHeld, 99).toFixed(0)} ms (${heldRows.length} orders held${REDIS ? '' : '; without Redis the ack waits for the hold, so 0'})`],
+    ['ack → held p50 / p99', `${pct(ackToHeld, 50).toFixed(0)} ms / ${pct(ackToHeld, 99).toFixed(0)} ms (${heldRows.length} orders held)`],
     ...(freeze
       ? [['ack of the last unit → every store told 0', `${freeze.ms} ms (${freeze.toldZero} of ${freeze.stores} stores told 0; ${freeze.positiveAfterZero} positive counts after a 0)`] as [string, string]]
       : []),
@@ -402,6 +405,45 @@ async function main() {
   ];
   console.log('\n' + report.map(([k, v]) => `  ${k.padEnd(42)} ${v}`).join('\n') + '\n');
   process.exitCode = lostPg + duplicatedPg + oversold === 0 && ackAt.size === work.length ? 0 : 1;
+}
+
+type CpuTimes = Record<string, number>;
+type OmsProcess = ChildProcess & { roles: string };
+
+/**
+ * CPU milliseconds spent so far by: the OMS processes (by role), this load generator (with its simulators),
+ * PostgreSQL (every backend) and the Temporal server — from /proc, so only on Linux (empty elsewhere).
+ */
+function cpuTimes(oms: readonly OmsProcess[]): CpuTimes {
+  const ticks = (pid: number | string) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at 100 ticks a second
+    } catch {
+      return 0;
+    }
+  };
+  if (!existsSync('/proc/self/stat')) return {};
+  const out: CpuTimes = { 'load generator': process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 };
+  for (const child of oms) {
+    const role = `OMS ${child.roles}`;
+    out[role] = (out[role] ?? 0) + (child.pid ? ticks(child.pid) : 0);
+  }
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue; // gone meanwhile
+    }
+    const who = comm === 'postgres' ? 'PostgreSQL' : comm === 'temporal' ? 'Temporal' : undefined;
+    if (who) out[who] = (out[who] ?? 0) + ticks(pid);
+  }
+  return out;
+}
+
+function cpuSpent(before: CpuTimes, after: CpuTimes): CpuTimes {
+  return Object.fromEntries(Object.entries(after).map(([who, ms]) => [who, ms - (before[who] ?? 0)]));
 }
 
 /** Events per second between the 10th and the 90th percentile of their times (the steady middle of a run). */

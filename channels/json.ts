@@ -4,8 +4,11 @@
  * into a string first, so ids survive exactly.
  */
 const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
+const SIXTEEN_DIGITS = /\d{16}/;
 
 export function parseJsonLossless(text: string): unknown {
+  // An unsafe integer has at least 16 digits: most pushes have no such run (or only inside strings) and parse as is.
+  if (!SIXTEEN_DIGITS.test(text)) return JSON.parse(text);
   let out = '';
   let copied = 0;
   let i = 0;

@@ -17,7 +17,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { credentialsOf, findStore, markStoreAuthError, saveStoreTokens, storeIdOf, type StoreRow } from '../db/queries/stores';
-import type { StoreDirectory } from '../ingest/stores';
+import { cachedCredentials, type StoreDirectory } from '../ingest/stores';
 import type { Logger } from '../infra/logger';
 import type { SecretBox } from '../infra/secrets';
 import { ChannelApiError } from './errors';
@@ -239,20 +239,14 @@ function openState(secrets: SecretBox, state: string): { s: string; p: Platform;
  * Tokens are refreshed minutes before they expire, so a few seconds of caching never hands out a dead one.
  */
 export function tokenRefreshingDirectory(base: StoreDirectory, tokens: StoreTokens, { ttlMs = 5_000 }: { ttlMs?: number } = {}): StoreDirectory {
-  const cache = new Map<string, { value: StoreCredentials | undefined; until: number }>();
-  const credentials: StoreDirectory['credentials'] = async (storeId, opts = {}) => {
-    const hit = cache.get(storeId);
-    if (!opts.fresh && hit && hit.until > Date.now()) return hit.value;
-    let value: StoreCredentials | undefined;
+  const credentials = cachedCredentials(async (storeId) => {
     try {
-      value = await tokens.credentials(storeId);
+      return await tokens.credentials(storeId);
     } catch (err) {
       if (!(err instanceof StoreNotAuthorizedError)) throw err;
-      value = await base.credentials(storeId, { fresh: true }); // the fetch will fail and say why
+      return base.credentials(storeId, { fresh: true }); // the fetch will fail and say why
     }
-    cache.set(storeId, { value, until: Date.now() + ttlMs });
-    return value;
-  };
+  }, ttlMs);
   return {
     credentials,
     byShop: (platform, shopId, opts) => credentials(storeIdOf(platform, shopId), opts),

@@ -11,9 +11,10 @@
 import { adapterFor } from '../channels';
 import type { PlatformStatus, RawOrder } from '../channels/types';
 import type { Db } from '../db/client';
-import { closeDeadLetterOf, parkDeadLetter, type DeadLetterRow } from '../db/queries/ingest';
+import { closeDeadLettersOf, parkDeadLetter, type DeadLetterRow } from '../db/queries/ingest';
 import { applyMapping, type MappingIssue } from '../domain/mapping';
 import type { CanonicalOrder } from '../domain/order';
+import { createBatcher } from '../infra/batcher';
 import type { Logger } from '../infra/logger';
 import type { DeliverResult, OrderClient } from '../temporal/order-client';
 import { channelCancelledSignal, paymentReceivedSignal, returnRequestedSignal } from '../workflows/contract';
@@ -97,9 +98,13 @@ export function createIngestProcessor({ db, orders, stores, mappings, logger }: 
     };
   };
 
-  /** An earlier failure of this order is settled now; off the acknowledgement's path (a retry would do it again). */
+  /**
+   * An earlier failure of this order is settled now; off the entry's path (a retry would do it again), and
+   * batched: at a live-stream peak, one statement for the orders of many entries, not one each.
+   */
+  const settled = createBatcher<{ key: string; orderId: string }, void>(async (items) => closeDeadLettersOf(db, items).then(() => items.map(() => undefined)), { maxBatch: 500 });
   const closeDeadLetter = (entry: IngestEntry, orderId: string) =>
-    void closeDeadLetterOf(db, deadLetterKey(entry.storeId, entry.channelOrderId), orderId).catch((err: unknown) =>
+    void settled.submit({ key: deadLetterKey(entry.storeId, entry.channelOrderId), orderId }).catch((err: unknown) =>
       logger.warn({ err, storeId: entry.storeId, channelOrderId: entry.channelOrderId }, 'could not close the dead letter of a delivered order'),
     );
 

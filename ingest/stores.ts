@@ -4,11 +4,21 @@
  * too (briefly), so pushes naming a shop we do not serve cannot hammer PostgreSQL.
  */
 import { eq } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import type { Platform, StoreCredentials } from '../channels/types';
 import type { Db } from '../db/client';
 import { credentialsOf, findStore, storeIdOf } from '../db/queries/stores';
 import { stores } from '../db/schema';
 import type { SecretBox } from '../infra/secrets';
+
+/**
+ * A store's credentials, looked up once per `ttlMs` however many pushes ask at once: concurrent misses share
+ * one lookup (at 2,000 pushes a second, an expiry would otherwise send dozens of reads and decryptions).
+ */
+export function cachedCredentials(load: (storeId: string) => Promise<StoreCredentials | undefined>, ttlMs: number): StoreDirectory['credentials'] {
+  const cache = new LRUCache<string, { value: StoreCredentials | undefined }>({ max: 10_000, ttl: ttlMs, fetchMethod: async (storeId) => ({ value: await load(storeId) }) });
+  return async (storeId, opts = {}) => (await cache.fetch(storeId, { forceRefresh: opts.fresh ?? false }))?.value;
+}
 
 export interface StoreDirectory {
   /** The store's credentials; `fresh` bypasses the cache (after a signature mismatch: the secret may have rotated). */
@@ -20,16 +30,10 @@ export interface StoreDirectory {
 }
 
 export function createStoreDirectory(db: Db, secrets: SecretBox, { ttlMs = 5_000 }: { ttlMs?: number } = {}): StoreDirectory {
-  const cache = new Map<string, { value: StoreCredentials | undefined; until: number }>();
-
-  const credentials: StoreDirectory['credentials'] = async (storeId, opts = {}) => {
-    const hit = cache.get(storeId);
-    if (!opts.fresh && hit && hit.until > Date.now()) return hit.value;
+  const credentials = cachedCredentials(async (storeId) => {
     const row = await findStore(db, storeId);
-    const value = row ? credentialsOf(row, secrets) : undefined;
-    cache.set(storeId, { value, until: Date.now() + ttlMs });
-    return value;
-  };
+    return row ? credentialsOf(row, secrets) : undefined;
+  }, ttlMs);
 
   return {
     credentials,

@@ -29,8 +29,10 @@ export function verifyDouyinPush(req: PushRequest, store: StoreCredentials): Pus
     : { ok: false, reason: 'forged signature' };
 }
 
+const douyinPushBody = z.array(douyinMessageSchema);
+
 export function parseDouyinPush(rawBody: string): PushEvent[] {
-  return parsePushJson(rawBody, z.array(douyinMessageSchema), 'Douyin push body').flatMap((message) => {
+  return parsePushJson(rawBody, douyinPushBody, 'Douyin push body').flatMap((message) => {
     const tag = DOUYIN_TAGS[message.tag];
     if (tag === undefined) return [];
     const data = parsePushJson(message.data, douyinMessageData, `Douyin message ${message.msg_id} data`);

@@ -90,11 +90,13 @@ export async function markDeadLetterReplayed(db: DbOrTx, id: number, orderId: st
 }
 
 /** The order went through after all (a later push or poll mapped fine): its open letter, if any, is closed. */
-export async function closeDeadLetterOf(db: DbOrTx, key: string, orderId: string): Promise<void> {
-  await db
-    .update(ingestDeadLetters)
-    .set({ status: 'replayed', orderId, replayedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(ingestDeadLetters.key, key), eq(ingestDeadLetters.status, 'open')));
+/** The open dead letters of these orders (by key) are settled: each order got through since. One statement. */
+export async function closeDeadLettersOf(db: DbOrTx, settled: readonly { key: string; orderId: string }[]): Promise<void> {
+  if (settled.length === 0) return;
+  await db.execute(sql`
+    update ${ingestDeadLetters} d set status = 'replayed', order_id = s.order_id, replayed_at = now(), updated_at = now()
+    from unnest(${sql.param(settled.map((s) => s.key))}::text[], ${sql.param(settled.map((s) => s.orderId))}::text[]) as s(key, order_id)
+    where d.key = s.key and d.status = 'open'`);
 }
 
 export async function loadFieldMapping(db: DbOrTx, platform: string) {

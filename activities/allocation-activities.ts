@@ -39,13 +39,13 @@ import {
 } from '../domain/allocation';
 import { shanghaiDate } from '../domain/shanghai-time';
 import { locate } from '../domain/geo';
-import { formatPurchaseError, parsePurchaseError } from '../domain/purchasing';
+import { formatPurchaseError, parsePurchaseError, type FailedOffer } from '../domain/purchasing';
 import type { Address } from '../domain/order';
 import type { Logger } from '../infra/logger';
 import type { Backorders } from './restock-activities';
-import { PurchaseApiError, type Alibaba1688Client, type FailedOffer } from '../purchasing/alibaba1688';
+import { PurchaseApiError, type Alibaba1688Client } from '../purchasing/alibaba1688';
 import type { ReplenishmentMonitor } from '../replenishment/monitor';
-import type { AllocationOutcome, Parcel, PurchaseRef, TransferRef } from '../workflows/contract';
+import type { AllocationOutcome, Parcel, PlaceOutcome, PurchaseRef, TransferRef } from '../workflows/contract';
 
 export interface AllocationActivityDeps {
   db: Db;
@@ -62,11 +62,6 @@ export interface AllocationActivityDeps {
   /** The clock whose Asia/Shanghai day orders count against a warehouse's daily capacity (default: the system clock). */
   now?: (() => Date) | undefined;
 }
-
-export type PlaceOutcome =
-  | { outcome: 'ordered'; supplierOrderId: string; totalFen: number; failedOffers: FailedOffer[] }
-  | { outcome: 'received' | 'cancelled' }
-  | { outcome: 'failed' | 'unknown'; code: string; message: string };
 
 export function createAllocationActivities(deps: AllocationActivityDeps) {
   const { db, logger } = deps;

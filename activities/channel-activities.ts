@@ -20,7 +20,17 @@ import { channelAvailable, insertStockSyncRound, recordSyncedOrders } from '../d
 import { advancePollCursor, findStore, recordPollError, storesSellingSku } from '../db/queries/stores';
 import type { Logger } from '../infra/logger';
 import type { IngestEntry, IngestPipeline } from '../ingest/types';
-import { REFUND_WRITEBACK_TASK, TRACKING_WRITEBACK_TASK, type RefundWriteBackInput, type RefundWriteBackOutcome, type TrackingWriteBackInput } from '../workflows/contract';
+import {
+  REFUND_WRITEBACK_TASK,
+  TRACKING_WRITEBACK_TASK,
+  trackingWriteBackTaskId,
+  type RefundWriteBackInput,
+  type RefundWriteBackOutcome,
+  type StockPushOutcome,
+  type StoreStockOutcome,
+  type SyncRoundResult,
+  type TrackingWriteBackInput,
+} from '../workflows/contract';
 
 export interface PollSettings {
   /** Each poll starts this far before the cursor: late-indexed orders are still caught. */
@@ -46,20 +56,6 @@ export interface ChannelActivityDeps {
   db: Db;
   logger: Logger;
   channels?: ChannelRuntime | undefined;
-}
-
-export type StockPushOutcome = 'pushed' | 'not_listed' | 'not_authorized' | 'refused' | 'failed';
-
-export interface StoreStockOutcome {
-  storeId: string;
-  outcome: StockPushOutcome;
-  error?: string;
-}
-
-export interface SyncRoundResult {
-  roundId: number;
-  available: number;
-  stores: StoreStockOutcome[];
 }
 
 const ENQUEUE_BATCH = 100;
@@ -192,7 +188,7 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
       }
       const task = (reason: string) =>
         openReviewTask(db, {
-          id: `tracking-writeback-${p.orderId}`,
+          id: trackingWriteBackTaskId(p.orderId),
           kind: TRACKING_WRITEBACK_TASK,
           orderId: p.orderId,
           reason,

@@ -36,6 +36,7 @@ import { phoneCustomer } from '../prepack/customer';
 import { PurchaseModel, type StoredModel } from '../prepack/model';
 import { generateHistory } from '../prepack/simulate';
 import { trainAndEvaluate } from '../prepack/training';
+import type { ClaimedPrepack, PrepackCandidate } from '../workflows/contract';
 
 export interface PrepackSettings {
   /** Candidates scoring at least this get a pre-pack (PREPACK_THRESHOLD). */
@@ -55,23 +56,6 @@ export interface PrepackActivityDeps {
   logger: Logger;
   prepack?: Partial<PrepackSettings> | undefined;
   now?: (() => Date) | undefined;
-}
-
-export interface PrepackCandidate {
-  prepackId: string;
-  customerKey: string;
-  customerLabel: string;
-  sku: string;
-  probability: number;
-  modelId: number | null;
-  lastEventAtMs: number;
-}
-
-export interface ClaimedPrepack {
-  prepackId: string;
-  warehouseId: string;
-  taskId: string;
-  waybillNo: string;
 }
 
 const DAY = 86_400_000;

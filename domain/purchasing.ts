@@ -19,3 +19,11 @@ export function parsePurchaseError(stored: string | null | undefined): PurchaseE
   if (at < 0) return { code: stored, message: '' };
   return { code: stored.slice(0, at), message: stored.slice(at + 2) };
 }
+
+/** A cargo line 1688 could not order (sold out, spec gone) while the rest of the purchase was ordered. */
+export interface FailedOffer {
+  offerId: string;
+  specId: string | undefined;
+  code: string | undefined;
+  message: string | undefined;
+}

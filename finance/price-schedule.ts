@@ -5,9 +5,8 @@
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { Logger } from '../infra/logger';
+import { pricePollNowWorkflowId, pricePollScheduleId } from '../workflows/contract';
 import type { pricePollWorkflow } from '../workflows/price-poll';
-
-export const pricePollScheduleId = (taskQueue: string) => `price-poll-${taskQueue}`;
 
 export async function upsertPricePollSchedule({ client, taskQueue, intervalMs, logger }: { client: Client; taskQueue: string; intervalMs: number | null; logger: Logger }): Promise<void> {
   const scheduleId = pricePollScheduleId(taskQueue);
@@ -43,7 +42,7 @@ export async function upsertPricePollSchedule({ client, taskQueue, intervalMs, l
 
 /** Runs a round now, beside the schedule (`POST /v1/alerts/price-gaps/poll`). */
 export async function triggerPricePoll(client: Client, taskQueue: string): Promise<{ workflowId: string }> {
-  const workflowId = `price-poll-now-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const workflowId = pricePollNowWorkflowId(`${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
   await client.workflow.start<typeof pricePollWorkflow>('pricePollWorkflow', { workflowId, taskQueue, args: [{}] });
   return { workflowId };
 }

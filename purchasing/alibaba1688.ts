@@ -7,6 +7,7 @@
  * client never marks a failure retryable when the order might have been created (see PurchaseApiError).
  */
 import { z } from 'zod';
+import type { FailedOffer } from '../domain/purchasing';
 import {
   ALIBABA_1688_BASE_URL,
   addressParamSchema,
@@ -55,13 +56,6 @@ export interface FastCreateOrderInput {
   message?: string;
   /** 1688 order flow; `general` is an ordinary wholesale order. */
   flow?: 'general' | 'saleproxy' | 'fenxiao';
-}
-
-export interface FailedOffer {
-  offerId: string;
-  specId: string | undefined;
-  code: string | undefined;
-  message: string | undefined;
 }
 
 export interface FastCreateOrderResult {

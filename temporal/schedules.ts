@@ -10,7 +10,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { Logger } from '../infra/logger';
-import { dailyReportScheduleId, pollScheduleId, waveScheduleId } from '../workflows/contract';
+import { dailyReportScheduleId, pollScheduleId, prepackScoreScheduleId, prepackTrainScheduleId, waveScheduleId } from '../workflows/contract';
 import type { dailyReportWorkflow } from '../workflows/daily-report';
 import type { pollStoreWorkflow } from '../workflows/poll-store';
 import type { prepackScoringWorkflow, prepackTrainingWorkflow } from '../workflows/prepack';
@@ -201,8 +201,8 @@ export interface PrepackSchedulesOptions {
  * model every PREPACK_TRAIN_INTERVAL (docs/prepack.md). Overlap SKIP for both.
  */
 export async function upsertPrepackSchedules({ client, taskQueue, scoreIntervalMs, trainIntervalMs, ttlMs, logger }: PrepackSchedulesOptions): Promise<void> {
-  const scoreId = `prepack-score-${taskQueue}`;
-  const trainId = `prepack-train-${taskQueue}`;
+  const scoreId = prepackScoreScheduleId(taskQueue);
+  const trainId = prepackTrainScheduleId(taskQueue);
   if (scoreIntervalMs === null) {
     await removeSchedule(client, scoreId, logger, 'PREPACK_SCORE_INTERVAL=off: pre-pack scoring schedule removed');
     return removeSchedule(client, trainId, logger, 'PREPACK_SCORE_INTERVAL=off: pre-pack training schedule removed');

@@ -10,6 +10,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Address, CanonicalOrder, Channel, OrderLine, OrderStatus } from '../domain/order';
 import type { WavePickListLine, WaveRoute } from '../domain/pick-route';
 import type { ConditionedLine, PricedLine, ReturnStatus } from '../domain/returns';
+import type { FailedOffer } from '../domain/purchasing';
 import type { ShipmentStatus } from '../domain/shipments';
 import type { PendingStockChanges, PurchaseLine, StockChange, StockLine } from '../domain/stock';
 
@@ -29,6 +30,16 @@ export const stockSyncWorkflowId = (sku: string) => `stock-sync-${sku}`;
 export const pollScheduleId = (storeId: string) => `poll-${storeId}`;
 /** The write-back of an order's tracking to its platform (trackingWriteBackWorkflow). */
 export const trackingWriteBackWorkflowId = (orderId: string) => `tracking-writeback-${orderId}`;
+/** One pre-pack (prepackWorkflow); the order that takes its unit signals it here (prepackBoughtSignal). */
+export const prepackWorkflowId = (prepackId: string) => `prepack-${prepackId}`;
+/** The Temporal Schedule scoring customers for pre-packs (it starts prepackScoringWorkflow); one per task queue. */
+export const prepackScoreScheduleId = (taskQueue: string) => `prepack-score-${taskQueue}`;
+/** The Temporal Schedule retraining the pre-pack model (it starts prepackTrainingWorkflow); one per task queue. */
+export const prepackTrainScheduleId = (taskQueue: string) => `prepack-train-${taskQueue}`;
+/** The Temporal Schedule reading listed prices (it starts pricePollWorkflow under the same id); one per task queue. */
+export const pricePollScheduleId = (taskQueue: string) => `price-poll-${taskQueue}`;
+/** A price-poll round asked for on demand (`POST /v1/alerts/price-gaps/poll`), beside the schedule; `nonce` keeps each one apart. */
+export const pricePollNowWorkflowId = (nonce: string) => `price-poll-now-${nonce}`;
 
 // ── Review tasks: work a person must do ─────────────────────────────────────────────────────────────────
 
@@ -55,6 +66,13 @@ export const REVIEW_TASK_KINDS = {
   dailyReportPush: 'daily-report-push',
 } as const;
 export type ReviewTaskKind = (typeof REVIEW_TASK_KINDS)[keyof typeof REVIEW_TASK_KINDS];
+
+/**
+ * The review task opened when an order's tracking cannot be written back to its platform: one per order, so a
+ * retry updates it rather than opening a second. (A review-task id, not the write-back workflow's, though the
+ * two strings are the same.)
+ */
+export const trackingWriteBackTaskId = (orderId: string) => `tracking-writeback-${orderId}`;
 
 export const ALLOCATION_REVIEW = REVIEW_TASK_KINDS.allocation;
 export const TRANSFER_LATE = REVIEW_TASK_KINDS.transferLate;
@@ -172,6 +190,12 @@ export type AllocationOutcome =
   | (AllocationDecided & { action: 'transfer'; warehouseId: string; transfer: TransferRef })
   | (AllocationDecided & { action: 'purchase'; warehouseId: string; purchase: PurchaseRef })
   | (AllocationDecided & { action: 'backorder' | 'review' });
+
+/** What placing a purchase on 1688 came to (the placePurchaseOrder activity's answer). */
+export type PlaceOutcome =
+  | { outcome: 'ordered'; supplierOrderId: string; totalFen: number; failedOffers: FailedOffer[] }
+  | { outcome: 'received' | 'cancelled' }
+  | { outcome: 'failed' | 'unknown'; code: string; message: string };
 
 
 /** What one warehouse ships of the order. `parcelNo` is set only when the order is split (1, 2, …). */
@@ -392,6 +416,22 @@ export interface StockSyncInput {
   pending?: PendingStockChanges;
 }
 
+/** How pushing a SKU's available count to one store went. */
+export type StockPushOutcome = 'pushed' | 'not_listed' | 'not_authorized' | 'refused' | 'failed';
+
+export interface StoreStockOutcome {
+  storeId: string;
+  outcome: StockPushOutcome;
+  error?: string;
+}
+
+/** One push round of a SKU's stock (the syncSkuStock activity's answer). */
+export interface SyncRoundResult {
+  roundId: number;
+  available: number;
+  stores: StoreStockOutcome[];
+}
+
 // ── Store polling (pollStoreWorkflow, started by the store's schedule) ──────────────────────────────────
 
 export interface PollStoreInput {
@@ -565,4 +605,33 @@ export interface DailyReportOutcome {
   failed: DailyReportPart[];
   /** Opened when a part failed after every retry. */
   reviewTaskId?: string;
+}
+
+// ── Predictive pre-pack (prepackWorkflow, one per likely buyer × SKU; docs/prepack.md) ──────────────────
+
+/** The order that took the pre-packed unit tells the pre-pack. Name stored by Temporal: never rename. */
+export const prepackBoughtSignal = defineSignal<[{ orderId: string }]>('prepackBought');
+
+/** A customer × SKU likely to be bought soon (the scorePrepackCandidates activity's answer, the openPrepack activity's payload). */
+export interface PrepackCandidate {
+  prepackId: string;
+  customerKey: string;
+  customerLabel: string;
+  sku: string;
+  probability: number;
+  modelId: number | null;
+  lastEventAtMs: number;
+}
+
+export interface PrepackInput {
+  candidate: PrepackCandidate;
+  ttlMs: number;
+}
+
+/** The pre-pack a paid order took (the claimPrepack activity's answer). */
+export interface ClaimedPrepack {
+  prepackId: string;
+  warehouseId: string;
+  taskId: string;
+  waybillNo: string;
 }

@@ -12,6 +12,8 @@ import {
   changeAddressUpdate,
   channelCancelledSignal,
   getOrderQuery,
+  prepackBoughtSignal,
+  prepackWorkflowId,
   reviewResolvedSignal,
   WarehouseIdKey,
   type OrderWorkflowInput,
@@ -21,7 +23,6 @@ import { dedupPhase } from './dedup';
 import { fulfilmentPhase } from './fulfilment';
 import { OrderContext } from './order-context';
 import { paymentPhase } from './payment';
-import { prepackBoughtSignal, prepackWorkflowId } from './prepack';
 
 /** Orders from this version on look for a unit pre-packed for their customer before allocating (workflows/prepack.ts). */
 export const PREPACK_SHIP_PATCH = 'prepack-ship';

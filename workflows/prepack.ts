@@ -5,24 +5,15 @@
  * Timers and releases live in Temporal, so they survive restarts; the runs are found in the Temporal UI by
  * `PrepackStatus` and `WarehouseId`.
  */
-import { condition, defineSignal, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { condition, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { PrepackActivities, PrepackCandidate } from '../activities/prepack-activities';
-import { PrepackStatusKey, WarehouseIdKey } from './contract';
+import type { Activities } from '../activities';
+import { prepackBoughtSignal, prepackWorkflowId, PrepackStatusKey, WarehouseIdKey, type PrepackInput } from './contract';
 
-const act = proxyActivities<PrepackActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
-const training = proxyActivities<PrepackActivities>({ startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 3 } });
+const act = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
+const training = proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', retry: { maximumAttempts: 3 } });
 /** Scoring trains a first model when there is none (about a minute on a small machine). */
-const scoring = proxyActivities<PrepackActivities>({ startToCloseTimeout: '10 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
-
-export const prepackWorkflowId = (prepackId: string) => `prepack-${prepackId}`;
-/** The order that took the pre-packed unit tells the pre-pack. */
-export const prepackBoughtSignal = defineSignal<[{ orderId: string }]>('prepackBought');
-
-export interface PrepackInput {
-  candidate: PrepackCandidate;
-  ttlMs: number;
-}
+const scoring = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
 
 export async function prepackWorkflow({ candidate, ttlMs }: PrepackInput): Promise<{ status: string; warehouseId?: string; orderId?: string }> {
   let boughtBy: string | undefined;

@@ -31,6 +31,7 @@ import type { Address } from '../domain/order';
 import { eligibleCandidates, pairKey, type Evaluation } from '../domain/prepack';
 import { BEHAVIOUR_WINDOW_MS, featuresOf, featureVector, HISTORY_WINDOW_MS, type PastPurchase } from '../domain/prepack-features';
 import { shanghaiDate } from '../domain/shanghai-time';
+import type { StockLine } from '../domain/stock';
 import type { Logger } from '../infra/logger';
 import { phoneCustomer } from '../prepack/customer';
 import { PurchaseModel, type StoredModel } from '../prepack/model';
@@ -219,7 +220,7 @@ export function createPrepackActivities(deps: PrepackActivityDeps) {
      * A paid order whose customer has an open pre-pack of one of its SKUs takes it (one unit, not two): the
      * order is allocated to that warehouse with its reservation, ready to ship. Null when none fits.
      */
-    async claimPrepack(params: { orderId: string; phone: string; lines: { sku: string; quantity: number }[] }): Promise<ClaimedPrepack | null> {
+    async claimPrepack(params: { orderId: string; phone: string; lines: StockLine[] }): Promise<ClaimedPrepack | null> {
       const customer = phoneCustomer(params.phone);
       if (!customer) return null;
       const row = await claimPrepack(db, { orderId: params.orderId, customerKey: customer.key, lines: params.lines });

@@ -18,6 +18,7 @@ import {
 } from '../db/queries/returns';
 import { resolveReviewTask } from '../db/queries/review-tasks';
 import type { Address, CanonicalOrder } from '../domain/order';
+import type { StockLine } from '../domain/stock';
 import type { Logger } from '../infra/logger';
 import { customerParty, warehouseParty } from './parties';
 
@@ -73,7 +74,7 @@ export function createReturnActivities(deps: ReturnActivityDeps) {
       preferredCarrier?: string | undefined;
       customer: CanonicalOrder['customer'];
       address: Address;
-      lines: { sku: string; quantity: number }[];
+      lines: StockLine[];
     }): Promise<{ carrier: string; waybillNo: string }> {
       const warehouse = await warehouseParty(db, p.warehouseId, deps.defaultSenderPhone);
       const name = p.preferredCarrier && isCarrierName(p.preferredCarrier) && carriers.has(p.preferredCarrier) ? p.preferredCarrier : carriers.defaultCarrier;

@@ -27,6 +27,7 @@ import { createRng, intBetween, pick, type Rng } from '../channels/simulators/fa
 import { PLATFORMS, type Platform } from '../channels/types';
 import { loadEnv } from '../config/env';
 import { orderIdOf } from '../domain/order';
+import type { StockLine } from '../domain/stock';
 import { eachWithProgress, progress } from '../infra/progress';
 import { explainStartupError, StartupError } from '../infra/startup-error';
 
@@ -318,7 +319,7 @@ export async function runDemo(opts: DemoOptions): Promise<Demo> {
     if (i % 3 === 0) {
       // Scanned at the packing bench: every line, the pack check confirms the parcel.
       const task = await call('GET', `/v1/warehouse/tasks/${taskId}`, undefined, [404]);
-      const lines = (task.json.lines ?? task.json.pickList ?? []) as { sku: string; quantity: number }[];
+      const lines = (task.json.lines ?? task.json.pickList ?? []) as StockLine[];
       for (const line of lines) await call('POST', `/v1/warehouse/tasks/${taskId}/scan`, { sku: line.sku, quantity: line.quantity }, [404, 409]);
       if (lines.length > 0) scanned += 1;
       else await call('POST', `/v1/warehouse/tasks/${taskId}/complete`, undefined, [404, 409]);
@@ -338,7 +339,7 @@ export async function runDemo(opts: DemoOptions): Promise<Demo> {
       return json.status === 'SHIPPED' || json.status === 'DELIVERED' ? json : undefined;
     }, 30_000);
     if (!order) continue;
-    const lines = (order.lines as { sku: string; quantity: number }[]).map((l) => ({ sku: l.sku, quantity: l.quantity }));
+    const lines = (order.lines as StockLine[]).map((l) => ({ sku: l.sku, quantity: l.quantity }));
     const res = await call('POST', `/v1/orders/${orderId}/returns`, { lines, reason: '买家拒收', refusedByBuyer: true }, [409]);
     if (res.status < 300) refused += 1;
   }
@@ -351,7 +352,7 @@ export async function runDemo(opts: DemoOptions): Promise<Demo> {
         return json.status === 'DELIVERED' ? json : undefined;
       }, 6 * 60_000);
       if (!order) continue;
-      const line = (order.lines as { sku: string; quantity: number }[])[0]!;
+      const line = (order.lines as StockLine[])[0]!;
       const res = await call('POST', `/v1/orders/${orderId}/returns`, { lines: [{ sku: line.sku, quantity: 1 }], reason: '七天无理由退货' }, [409]);
       if (res.status < 300) returned += 1;
     }

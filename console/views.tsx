@@ -6,6 +6,7 @@
  */
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import type { StockLine } from '../domain/stock';
 import { duration, percent, rate, shanghaiTime, yuan } from './format';
 import { LANGS, STATUSES, statusLabel, t, type Lang, type Word } from './i18n';
 
@@ -431,10 +432,10 @@ export interface OrderDetailData {
   shippingAddress: { province: string; city: string; district: string };
   lines: { sku: string; quantity: number; unitPriceFen: number; title?: string }[];
   totalFen: number;
-  allocation: { rule: string; warehouseId: string; transferId?: string; purchaseOrderId?: string; parcels?: { warehouseId: string; lines?: { sku: string; quantity: number }[] }[] } | null;
+  allocation: { rule: string; warehouseId: string; transferId?: string; purchaseOrderId?: string; parcels?: { warehouseId: string; lines?: StockLine[] }[] } | null;
   tasks: { taskId: string; kind: string; warehouseId: string; status: string; waveId?: string }[];
   shipments: { direction: string; carrier: string; waybillNo: string; status: string; lastEventAt?: string; costFen?: number | null }[];
-  returns: { returnId: string; status: string; reason: string; requestedAt: string; waybillNo?: string; lines: { sku: string; quantity: number }[] }[];
+  returns: { returnId: string; status: string; reason: string; requestedAt: string; waybillNo?: string; lines: StockLine[] }[];
   timeline: { seq: number; at: string; type: string; status?: string; detail?: Record<string, unknown> }[];
   mergedInto: string | null;
   cancelReason?: string;
@@ -845,7 +846,7 @@ export interface PdaTask {
   orderId: string;
   kind: string;
   status: string;
-  lines: { sku: string; quantity: number }[];
+  lines: StockLine[];
   carrier: string | null;
   waveId: string | null;
   packCheck: string | null;

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { CarrierName } from '../carriers/types';
 import { canonicalProvince, findCity } from './geo';
+import type { StockLine } from './stock';
 
 /** The carriers that have a tariff, in the order ties are broken after the default carrier. */
 export const FREIGHT_CARRIERS = ['sf', 'jd'] as const satisfies readonly CarrierName[];
@@ -70,7 +71,7 @@ export function freightFen(carrier: CarrierName, zone: FreightZone, weightGrams:
  * integer) counts `DEFAULT_UNIT_WEIGHT_GRAMS` a unit, so an unweighed catalogue still gets a sensible quote.
  */
 export function parcelWeightGrams(
-  lines: readonly { sku: string; quantity: number }[],
+  lines: readonly StockLine[],
   unitWeights: Readonly<Record<string, number | null | undefined>>,
 ): number {
   return lines.reduce((sum, l) => {

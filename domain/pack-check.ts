@@ -21,10 +21,8 @@ export interface PackTask {
   scanned: ScannedUnits;
 }
 
-export interface Scan {
-  sku: string;
-  quantity: number;
-}
+/** One scan at the packing bench: units of a SKU. The shape of a stock line, named for the event it records. */
+export type Scan = StockLine;
 
 export type ScanDecision =
   | { outcome: 'accepted'; scanned: Record<string, number>; remaining: StockLine[]; complete: boolean }

@@ -201,7 +201,7 @@ export type PlaceOutcome =
 /** What one warehouse ships of the order. `parcelNo` is set only when the order is split (1, 2, …). */
 export interface Parcel {
   warehouseId: string;
-  lines: { sku: string; quantity: number }[];
+  lines: StockLine[];
   parcelNo?: number;
 }
 

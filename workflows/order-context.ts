@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure, condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { orderTotalFen, type OrderStatus } from '../domain/order';
+import type { StockLine } from '../domain/stock';
 import { activities, localActivities } from './activities';
 import {
   ILLEGAL_TRANSITION,
@@ -100,7 +101,7 @@ export class OrderContext {
   }
 
   /** The lines as stock sees them. */
-  stockLines(): { sku: string; quantity: number }[] {
+  stockLines(): StockLine[] {
     return this.state.lines.map(({ sku, quantity }) => ({ sku, quantity }));
   }
 

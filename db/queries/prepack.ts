@@ -4,6 +4,7 @@
  */
 import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { BehaviourEvent, BehaviourType, PastPurchase } from '../../domain/prepack-features';
+import type { StockLine } from '../../domain/stock';
 import type { DbOrTx } from '../client';
 import { behaviourEvents, ingestBuffer, orderAllocations, orderLines, orders, prepackModels, prepackOrderCustomers, prepacks, skus, warehouseTasks } from '../schema';
 import { lockStock, reserveLines, settleReservations } from './inventory';
@@ -277,7 +278,7 @@ export async function expirePrepack(db: DbOrTx, id: string, status: 'expired' | 
  */
 export async function claimPrepack(
   db: DbOrTx,
-  p: { orderId: string; customerKey: string; lines: readonly { sku: string; quantity: number }[] },
+  p: { orderId: string; customerKey: string; lines: readonly StockLine[] },
 ): Promise<PrepackRow | undefined> {
   const skuIds = [...new Set(p.lines.map((l) => l.sku))];
   if (skuIds.length === 0) return undefined;

@@ -115,6 +115,3 @@ export function eligibleCandidates(scores: readonly CandidateScore[], threshold:
     })
     .sort((a, b) => b.probability - a.probability || (a.customerKey < b.customerKey ? -1 : a.customerKey > b.customerKey ? 1 : a.sku < b.sku ? -1 : 1));
 }
-
-/** Whether a warehouse that opened `openedToday` pre-packs today may open one more. */
-export const underDailyCap = (openedToday: number, cap: number): boolean => openedToday < cap;

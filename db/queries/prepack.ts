@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { BehaviourEvent, BehaviourType, PastPurchase } from '../../domain/prepack-features';
-import type { StockLine } from '../../domain/stock';
+import { mergeLines, type StockLine } from '../../domain/stock';
 import type { DbOrTx } from '../client';
 import { behaviourEvents, ingestBuffer, orderAllocations, orderLines, orders, prepackModels, prepackOrderCustomers, prepacks, skus, warehouseTasks } from '../schema';
 import { lockStock, reserveLines, settleReservations } from './inventory';
@@ -313,7 +313,7 @@ export async function claimPrepack(
       if (!fits) continue;
       await settleHolds(tx, p.orderId, 'released');
       await settleReservations(tx, prepackOwner(row.id), 'released');
-      await reserveLines(tx, p.orderId, row.warehouseId, mergeByS(p.lines));
+      await reserveLines(tx, p.orderId, row.warehouseId, mergeLines(p.lines));
       await tx
         .update(warehouseTasks)
         .set({ status: 'completed', completedAt: sql`now()`, orderId: p.orderId })
@@ -323,17 +323,6 @@ export async function claimPrepack(
     }
     return undefined;
   });
-}
-
-function mergeByS(lines: readonly { sku: string; quantity: number }[]): { sku: string; quantity: number }[] {
-  const m = new Map<string, number>();
-  for (const l of lines) m.set(l.sku, (m.get(l.sku) ?? 0) + l.quantity);
-  return [...m].map(([sku, quantity]) => ({ sku, quantity }));
-}
-
-export async function findPrepack(db: DbOrTx, id: string): Promise<PrepackRow | undefined> {
-  const [row] = await db.select().from(prepacks).where(eq(prepacks.id, id));
-  return row;
 }
 
 export async function listPrepacks(db: DbOrTx, filter: { status?: string | undefined; limit: number }): Promise<PrepackRow[]> {

@@ -15,11 +15,12 @@ import type { WaveClient } from '../temporal/wave-client';
 import { authenticate, type ApiEnv } from './auth';
 import { ApiError, errorHandler } from './errors';
 import { doc, openApiRoute } from './openapi';
+import { alertRoutes, type PriceRouteDeps } from './routes/alerts';
 import { allocationRuleRoutes } from './routes/allocation-rules';
 import { apiKeyRoutes } from './routes/api-keys';
 import { carrierRuleRoutes } from './routes/carrier-rules';
 import { carrierWebhookRoutes } from './routes/carrier-webhooks';
-import { financeRoutes, priceGapRoutes, skuPriceRoutes, STATEMENT_MAX_BYTES, type PriceRouteDeps } from './routes/finance';
+import { financeRoutes, STATEMENT_MAX_BYTES } from './routes/finance';
 import { consoleRoutes } from './routes/console';
 import { channelRoutes } from './routes/channels';
 import { healthRoutes, type ReadinessProbe } from './routes/health';
@@ -108,7 +109,7 @@ export function createApp(appDeps: AppDeps) {
     .route('/carrier-rules', carrierRuleRoutes({ db, carriers: deps.carriers }))
     .route('/transfers', transferRoutes({ db, orders, ...stock }))
     .route('/purchases', purchaseRoutes({ db, orders, ...stock }))
-    .route('/skus', skuRoutes({ db, orders, replenishment: deps.replenishment }))
+    .route('/skus', skuRoutes({ db, orders, replenishment: deps.replenishment, thresholds: prices.thresholds }))
     .route('/replenishment', replenishmentRoutes({ db }))
     .route('/channels', channelRoutes({ ingest }))
     .route('/ingest', ingestRoutes({ db, ingest }))
@@ -116,8 +117,7 @@ export function createApp(appDeps: AppDeps) {
     .route('/events', eventRoutes({ events: deps.events ?? createEventBuffer({ db, logger }) }))
     .route('/prepack', prepackRoutes({ db }))
     .route('/finance', financeRoutes({ db, costRates: deps.costRates }))
-    .route('/skus', skuPriceRoutes({ db, ...prices }))
-    .route('/alerts', priceGapRoutes({ db, ...prices }))
+    .route('/alerts', alertRoutes({ db, ...prices }))
     .route('/reports', reportRoutes({ db, ...(deps.costRates ? { costRates: deps.costRates } : {}), dailyReports: deps.dailyReports }));
 
   const app = new Hono()

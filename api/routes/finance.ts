@@ -1,17 +1,15 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { listPriceGaps, listStatementImports, pricesOf, type PriceGapAlertRow } from '../../db/queries/finance';
+import { listStatementImports } from '../../db/queries/finance';
 import { DEFAULT_COST_RATES, type CostRates } from '../../domain/costs';
 import { statementPlatformOf, STATEMENT_PLATFORMS, type StatementPlatform } from '../../domain/finance';
-import type { GapThresholds } from '../../domain/price-gap';
 import { monthsBetween, profitReport } from '../../finance/profit';
 import { reconcile, reconciliationCsv } from '../../finance/reconciliation';
-import { setPricesByApi } from '../../finance/price-gaps';
 import { StatementError } from '../../finance/statement-reader';
 import { importStatement } from '../../finance/statements';
 import { requireScope, type ApiEnv } from '../auth';
-import { ApiError, unavailable } from '../errors';
+import { ApiError } from '../errors';
 import { doc } from '../openapi';
 import { validate } from '../validate';
 
@@ -141,94 +139,6 @@ export function financeRoutes({ db, costRates = DEFAULT_COST_RATES }: FinanceRou
           return sendCsv(c, csv(rows as unknown as Record<string, unknown>[]), `profit-${q.groupBy}-${months[0]}.csv`);
         }
         return c.json(report);
-      },
-    );
-}
-
-const skuParam = z.object({ sku: z.string().trim().min(1).max(64) });
-const channelName = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'a channel name such as taobao, tmall, pdd, douyin, wechat');
-const pricesBody = z.record(channelName, z.number().int('integer fen').positive('a price above 0 fen').max(100_000_000)).refine((p) => Object.keys(p).length > 0, 'at least one channel');
-
-export interface PriceRouteDeps {
-  db: Db;
-  thresholds: GapThresholds;
-  /** Reads the stores' listed prices now (a pricePollWorkflow); without it the poll answers 503. */
-  pollPrices?: (() => Promise<{ workflowId: string }>) | undefined;
-}
-
-/** `PUT /v1/skus/:sku/prices`: listed prices per channel for channels without an item API (or to correct one). */
-export function skuPriceRoutes({ db, thresholds }: PriceRouteDeps) {
-  return new Hono<ApiEnv>()
-    .get(
-      '/:sku/prices',
-      doc('Listed price per channel of a SKU, in fen', { 200: '{sku, prices: {[channel]: fen}}' }),
-      requireScope('ops', 'orders:read'),
-      validate('param', skuParam),
-      async (c) => {
-        const { sku } = c.req.valid('param');
-        return c.json({ sku, prices: await pricesOf(db, sku) });
-      },
-    )
-    .put(
-      '/:sku/prices',
-      doc('Set the listed price per channel (`{ [channel]: fen }`; channels not named keep theirs); a gap beyond PRICE_GAP_FEN / PRICE_GAP_PCT opens an alert, prices agreeing again close it', {
-        200: '{sku, prices, gap: {opened, closed, alert}}',
-        400: 'not integer fen per channel',
-      }),
-      requireScope('ops'),
-      validate('param', skuParam),
-      validate('json', pricesBody),
-      async (c) => {
-        const { sku } = c.req.valid('param');
-        const check = await setPricesByApi(db, sku, c.req.valid('json'), thresholds);
-        const [alert] = await listPriceGaps(db, { sku, status: 'open', limit: 1 });
-        return c.json({ sku, prices: await pricesOf(db, sku), gap: { opened: check.opened.length > 0, closed: check.closed.length > 0, alert: alert ? gapView(alert) : null } });
-      },
-    );
-}
-
-function gapView(a: PriceGapAlertRow) {
-  return {
-    id: a.id,
-    sku: a.sku,
-    status: a.status,
-    lowChannel: a.lowChannel,
-    lowFen: a.lowFen,
-    highChannel: a.highChannel,
-    highFen: a.highFen,
-    gapFen: a.gapFen,
-    gapPct: Number.isFinite(a.gapPct) ? a.gapPct : null,
-    prices: a.prices,
-    openedAt: a.openedAt.toISOString(),
-    updatedAt: a.updatedAt.toISOString(),
-    closedAt: a.closedAt?.toISOString() ?? null,
-    pushedAt: a.pushedAt?.toISOString() ?? null,
-  };
-}
-
-/** `/v1/alerts/price-gaps`: cross-channel price gaps, newest first. */
-export function priceGapRoutes({ db, thresholds, pollPrices }: PriceRouteDeps) {
-  return new Hono<ApiEnv>()
-    .get(
-      '/price-gaps',
-      doc('SKUs listed at prices that differ across channels beyond PRICE_GAP_FEN or PRICE_GAP_PCT, newest first (?status=open|closed|all, default open)', {
-        200: '{thresholds, items: [{id, sku, status, lowChannel, lowFen, highChannel, highFen, gapFen, gapPct, prices, openedAt, closedAt, pushedAt}]}',
-      }),
-      requireScope('ops', 'orders:read'),
-      validate('query', z.object({ status: z.enum(['open', 'closed', 'all']).default('open'), sku: z.string().trim().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) })),
-      async (c) => {
-        const q = c.req.valid('query');
-        const items = await listPriceGaps(db, { status: q.status === 'all' ? undefined : q.status, sku: q.sku, limit: q.limit });
-        return c.json({ thresholds: { priceGapFen: thresholds.fen, priceGapPct: thresholds.pct }, items: items.map(gapView) });
-      },
-    )
-    .post(
-      '/price-gaps/poll',
-      doc('Read every store’s listed prices now (and push new gaps to WeCom), beside the PRICE_POLL_INTERVAL schedule', { 202: '{workflowId}', 503: 'no worker client in this process' }),
-      requireScope('ops'),
-      async (c) => {
-        if (!pollPrices) throw unavailable('price polling');
-        return c.json(await pollPrices(), 202);
       },
     );
 }

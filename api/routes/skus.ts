@@ -2,11 +2,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { urgentBackorderedOrdersWanting } from '../../db/queries/orders';
-import { pricesOf } from '../../db/queries/finance';
+import { listPriceGaps, pricesOf } from '../../db/queries/finance';
 import { findSku, upsertSku } from '../../db/queries/skus';
 import { followUpOf } from '../../domain/receipts';
 import { unitWeightGramsSchema } from '../../domain/freight';
+import type { GapThresholds } from '../../domain/price-gap';
 import { skuBodySchema } from '../../domain/sku';
+import { setPricesByApi } from '../../finance/price-gaps';
 import type { ReplenishmentMonitor } from '../../replenishment/monitor';
 import type { OrderClient } from '../../temporal/order-client';
 import { stockReplenishedSignal } from '../../workflows/contract';
@@ -15,13 +17,27 @@ import { notFound } from '../errors';
 import { doc } from '../openapi';
 import { tellOrder } from '../tell';
 import { validate } from '../validate';
+import { priceGapView } from './alerts';
 
 const skuParam = z.object({ sku: z.string().trim().min(1).max(64) });
 /** The SKU body plus the unit weight the carrier rules and freight read (`null` forgets it: 500 g a unit is assumed). */
 const skuPutBody = skuBodySchema.extend({ weightGrams: unitWeightGramsSchema.nullable().optional() });
+const channelName = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'a channel name such as taobao, tmall, pdd, douyin, wechat');
+const pricesBody = z.record(channelName, z.number().int('integer fen').positive('a price above 0 fen').max(100_000_000)).refine((p) => Object.keys(p).length > 0, 'at least one channel');
 
-/** `/v1/skus`: master data the allocation and the carrier choice read (safety stock, 1688 supplier, unit weight). */
-export function skuRoutes({ db, orders, replenishment }: { db: Db; orders: OrderClient; replenishment?: ReplenishmentMonitor | undefined }) {
+export interface SkuRouteDeps {
+  db: Db;
+  orders: OrderClient;
+  replenishment?: ReplenishmentMonitor | undefined;
+  /** Price-gap thresholds (PRICE_GAP_FEN / PRICE_GAP_PCT) a price set through `/:sku/prices` is judged by. */
+  thresholds: GapThresholds;
+}
+
+/**
+ * `/v1/skus`: master data the allocation and the carrier choice read (safety stock, 1688 supplier, unit weight),
+ * and the listed price per channel (`/:sku/prices`) for channels without an item API (or to correct one).
+ */
+export function skuRoutes({ db, orders, replenishment, thresholds }: SkuRouteDeps) {
   return new Hono<ApiEnv>()
     .get(
       '/:sku',
@@ -58,6 +74,32 @@ export function skuRoutes({ db, orders, replenishment }: { db: Db; orders: Order
           }
         }
         return c.json(row);
+      },
+    )
+    .get(
+      '/:sku/prices',
+      doc('Listed price per channel of a SKU, in fen', { 200: '{sku, prices: {[channel]: fen}}' }),
+      requireScope('ops', 'orders:read'),
+      validate('param', skuParam),
+      async (c) => {
+        const { sku } = c.req.valid('param');
+        return c.json({ sku, prices: await pricesOf(db, sku) });
+      },
+    )
+    .put(
+      '/:sku/prices',
+      doc('Set the listed price per channel (`{ [channel]: fen }`; channels not named keep theirs); a gap beyond PRICE_GAP_FEN / PRICE_GAP_PCT opens an alert, prices agreeing again close it', {
+        200: '{sku, prices, gap: {opened, closed, alert}}',
+        400: 'not integer fen per channel',
+      }),
+      requireScope('ops'),
+      validate('param', skuParam),
+      validate('json', pricesBody),
+      async (c) => {
+        const { sku } = c.req.valid('param');
+        const check = await setPricesByApi(db, sku, c.req.valid('json'), thresholds);
+        const [alert] = await listPriceGaps(db, { sku, status: 'open', limit: 1 });
+        return c.json({ sku, prices: await pricesOf(db, sku), gap: { opened: check.opened.length > 0, closed: check.closed.length > 0, alert: alert ? priceGapView(alert) : null } });
       },
     );
 }

@@ -7,23 +7,11 @@ import { createHash } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { saveAllocation } from '../db/queries/allocations';
-import {
-  categoriesOf,
-  claimPrepack,
-  eventsOf,
-  expirePrepack,
-  historyBetween,
-  latestModel,
-  openPrepack,
-  ordersToKey,
-  pairsWithNewEvents,
-  prepackHistory,
-  prepackOutcomes,
-  purchasesOf,
-  saveModel,
-  saveOrderCustomers,
-  type OpenResult,
-} from '../db/queries/prepack';
+import { eventsOf, pairsWithNewEvents } from '../db/queries/behaviour-events';
+import { historyBetween, ordersToKey, purchasesOf, saveOrderCustomers } from '../db/queries/prepack-history';
+import { latestModel, saveModel } from '../db/queries/prepack-models';
+import { claimPrepack, expirePrepack, openPrepack, prepackHistory, prepackOutcomes, type OpenResult } from '../db/queries/prepacks';
+import { categoriesOf } from '../db/queries/skus';
 import { listWarehouses } from '../db/queries/warehouses';
 import { orders, prepackOrderCustomers } from '../db/schema';
 import { distanceKm, locate } from '../domain/geo';

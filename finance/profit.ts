@@ -4,8 +4,10 @@
  * platform fee and refunds taken from the settlement statements where they name the order.
  */
 import type { DbOrTx } from '../db/client';
-import { linesOfOrders, returnRefundsByOrder, statementFeesByOrder } from '../db/queries/finance';
+import { linesOfOrders } from '../db/queries/orders';
 import { orderCostRows } from '../db/queries/reports';
+import { returnRefundsByOrder } from '../db/queries/returns';
+import { statementFeesByOrder } from '../db/queries/statements';
 import { orderCost, type CostRates } from '../domain/costs';
 import { shanghaiMonth } from '../domain/finance';
 import { orderProfit, ProfitGroups, type OrderProfit, type ProfitGroup } from '../domain/finance-profit';

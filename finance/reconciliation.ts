@@ -4,7 +4,7 @@
  * orders the OMS does not have. Refunds are matched to the orders' returns.
  */
 import type { DbOrTx } from '../db/client';
-import { reconciliationOrders, resolveAlternativeRefs, statementOrdersMissingInOms, statementTotals } from '../db/queries/finance';
+import { reconciliationOrders, resolveAlternativeRefs, statementOrdersMissingInOms, statementTotals } from '../db/queries/statements';
 import { CHANNELS_OF, fenToYuan, judgeOrder, shanghaiMonth, type MismatchReason, type StatementPlatform } from '../domain/finance';
 
 export interface AmountMismatch {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
-import { recordStatementImport, insertStatementRows, type StatementImportRecord } from '../db/queries/finance';
+import { recordStatementImport, insertStatementRows, type StatementImportRecord } from '../db/queries/statements';
 import type { StatementPlatform } from '../domain/finance';
 import { STATEMENT_FORMATS, type LedgerRow } from './statement-formats';
 import { readStatement, type ReadProgress } from './statement-reader';

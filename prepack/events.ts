@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { appendToBuffer } from '../db/queries/ingest-buffer';
-import { drainEventBuffer, insertEvents, type StoredEvent } from '../db/queries/prepack';
+import { drainEventBuffer, insertEvents, type StoredEvent } from '../db/queries/behaviour-events';
 import { BEHAVIOUR_TYPES } from '../domain/prepack-features';
 import { createBatcher } from '../infra/batcher';
 import type { Logger } from '../infra/logger';

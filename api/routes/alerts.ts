@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { listPriceGaps, type PriceGapAlertRow } from '../../db/queries/finance';
+import { listPriceGaps, type PriceGapAlertRow } from '../../db/queries/price-gap-alerts';
 import type { GapThresholds } from '../../domain/price-gap';
 import { requireScope, type ApiEnv } from '../auth';
 import { unavailable } from '../errors';

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { listStatementImports } from '../../db/queries/finance';
+import { listStatementImports } from '../../db/queries/statements';
 import { DEFAULT_COST_RATES, type CostRates } from '../../domain/costs';
 import { statementPlatformOf, STATEMENT_PLATFORMS, type StatementPlatform } from '../../domain/finance';
 import { monthsBetween, profitReport } from '../../finance/profit';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { dispatchMinutes, listPrepacks, prepackOutcomes, type PrepackRow } from '../../db/queries/prepack';
+import { dispatchMinutes, listPrepacks, prepackOutcomes, type PrepackRow } from '../../db/queries/prepacks';
 import { requireScope, type ApiEnv } from '../auth';
 import { doc } from '../openapi';
 import { validate } from '../validate';

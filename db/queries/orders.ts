@@ -249,3 +249,14 @@ export async function searchOrders(db: DbOrTx, search: OrderSearch) {
     };
   });
 }
+
+/** The orders' lines (SKU and value), for profit per SKU. */
+export async function linesOfOrders(db: DbOrTx, orderIds: readonly string[]): Promise<Map<string, { sku: string; valueFen: number }[]>> {
+  const out = new Map<string, { sku: string; valueFen: number }[]>();
+  if (orderIds.length === 0) return out;
+  const found = await db.execute<{ orderId: string; sku: string; valueFen: number }>(
+    sql`select order_id as "orderId", sku, (quantity * unit_price_fen)::float8 as "valueFen" from order_lines where order_id = any(${sql.param([...orderIds])}::text[]) order by order_id, sku`,
+  );
+  for (const l of found.rows) out.set(l.orderId, [...(out.get(l.orderId) ?? []), { sku: l.sku, valueFen: l.valueFen }]);
+  return out;
+}

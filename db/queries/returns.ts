@@ -288,3 +288,12 @@ export async function storedReturnRefs(db: DbOrTx, orderId: string): Promise<Ret
     };
   });
 }
+
+/** Refunds recorded for the orders' returns (not those the platform refused), per order. */
+export async function returnRefundsByOrder(db: DbOrTx, orderIds: readonly string[]): Promise<Map<string, number>> {
+  if (orderIds.length === 0) return new Map();
+  const found = await db.execute<{ orderId: string; fen: number }>(
+    sql`select order_id as "orderId", sum(amount_fen)::int as fen from return_refunds where order_id = any(${sql.param([...orderIds])}::text[]) and status <> 'refused' group by 1`,
+  );
+  return new Map(found.rows.map((f) => [f.orderId, f.fen]));
+}

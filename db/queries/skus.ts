@@ -50,3 +50,10 @@ export async function findSku(db: DbOrTx, sku: string) {
   const [row] = await db.select().from(skus).where(eq(skus.sku, sku));
   return row;
 }
+
+/** The category of each SKU (null when it has none); unknown SKUs are left out. */
+export async function categoriesOf(db: DbOrTx, skuIds: readonly string[]): Promise<Map<string, string | null>> {
+  if (skuIds.length === 0) return new Map();
+  const rows = await db.select({ sku: skus.sku, category: skus.category }).from(skus).where(inArray(skus.sku, [...new Set(skuIds)]));
+  return new Map(rows.map((r) => [r.sku, r.category]));
+}

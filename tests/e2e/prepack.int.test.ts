@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveModel } from '../../db/queries/prepack';
+import { saveModel } from '../../db/queries/prepack-models';
 import { createLogger } from '../../infra/logger';
 import { phoneCustomer } from '../../prepack/customer';
 import { createEventBuffer, type EventBuffer } from '../../prepack/events';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { connectDatabase, type Database } from '../../db/client';
-import { claimPrepack, expirePrepack, openPrepack } from '../../db/queries/prepack';
+import { claimPrepack, expirePrepack, openPrepack } from '../../db/queries/prepacks';
 import { inventory, warehouses } from '../../db/schema';
 import { and, eq } from 'drizzle-orm';
 import { uniq } from '../support/stack';

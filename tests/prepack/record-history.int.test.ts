@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { saveModel } from '../../db/queries/prepack';
+import { saveModel } from '../../db/queries/prepack-models';
 import { createLogger } from '../../infra/logger';
 import { createEventBuffer } from '../../prepack/events';
 import { generateHistory } from '../../prepack/simulate';

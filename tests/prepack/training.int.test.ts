@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPrepackActivities } from '../../activities/prepack-activities';
 import { connectDatabase, type Database } from '../../db/client';
-import { insertEvents } from '../../db/queries/prepack';
+import { insertEvents } from '../../db/queries/behaviour-events';
 import { orderLines, orders, prepackModels } from '../../db/schema';
 import { createLogger } from '../../infra/logger';
 import { phoneCustomer } from '../../prepack/customer';

@@ -1,17 +1,15 @@
 /**
- * Finance's reads and writes: statement rows and imports, the two sides of a month's reconciliation, listed
- * prices per channel and price-gap alerts.
+ * Settlement statements: their rows and imports, and the two sides of a month's reconciliation (OMS orders
+ * against statement rows), plus the fees the statements charged per order (profit).
  */
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { LedgerRow } from '../../finance/statement-formats';
-import type { Db, DbOrTx } from '../client';
-import { priceGapAlerts, skuPrices, statementImports } from '../schema';
+import type { DbOrTx } from '../client';
+import { statementImports } from '../schema';
 
 async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return (await db.execute(query)).rows as T[];
 }
-
-// ── Statements ──────────────────────────────────────────────────────────────────────────────────────────────
 
 /**
  * Stores the rows not known yet (by platform and the statement's row id); returns how many were new. One
@@ -194,120 +192,5 @@ export async function statementFeesByOrder(db: DbOrTx, refs: readonly { channel:
     group by 1, 2`,
   );
   for (const f of found) out.set(`${f.platform}\n${f.orderRef}`, { feeFen: f.feeFen, refundFen: f.refundFen });
-  return out;
-}
-
-// ── Listed prices and price gaps ────────────────────────────────────────────────────────────────────────────
-
-export type SkuPriceRow = typeof skuPrices.$inferSelect;
-export type PriceGapAlertRow = typeof priceGapAlerts.$inferSelect;
-
-export async function pricesOf(db: DbOrTx, sku: string): Promise<Record<string, number>> {
-  const found = await db.select().from(skuPrices).where(eq(skuPrices.sku, sku));
-  return Object.fromEntries(found.sort((a, b) => a.channel.localeCompare(b.channel)).map((p) => [p.channel, p.priceFen]));
-}
-
-/** Sets listed prices; returns the SKUs whose price changed (their gaps need looking at). */
-export async function upsertPrices(db: DbOrTx, entries: readonly { sku: string; channel: string; priceFen: number; source: 'api' | 'platform'; storeId?: string | null }[]): Promise<string[]> {
-  if (entries.length === 0) return [];
-  const changed = await db
-    .insert(skuPrices)
-    .values(entries.map((e) => ({ sku: e.sku, channel: e.channel, priceFen: e.priceFen, source: e.source, storeId: e.storeId ?? null, updatedAt: new Date() })))
-    .onConflictDoUpdate({
-      target: [skuPrices.sku, skuPrices.channel],
-      set: { priceFen: sql`excluded.price_fen`, source: sql`excluded.source`, storeId: sql`excluded.store_id`, updatedAt: sql`excluded.updated_at` },
-      setWhere: sql`${skuPrices.priceFen} is distinct from excluded.price_fen or ${skuPrices.source} is distinct from excluded.source`,
-    })
-    .returning({ sku: skuPrices.sku });
-  return [...new Set(changed.map((c) => c.sku))];
-}
-
-export async function pricesOfSkus(db: DbOrTx, skus: readonly string[]): Promise<Map<string, Record<string, number>>> {
-  const out = new Map<string, Record<string, number>>();
-  if (skus.length === 0) return out;
-  for (const p of await db.select().from(skuPrices).where(inArray(skuPrices.sku, [...skus]))) {
-    out.set(p.sku, { ...out.get(p.sku), [p.channel]: p.priceFen });
-  }
-  return out;
-}
-
-/** Every SKU with prices on at least two channels. */
-export async function skusListedOnSeveralChannels(db: DbOrTx): Promise<string[]> {
-  const found = await rows<{ sku: string }>(db, sql`select sku from sku_prices group by sku having count(*) > 1 union select sku from price_gap_alerts where status = 'open'`);
-  return found.map((f) => f.sku);
-}
-
-export async function openGapOf(db: DbOrTx, sku: string): Promise<PriceGapAlertRow | undefined> {
-  const [row] = await db.select().from(priceGapAlerts).where(and(eq(priceGapAlerts.sku, sku), eq(priceGapAlerts.status, 'open')));
-  return row;
-}
-
-export type GapFigures = Pick<PriceGapAlertRow, 'lowChannel' | 'lowFen' | 'highChannel' | 'highFen' | 'gapFen' | 'gapPct' | 'prices'>;
-
-/** Opens the SKU's gap alert, or updates the open one's figures. Returns the alert and whether it is new. */
-export async function openOrUpdateGap(db: DbOrTx, sku: string, gap: GapFigures, now: Date): Promise<{ alert: PriceGapAlertRow; opened: boolean }> {
-  const [created] = await db
-    .insert(priceGapAlerts)
-    .values({ sku, ...gap, status: 'open', openedAt: now, updatedAt: now })
-    .onConflictDoNothing({ target: priceGapAlerts.sku, where: sql`status = 'open'` })
-    .returning();
-  if (created) return { alert: created, opened: true };
-  const [updated] = await db
-    .update(priceGapAlerts)
-    .set({ ...gap, updatedAt: now })
-    .where(and(eq(priceGapAlerts.sku, sku), eq(priceGapAlerts.status, 'open')))
-    .returning();
-  return { alert: updated!, opened: false };
-}
-
-export async function closeGap(db: DbOrTx, sku: string, prices: Record<string, number>, now: Date): Promise<PriceGapAlertRow | undefined> {
-  const [closed] = await db
-    .update(priceGapAlerts)
-    .set({ status: 'closed', closedAt: now, updatedAt: now, prices })
-    .where(and(eq(priceGapAlerts.sku, sku), eq(priceGapAlerts.status, 'open')))
-    .returning();
-  return closed;
-}
-
-export async function listPriceGaps(db: DbOrTx, f: { status?: 'open' | 'closed' | undefined; sku?: string | undefined; limit: number }): Promise<PriceGapAlertRow[]> {
-  return db
-    .select()
-    .from(priceGapAlerts)
-    .where(and(f.status ? eq(priceGapAlerts.status, f.status) : undefined, f.sku ? eq(priceGapAlerts.sku, f.sku) : undefined))
-    .orderBy(desc(priceGapAlerts.openedAt), desc(priceGapAlerts.id))
-    .limit(f.limit);
-}
-
-/** Open alerts the WeCom group has not been told about yet, oldest first. */
-export async function unpushedGaps(db: DbOrTx): Promise<PriceGapAlertRow[]> {
-  return db.select().from(priceGapAlerts).where(and(eq(priceGapAlerts.status, 'open'), sql`${priceGapAlerts.pushedAt} is null`)).orderBy(priceGapAlerts.openedAt, priceGapAlerts.id);
-}
-
-export async function markGapsPushed(db: Db | DbOrTx, ids: readonly number[], at: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await db.update(priceGapAlerts).set({ pushedAt: at }).where(and(inArray(priceGapAlerts.id, [...ids]), sql`${priceGapAlerts.pushedAt} is null`));
-}
-
-// ── Profit inputs ───────────────────────────────────────────────────────────────────────────────────────────
-
-/** Refunds recorded for the orders' returns (not those the platform refused), per order. */
-export async function returnRefundsByOrder(db: DbOrTx, orderIds: readonly string[]): Promise<Map<string, number>> {
-  if (orderIds.length === 0) return new Map();
-  const found = await rows<{ orderId: string; fen: number }>(
-    db,
-    sql`select order_id as "orderId", sum(amount_fen)::int as fen from return_refunds where order_id = any(${toArray(orderIds)}) and status <> 'refused' group by 1`,
-  );
-  return new Map(found.map((f) => [f.orderId, f.fen]));
-}
-
-/** The orders' lines (SKU and value), for profit per SKU. */
-export async function linesOfOrders(db: DbOrTx, orderIds: readonly string[]): Promise<Map<string, { sku: string; valueFen: number }[]>> {
-  const out = new Map<string, { sku: string; valueFen: number }[]>();
-  if (orderIds.length === 0) return out;
-  const found = await rows<{ orderId: string; sku: string; valueFen: number }>(
-    db,
-    sql`select order_id as "orderId", sku, (quantity * unit_price_fen)::float8 as "valueFen" from order_lines where order_id = any(${toArray(orderIds)}) order by order_id, sku`,
-  );
-  for (const l of found) out.set(l.orderId, [...(out.get(l.orderId) ?? []), { sku: l.sku, valueFen: l.valueFen }]);
   return out;
 }

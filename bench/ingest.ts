@@ -56,6 +56,8 @@ const { values } = parseArgs({
     temporal: { type: 'string', default: 'file' },
     /** Worker processes (order workflows, the order starter and, with Redis, a consumer each). */
     workers: { type: 'string', default: '1' },
+    /** API_PROCESSES of the OMS (default: npm start's own, auto). */
+    'api-processes': { type: 'string' },
     'api-alone': { type: 'boolean', default: false },
     /** Pushes per second at most (a paced stream instead of a flood); 0 = as fast as the connections go. */
     rate: { type: 'string', default: '0' },
@@ -152,8 +154,9 @@ async function main() {
     TEMPORAL_UI_PORT: String(await freePort()),
   };
   if (!redisUrl) delete baseEnv.REDIS_URL;
+  if (values['api-processes']) baseEnv.API_PROCESSES = values['api-processes'];
   if (!ownServer) baseEnv.TEMPORAL_ADDRESS = temporalAddress;
-  const processes: OmsProcess[] = [];
+  const processes: ChildProcess[] = [];
   const launch = (roles: string, extra: Record<string, string> = {}) => {
     // OMS_CPU_PROF=<dir>: a V8 CPU profile of each OMS process, written when it stops.
     const profile = process.env.OMS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OMS_CPU_PROF}`] : [];
@@ -165,7 +168,7 @@ async function main() {
     child.once('exit', (code, signal) => {
       if (!stopping) log(`ROLES=${roles} process exited early (${code ?? signal}); run with --verbose to see its log`);
     });
-    processes.push(Object.assign(child, { roles }));
+    processes.push(child);
     return child;
   };
   cleanups.unshift(() => Promise.all(processes.map((p) => stop(p))));
@@ -273,7 +276,7 @@ async function main() {
       }
     }
   };
-  const cpuBefore = cpuTimes(processes);
+  const cpuBefore = cpuTimes(dataDir);
   const burstBar = progress('burst', signed.length, { unit: 'pushes' });
   const ticking = setInterval(() => burstBar.set(ackAt.size + [...failures.values()].reduce((a, b) => a + b, 0)), 100);
   await Promise.all(Array.from({ length: CONCURRENCY }, sender));
@@ -281,7 +284,7 @@ async function main() {
   burstBar.set(signed.length);
   burstBar.finish();
   const burstMs = Date.now() - started;
-  const burstCpu = cpuSpent(cpuBefore, cpuTimes(processes));
+  const burstCpu = cpuSpent(cpuBefore, cpuTimes(dataDir));
   log(`burst done: ${ackAt.size} acknowledged in ${(burstMs / 1000).toFixed(1)} s`);
   if (API_ALONE) await startWorkers();
 
@@ -376,7 +379,7 @@ async function main() {
   const persistedRate = expected.size / ((persistedAllAt - started) / 1000);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end`;
   const report: [string, string][] = [
-    ['run', `${HOT ? `hot SKU (${HOT_STOCK} units for ${work.length} orders)` : 'mixed SKUs'}${RATE > 0 ? `, paced at ${RATE} pushes/s` : ''}, ${REDIS ? 'Redis buffer' : 'embedded, no Redis'}, Temporal ${values.temporal}, ${WORKERS} worker process(es)${API_ALONE ? ', API alone during the burst' : ''}`],
+    ['run', `${HOT ? `hot SKU (${HOT_STOCK} units for ${work.length} orders)` : 'mixed SKUs'}${RATE > 0 ? `, paced at ${RATE} pushes/s` : ''}, ${REDIS ? 'Redis buffer' : 'embedded, no Redis'}, Temporal ${values.temporal}, ${WORKERS} worker process(es), API_PROCESSES=${values['api-processes'] ?? 'auto'}${API_ALONE ? ', API alone during the burst' : ''}`],
     ['pushes acknowledged', `${ackAt.size} of ${work.length} (${[...failures].map(([k, v]) => `${v} × ${k}`).join(', ') || 'no failures'})`],
     ['acknowledged per second', (ackAt.size / (burstMs / 1000)).toFixed(0)],
     ['ack latency p50 / p99', `${pct(latencies, 50).toFixed(1)} ms / ${pct(latencies, 99).toFixed(1)} ms`],
@@ -408,36 +411,38 @@ async function main() {
 }
 
 type CpuTimes = Record<string, number>;
-type OmsProcess = ChildProcess & { roles: string };
 
 /**
- * CPU milliseconds spent so far by: the OMS processes (by role), this load generator (with its simulators),
- * PostgreSQL (every backend) and the Temporal server — from /proc, so only on Linux (empty elsewhere).
+ * CPU milliseconds spent so far by: the OMS processes of this run (found by their DATA_DIR; the API processes
+ * `npm start` forks apart from the rest), this load generator (with its simulators), PostgreSQL (every backend)
+ * and the Temporal server — read from /proc, so only on Linux (empty elsewhere).
  */
-function cpuTimes(oms: readonly OmsProcess[]): CpuTimes {
-  const ticks = (pid: number | string) => {
+function cpuTimes(dataDir: string): CpuTimes {
+  if (!existsSync('/proc/self/stat')) return {};
+  const read = (pid: string, file: string) => {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at 100 ticks a second
+      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
     } catch {
-      return 0;
+      return undefined; // gone meanwhile
     }
   };
-  if (!existsSync('/proc/self/stat')) return {};
-  const out: CpuTimes = { 'load generator': process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 };
-  for (const child of oms) {
-    const role = `OMS ${child.roles}`;
-    out[role] = (out[role] ?? 0) + (child.pid ? ticks(child.pid) : 0);
-  }
+  const ms = (stat: string) => {
+    const fields = stat.replace(/^.*\) /s, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at 100 ticks a second
+  };
+  const own = process.cpuUsage();
+  const out: CpuTimes = { 'load generator': (own.user + own.system) / 1000 };
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let comm: string;
-    try {
-      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-    } catch {
-      continue; // gone meanwhile
+    const comm = read(pid, 'comm')?.trim();
+    let who = comm === 'postgres' ? 'PostgreSQL' : comm === 'temporal' ? 'Temporal' : undefined;
+    if (comm === 'node') {
+      const environ = new Map((read(pid, 'environ') ?? '').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+      if (environ.get('DATA_DIR') !== dataDir) continue;
+      // node:cluster marks the processes it forks.
+      who = environ.has('NODE_UNIQUE_ID') ? 'OMS API processes' : `OMS ${environ.get('ROLES') ?? ''}`;
     }
-    const who = comm === 'postgres' ? 'PostgreSQL' : comm === 'temporal' ? 'Temporal' : undefined;
-    if (who) out[who] = (out[who] ?? 0) + ticks(pid);
+    const stat = who ? read(pid, 'stat') : undefined;
+    if (who && stat) out[who] = (out[who] ?? 0) + ms(stat);
   }
   return out;
 }

@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { connectDatabase, migrateDatabase } from '../db/client';
-import { saveModel } from '../db/queries/prepack';
+import { saveModel } from '../db/queries/prepack-models';
 import { evaluate } from '../domain/prepack';
 import { percentile } from './stats';
 import { createLogger } from '../infra/logger';

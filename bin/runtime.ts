@@ -31,7 +31,7 @@ export function timingsFrom(env: Env): OrderTimings {
  * from the CLI on this machine or, failing that, the SDK's own download.
  */
 export async function startTemporal(env: Env, logger: Logger): Promise<DevServer> {
-  if (env.TEMPORAL_ADDRESS) return { address: env.TEMPORAL_ADDRESS, uiUrl: undefined, stop: async () => undefined };
+  if (env.TEMPORAL_ADDRESS) return { address: env.TEMPORAL_ADDRESS, uiUrl: env.TEMPORAL_UI_URL, stop: async () => undefined };
   const dbFilename = join(env.DATA_DIR, 'temporal.sqlite');
   const cliPath = findTemporalCli(env.TEMPORAL_CLI_PATH);
   if (cliPath) {

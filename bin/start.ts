@@ -5,6 +5,7 @@
  * `npm start -- --demo` also loads the demo brand (bin/demo.ts) once the API answers.
  */
 import { serve } from '@hono/node-server';
+import cluster from 'node:cluster';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Redis } from 'ioredis';
@@ -18,8 +19,9 @@ import { createStoreTokens, tokenRefreshingDirectory } from '../channels/oauth-t
 import { loadEnv, type Env } from '../config/env';
 import { assertPortFree, explainStartupError, StartupError } from '../infra/startup-error';
 import { connectDatabase, migrateDatabase } from '../db/client';
+import { INGEST_BUFFER_CHANNEL } from '../db/queries/ingest-buffer';
 import { PDA_EVENTS_CHANNEL } from '../db/queries/pda-events';
-import { createLogger } from '../infra/logger';
+import { createLogger, type Logger } from '../infra/logger';
 import { createPgListener } from '../infra/pg-listen';
 import { createSecretBox } from '../infra/secrets';
 import { createIngest } from '../ingest';
@@ -45,8 +47,12 @@ import { openDatabaseServer } from './database';
 import { runDemo } from './demo';
 
 /** What start-up is waiting for, on the console (the log carries the details). */
-const say = (line: string) => console.log(`  … ${line}`);
+const say = (line: string) => {
+  if (cluster.isPrimary) console.log(`  … ${line}`);
+};
 let databaseUrlForErrors: string | undefined;
+/** Set once this process is stopping: API processes that exit then are not replaced. */
+let shuttingDown = false;
 /** What a failed start stops before exiting (the servers it had started). */
 const stopOnFailure: (() => Promise<unknown>)[] = [];
 
@@ -61,7 +67,8 @@ async function main() {
   mkdirSync(env.DATA_DIR, { recursive: true });
   const cleanups: (() => Promise<unknown>)[] = [];
   // Every port this process opens, checked before anything starts: a taken one is named with its variable.
-  if (env.ROLES.has('api')) await assertPortFree(env.PORT, 'PORT', 'the OMS API');
+  // An API process forked by this one shares the port its primary checked (node:cluster hands it the socket).
+  if (env.ROLES.has('api') && cluster.isPrimary) await assertPortFree(env.PORT, 'PORT', 'the OMS API');
   if (!env.TEMPORAL_ADDRESS) {
     // A dev server left running by a start that was killed (kill -9 of this process only) holds its ports: stopped.
     await stopOrphanedDevServer(join(env.DATA_DIR, 'temporal.sqlite'), say);
@@ -92,12 +99,15 @@ async function main() {
 
   const database = connectDatabase(postgres.url);
   cleanups.unshift(() => database.close());
-  say('applying database migrations');
-  await migrateDatabase(database.db);
+  if (cluster.isPrimary) {
+    say('applying database migrations');
+    await migrateDatabase(database.db);
+  }
 
-  const secrets = createSecretBox(
-    Buffer.from(env.SECRETS_KEY ?? developmentSecret(env, 'secrets-key', () => randomBytes(32).toString('base64')), 'base64'),
-  );
+  const secretsKey = env.SECRETS_KEY ?? developmentSecret(env, 'secrets-key', () => randomBytes(32).toString('base64'));
+  const secrets = createSecretBox(Buffer.from(secretsKey, 'base64'));
+  // Forked API processes serve the API; this one (the primary) keeps the other roles.
+  const apiProcesses = cluster.isPrimary ? env.API_PROCESSES : 1;
 
   const apiUrl = `http://127.0.0.1:${env.PORT}`;
   const { carriers, simulators } = await buildCarriers(env, {
@@ -133,7 +143,19 @@ async function main() {
     await redis.connect();
     cleanups.unshift(() => redis.quit());
   }
-  const ingest = createIngest({ db: database.db, orders, secrets, logger, redis, stores: tokenRefreshingDirectory(createStoreDirectory(database.db, secrets), tokens) });
+  // Without Redis, appends made in the API processes wake this process's consumer through PostgreSQL.
+  const consumes = env.ROLES.has('worker') || env.ROLES.has('ingest');
+  const bufferListener = consumes && !redis ? createPgListener({ connection: postgres.url, channel: INGEST_BUFFER_CHANNEL, logger }) : undefined;
+  if (bufferListener) cleanups.unshift(() => bufferListener.close());
+  const ingest = createIngest({
+    db: database.db,
+    orders,
+    secrets,
+    logger,
+    redis,
+    listener: bufferListener,
+    stores: tokenRefreshingDirectory(createStoreDirectory(database.db, secrets), tokens),
+  });
   // Behaviour events (pre-pack): buffered like orders, drained by the worker and ingest processes.
   const events = createEventBuffer({ db: database.db, redis, logger });
   if (env.ROLES.has('worker') || env.ROLES.has('ingest')) {
@@ -208,62 +230,84 @@ async function main() {
 
   if (env.ROLES.has('api')) {
     const adminApiKey = env.ADMIN_API_KEY ?? developmentSecret(env, 'admin-api-key', () => `oms_admin_${randomBytes(18).toString('base64url')}`);
-    const pdaListener = createPgListener({ connection: postgres.url, channel: PDA_EVENTS_CHANNEL, logger });
-    const app = createApp({
-      db: database.db,
-      secrets,
-      carriers,
-      orders,
-      logger,
-      adminApiKey,
-      probes: [
-        { name: 'temporal', check: () => connection.workflowService.getSystemInfo({}) },
-        ...(redis ? [{ name: 'redis', check: () => redis.ping() }] : []),
-      ],
-      onStockReceived: (skus) => orders.restock(skus),
-      replenishment,
-      ingest,
-      events,
-      channels: { tokens, schedules, oauthRedirectBase: env.OAUTH_REDIRECT_URL ?? apiUrl, syncStock },
-      pda: { listener: pdaListener },
-      waves: createWaveClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }),
-      dailyReports: env.WECOM_WEBHOOK_URL ? createDailyReportClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }) : undefined,
-      // The ops console links orders into the embedded dev server's Web UI (TEMPORAL_UI_PORT); none for an external server.
-      temporalUi: { url: temporal.uiUrl, namespace: env.TEMPORAL_NAMESPACE },
-      finance: { thresholds: { fen: env.PRICE_GAP_FEN, pct: env.PRICE_GAP_PCT }, pollPrices: () => triggerPricePoll(client, env.TEMPORAL_TASK_QUEUE) },
-      costRates: {
-        labourFenPerOrder: env.LABOUR_FEN_PER_ORDER,
-        labourFenPerLine: env.LABOUR_FEN_PER_LINE,
-        transferFenPerUnit: env.TRANSFER_FEN_PER_UNIT,
-        platformFeePct: env.PLATFORM_FEE_PCT,
-      },
-    });
-    const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }) as Server;
-    server.once('error', (err) => fail(err));
-    cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));
-    // Open PDA streams would keep server.close() waiting forever: they end first (devices resume with Last-Event-ID).
-    cleanups.unshift(() => pdaListener.close());
-    console.log(`\n  OMS API          ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json)`);
-    console.log(`  Ops console      ${apiUrl}/console   (log in with an API key with the ops scope)`);
-    if (!env.ADMIN_API_KEY) console.log(`  Admin API key    ${adminApiKey}   (set ADMIN_API_KEY to choose your own)`);
-    if (process.argv.includes('--demo')) {
-      // The demo brand, through the API like any client; its platform simulators live as long as this process.
-      void runDemo({ apiUrl, adminKey: adminApiKey, log: (line) => console.log(`  demo: ${line.trim()}`) }).then(
-        (demo) => cleanups.unshift(() => demo.close()),
-        (err: unknown) => console.error(`  demo: ${explainStartupError(err) ?? String((err as Error)?.message ?? err)}`),
+    if (apiProcesses > 1) {
+      // The API in processes of its own, sharing the port; they use the PostgreSQL and Temporal started here.
+      say(`starting ${apiProcesses} API processes`);
+      const forked = await forkApiProcesses(
+        apiProcesses,
+        {
+          ROLES: 'api',
+          API_PROCESSES: '1',
+          DATABASE_URL: postgres.url,
+          TEMPORAL_ADDRESS: temporal.address,
+          ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
+          ADMIN_API_KEY: adminApiKey,
+          SECRETS_KEY: secretsKey,
+        },
+        logger,
       );
+      cleanups.unshift(() => forked.stop());
+    } else {
+      const pdaListener = createPgListener({ connection: postgres.url, channel: PDA_EVENTS_CHANNEL, logger });
+      const app = createApp({
+        db: database.db,
+        secrets,
+        carriers,
+        orders,
+        logger,
+        adminApiKey,
+        probes: [
+          { name: 'temporal', check: () => connection.workflowService.getSystemInfo({}) },
+          ...(redis ? [{ name: 'redis', check: () => redis.ping() }] : []),
+        ],
+        onStockReceived: (skus) => orders.restock(skus),
+        replenishment,
+        ingest,
+        events,
+        channels: { tokens, schedules, oauthRedirectBase: env.OAUTH_REDIRECT_URL ?? apiUrl, syncStock },
+        pda: { listener: pdaListener },
+        waves: createWaveClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }),
+        dailyReports: env.WECOM_WEBHOOK_URL ? createDailyReportClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }) : undefined,
+        // The ops console links orders into the embedded dev server's Web UI (TEMPORAL_UI_PORT); none for an external server.
+        temporalUi: { url: temporal.uiUrl, namespace: env.TEMPORAL_NAMESPACE },
+        finance: { thresholds: { fen: env.PRICE_GAP_FEN, pct: env.PRICE_GAP_PCT }, pollPrices: () => triggerPricePoll(client, env.TEMPORAL_TASK_QUEUE) },
+        costRates: {
+          labourFenPerOrder: env.LABOUR_FEN_PER_ORDER,
+          labourFenPerLine: env.LABOUR_FEN_PER_LINE,
+          transferFenPerUnit: env.TRANSFER_FEN_PER_UNIT,
+          platformFeePct: env.PLATFORM_FEE_PCT,
+        },
+      });
+      const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }) as Server;
+      server.once('error', (err) => fail(err));
+      cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));
+      // Open PDA streams would keep server.close() waiting forever: they end first (devices resume with Last-Event-ID).
+      cleanups.unshift(() => pdaListener.close());
+    }
+    if (cluster.isPrimary) {
+      console.log(`\n  OMS API          ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json)`);
+      console.log(`  Ops console      ${apiUrl}/console   (log in with an API key with the ops scope)`);
+      if (!env.ADMIN_API_KEY) console.log(`  Admin API key    ${adminApiKey}   (set ADMIN_API_KEY to choose your own)`);
+      if (process.argv.includes('--demo')) {
+        // The demo brand, through the API like any client; its platform simulators live as long as this process.
+        void runDemo({ apiUrl, adminKey: adminApiKey, log: (line) => console.log(`  demo: ${line.trim()}`) }).then(
+          (demo) => cleanups.unshift(() => demo.close()),
+          (err: unknown) => console.error(`  demo: ${explainStartupError(err) ?? String((err as Error)?.message ?? err)}`),
+        );
+      }
     }
   }
-  console.log(`  Temporal         ${temporal.address}   namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}${env.TEMPORAL_ADDRESS ? '' : `, dev server data ${join(env.DATA_DIR, 'temporal.sqlite')}`}`);
-  if (temporal.uiUrl) console.log(`  Temporal Web UI  ${temporal.uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows`);
-  console.log(`  PostgreSQL       ${postgres.description}`);
-  console.log(`  Redis            ${env.REDIS_URL ? redactUrl(env.REDIS_URL) : 'not configured: the ingest buffer is a PostgreSQL table (set REDIS_URL to use Redis)'}`);
-  console.log(`  Data directory   ${resolve(env.DATA_DIR)}\n`);
+  if (cluster.isPrimary) {
+    console.log(`  Temporal         ${temporal.address}   namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}${env.TEMPORAL_ADDRESS ? '' : `, dev server data ${join(env.DATA_DIR, 'temporal.sqlite')}`}`);
+    if (temporal.uiUrl) console.log(`  Temporal Web UI  ${temporal.uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows`);
+    console.log(`  PostgreSQL       ${postgres.description}`);
+    console.log(`  Redis            ${env.REDIS_URL ? redactUrl(env.REDIS_URL) : 'not configured: the ingest buffer is a PostgreSQL table (set REDIS_URL to use Redis)'}`);
+    console.log(`  Data directory   ${resolve(env.DATA_DIR)}\n`);
+  }
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (shuttingDown) return;
+    shuttingDown = true;
     logger.info({ signal }, 'shutting down');
     for (const cleanup of cleanups) {
       try {
@@ -278,6 +322,40 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   // `kill -9` of npm leaves this process without a terminal or a parent: it stops as if told to.
   watchLauncher(() => void shutdown('npm, which started this process, is gone'));
+}
+
+/**
+ * Forks `count` API processes (node:cluster: they share PORT, connections are dealt round robin) and waits until
+ * each listens. One that dies is replaced; `stop` ends them (SIGTERM: each shuts down as `npm start` does).
+ */
+async function forkApiProcesses(count: number, env: Record<string, string>, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  cluster.setupPrimary({ args: [] }); // not `--demo`: the demo runs once, here
+  const fork = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const api = cluster.fork(env);
+      api.once('listening', () => resolve());
+      api.once('exit', (code, signal) => {
+        reject(new StartupError(`an API process exited while starting (${signal ?? code})`, 'see its message above'));
+        if (shuttingDown) return;
+        logger.error({ code, signal }, 'an API process exited; starting another');
+        setTimeout(() => void fork().catch((err: unknown) => logger.error({ err }, 'could not start an API process')), 1_000).unref();
+      });
+    });
+  await Promise.all(Array.from({ length: count }, fork));
+  return {
+    async stop() {
+      const running = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead());
+      await Promise.all(
+        running.map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              w!.once('exit', () => resolve());
+              w!.process.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
 }
 
 /** Entries waiting in the ingest buffer above which the order starters let the intake have the machine. */

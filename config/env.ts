@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
 import { DEFAULT_COST_RATES, feePctList } from '../domain/costs';
@@ -41,6 +42,8 @@ export const envSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().optional(),
   TEMPORAL_DEV_PORT: z.coerce.number().int().default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+  /** The Temporal Web UI the ops console links orders into, for a server started elsewhere (the dev server's is known). */
+  TEMPORAL_UI_URL: optionalUrl,
   ADMIN_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
   /** 32 random bytes, base64: encrypts store credentials at rest. Generated into DATA_DIR when unset. */
   SECRETS_KEY: z
@@ -122,12 +125,22 @@ export const envSchema = z.object({
     .default('api,worker')
     .transform((v) => new Set(v.split(',').map((r) => r.trim())))
     .pipe(z.set(z.enum(['api', 'worker', 'ingest'])).min(1)),
-  /** Sender phone on waybills of warehouses registered without a contact phone. */
+  /**
+   * Processes serving the API (the `api` role), sharing PORT: above 1, `npm start` forks them (node:cluster) and
+   * keeps the worker and the ingest in its own process, so a live-stream burst's acknowledgements and its intake
+   * run on cores of their own. `auto`: half the cores, at most 4, from 4 cores up; 1 below (on 2 cores a second
+   * API process only contends with the load it serves: measured in BENCHMARKS.md).
+   */
+  API_PROCESSES: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
+    .default('auto')
+    .transform((v) => (v === 'auto' ? (availableParallelism() >= 4 ? Math.min(4, Math.floor(availableParallelism() / 2)) : 1) : v)),
   /** Fulfilment cost rates for the cost report (integer fen; the commission in percent per channel). */
   LABOUR_FEN_PER_ORDER: z.coerce.number().int().min(0).default(DEFAULT_COST_RATES.labourFenPerOrder),
   LABOUR_FEN_PER_LINE: z.coerce.number().int().min(0).default(DEFAULT_COST_RATES.labourFenPerLine),
   TRANSFER_FEN_PER_UNIT: z.coerce.number().int().min(0).default(DEFAULT_COST_RATES.transferFenPerUnit),
   PLATFORM_FEE_PCT: feePctList.default({ ...DEFAULT_COST_RATES.platformFeePct }),
+  /** Sender phone on waybills of warehouses registered without a contact phone. */
   DEFAULT_SENDER_PHONE: z.string().min(5).default('4008000000'),
   DEFAULT_CARRIER: z.enum(['sf', 'jd']).default('sf'),
   SF_BASE_URL: optionalUrl,

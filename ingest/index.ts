@@ -13,6 +13,7 @@ import { appendToBuffer, bufferBacklog, messageKey } from '../db/queries/ingest-
 import { createBatcher } from '../infra/batcher';
 import { startPgConsumer, type RunningPgConsumer } from './pg-consumer';
 import type { Logger } from '../infra/logger';
+import type { PgListener } from '../infra/pg-listen';
 import type { SecretBox } from '../infra/secrets';
 import type { OrderClient } from '../temporal/order-client';
 import { startConsumer, type ConsumerOptions, type RunningConsumer } from './consumer';
@@ -33,6 +34,8 @@ export interface IngestDeps {
   redis?: Redis | undefined;
   /** Key prefix in Redis (default `oms:ingest`). */
   prefix?: string | undefined;
+  /** Without Redis: LISTENs for appends made by other processes, so this process's consumers look at once. */
+  listener?: PgListener | undefined;
   /** Overrides the cached store lookup (e.g. one that refreshes OAuth tokens before they expire). */
   stores?: StoreDirectory | undefined;
 }
@@ -145,7 +148,7 @@ export function createIngest(deps: IngestDeps): Ingest {
 
     async startConsumer(opts = {}) {
       if (redis && keys) return startConsumer({ redis, keys, processor, logger, ...opts });
-      const consumer = startPgConsumer({ db, queue, processor, logger, ...opts });
+      const consumer = startPgConsumer({ db, queue, processor, logger, listener: deps.listener, ...opts });
       consumers.push(consumer);
       return {
         name: consumer.name,

@@ -14,6 +14,7 @@ import type { Db } from '../db/client';
 import { claimBuffered, deleteBuffered, type BufferedEntry } from '../db/queries/ingest-buffer';
 import { createBatcher } from '../infra/batcher';
 import type { Logger } from '../infra/logger';
+import type { PgListener } from '../infra/pg-listen';
 import type { RunningConsumer } from './consumer';
 import { createWaker, deliverEntry, describeError, drain } from './drain';
 import { readEntry } from './entry';
@@ -31,6 +32,8 @@ export interface PgConsumerOptions {
   maxAttempts?: number;
   /** How long to wait for new entries when the table is empty (an append in this process wakes it at once). */
   idleMs?: number;
+  /** Appends in other processes (API processes, other machines) wake this consumer through it. */
+  listener?: PgListener | undefined;
 }
 
 export interface RunningPgConsumer extends RunningConsumer {
@@ -67,6 +70,7 @@ export function startPgConsumer(opts: PgConsumerOptions): RunningPgConsumer {
       log: logger,
     });
 
+  const unsubscribe = opts.listener?.subscribe(opts.queue, waker.wake);
   const running = loop();
   logger.info({ buffer: 'postgres', concurrency, reclaimAfterMs, maxAttempts }, 'ingest consumer started');
   return {
@@ -74,6 +78,7 @@ export function startPgConsumer(opts: PgConsumerOptions): RunningPgConsumer {
     wake: waker.wake,
     async stop() {
       stopping = true;
+      unsubscribe?.();
       waker.wake();
       await running;
       logger.info('ingest consumer stopped');

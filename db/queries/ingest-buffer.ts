@@ -7,6 +7,12 @@ import type { IngestEntry } from '../../ingest/types';
 import type { DbOrTx } from '../client';
 import { ingestBuffer, ingestMessages } from '../schema';
 
+/**
+ * Notified (payload: the queue) by every append that commits: consumers in other processes LISTEN and look at
+ * once, instead of at their next idle poll.
+ */
+export const INGEST_BUFFER_CHANNEL = 'oms_ingest_buffer';
+
 /** What identifies a platform message (undefined when the entry has no message id). */
 export const messageKey = (e: Pick<IngestEntry, 'messageId'> & { platform: string }) => (e.messageId ? `${e.platform}\u241f${e.messageId}` : undefined);
 
@@ -35,7 +41,8 @@ export async function appendToBuffer(db: DbOrTx, queue: string, entries: readonl
       order by i.n
       returning 1
     )
-    select (select count(*) from appended)::int as n, coalesce((select json_agg(platform || chr(9247) || message_id) from fresh), '[]'::json) as fresh`);
+    select (select count(*) from appended)::int as n, coalesce((select json_agg(platform || chr(9247) || message_id) from fresh), '[]'::json) as fresh,
+      pg_notify(${INGEST_BUFFER_CHANNEL}, ${queue})`);
   return new Set(rows.rows[0]?.fresh ?? []);
 }
 

@@ -33,6 +33,7 @@ import { createLogNotifier } from '../replenishment/notifier';
 import { createOrderClient } from '../temporal/order-client';
 import { startOrderStarter, type OrderStarter } from '../temporal/order-starter';
 import { triggerPricePoll, upsertPricePollSchedule } from '../finance/price-schedule';
+import { startFactsRefresher } from '../reports/facts-refresher';
 import { createDailyReportClient } from '../reports/push-client';
 import { createPollSchedules, upsertDailyReportSchedule, upsertPrepackSchedules, upsertWaveSchedule } from '../temporal/schedules';
 import { createEventBuffer } from '../prepack/events';
@@ -172,11 +173,13 @@ async function main() {
   }
   logger.info({ mode: ingest.mode }, redis ? 'order ingest buffered in Redis' : 'no REDIS_URL: order ingest buffered in PostgreSQL');
   if (env.ROLES.has('worker') || env.ROLES.has('ingest')) {
-    // While a burst waits in the buffer, recording and holding it comes before starting workflows.
+    // While a burst waits in the buffer, recording and holding it comes before starting workflows and reports.
     const intakeFirst = async () => (await ingest.backlog()).length > BURST_BACKLOG;
     const running = startOrderStarter({ db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, start: orders.startAccepted, logger, intakeFirst });
     starter = running;
     cleanups.unshift(() => running.stop());
+    const facts = startFactsRefresher({ db: database.db, logger, busy: intakeFirst });
+    cleanups.unshift(() => facts.stop());
   }
 
   if (env.ROLES.has('worker')) {

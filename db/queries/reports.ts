@@ -33,10 +33,28 @@ function inFilter(f: ReportFilter): SQL {
 const REPORT_WORK_MEM = '64MB';
 
 async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  await refreshPendingFacts(db, { wait: true });
   return db.transaction(async (tx) => {
     await tx.execute(sql.raw(`set local work_mem = '${REPORT_WORK_MEM}'`));
     return (await tx.execute(query)).rows as T[];
   });
+}
+
+/** Orders recomputed per statement: a batch big enough to amortise, small enough to hold its locks briefly. */
+const REFRESH_BATCH = 2_000;
+
+/**
+ * Recomputes the facts of every order marked since (`order_facts_pending`), in batches; returns how many.
+ * `wait`: a report's, which also waits for a refresh running elsewhere, so what it reads is current; without it
+ * (the background job) orders another refresh holds are left to it.
+ */
+export async function refreshPendingFacts(db: DbOrTx, { wait }: { wait: boolean }): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rows: done } = await db.execute<{ n: number }>(sql`select refresh_pending_order_facts(${REFRESH_BATCH}, ${wait}) as n`);
+    total += done[0]!.n;
+    if (done[0]!.n < REFRESH_BATCH) return total;
+  }
 }
 
 /** Orders per funnel stage: ordered (all, also those cancelled unpaid), paid, shipped, delivered, returned. */

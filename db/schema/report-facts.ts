@@ -4,9 +4,10 @@ import { orders } from './orders';
 /**
  * One narrow row per order with what the reports count: when it reached each stage, where it went, what it held
  * and what fulfilling it cost. The reports scan this instead of joining the timeline, the lines and the shipments
- * order by order. PostgreSQL keeps it: triggers on the tables it is derived from recompute an order's row from
- * them whenever one of them changes (migration 0010), so no write path can forget it and a replayed write changes
- * nothing. Days and hours are Asia/Shanghai.
+ * order by order. PostgreSQL keeps it: triggers on the tables it is derived from mark an order whenever one of them
+ * changes (`order_facts_pending`, migration 0016), so no write path can forget it and a replayed write changes
+ * nothing; the marked rows are recomputed in batches, off the write's path (`refresh_pending_order_facts`: by a
+ * background job between bursts, and by every report before it reads). Days and hours are Asia/Shanghai.
  */
 export const orderFacts = pgTable(
   'order_facts',
@@ -51,3 +52,13 @@ export const orderFacts = pgTable(
     index('order_facts_warehouse_shipped_idx').on(t.warehouseId, t.shippedAt, t.units),
   ],
 );
+
+/**
+ * Orders whose `order_facts` row is behind the tables it is derived from. Written by the triggers in the same
+ * transaction as the change (a primary-key insert, cheap enough for a live-stream intake), emptied by
+ * `refresh_pending_order_facts`.
+ */
+export const orderFactsPending = pgTable('order_facts_pending', {
+  orderId: text().primaryKey(),
+  markedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

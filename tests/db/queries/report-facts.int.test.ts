@@ -1,6 +1,7 @@
 /**
  * `order_facts` follows the tables it is derived from, whichever write path changes them: the order and its
  * lines, timeline events, returns, shipments (and a freight set later), transfers and urgent purchases, a merge.
+ * A write only marks the order; its row is recomputed by the next refresh (a report's, or the background job's).
  * Two transactions changing one order at the same time both end up in its row. The fulfilment-cycle figures
  * computed in SQL from the facts match the definitions (mean; p90 by linear interpolation between closest ranks).
  */
@@ -8,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../../../db/client';
-import { coPurchaseCounts, cycleStats, funnelCounts } from '../../../db/queries/reports';
+import { coPurchaseCounts, cycleStats, funnelCounts, refreshPendingFacts } from '../../../db/queries/reports';
 import { insertOrder, recordTransitions } from '../../../db/queries/orders';
 import { canonicalOrderSchema } from '../../../domain/order';
 import type { TransitionRecord } from '../../../workflows/contract';
@@ -40,7 +41,9 @@ async function placeOrder(o: { channel: string; createdAt: string; paidAt?: stri
   return orderId;
 }
 
-async function factsOf(orderId: string) {
+/** The order's facts as a report would read them: after the refresh every report makes first. */
+async function factsOf(orderId: string, { refresh = true } = {}) {
+  if (refresh) await refreshPendingFacts(database.db, { wait: true });
   const { rows } = await database.pool.query(
     `select channel, province, city, merged, total_fen::int as total, paid_at, shipped_at, delivered_at, returned_at, line_count, units, skus, pairs, categories,
        carrier_fen, forward_shipped, transfer_units, purchase_freight_fen, day::text, weekday, hour, warehouse_id
@@ -51,6 +54,17 @@ async function factsOf(orderId: string) {
 }
 
 describe('order_facts', () => {
+  it('is not recomputed in the writing transaction: the order is marked, and the next refresh writes its row', async () => {
+    const id = await placeOrder({ channel: 'pdd', createdAt: '2026-11-27T10:00:00+08:00', lines: [{ sku: 'FACT-M', quantity: 2, unitPriceFen: 500 }] });
+    const row = async () => (await database.pool.query(`select units from order_facts where order_id = $1`, [id])).rows[0];
+    const pending = async () => (await database.pool.query(`select 1 from order_facts_pending where order_id = $1`, [id])).rowCount;
+    // A concurrent refresh (another test's, the background job's) may already have taken it: then it is written.
+    if ((await pending()) === 1) expect(await row()).toBeUndefined();
+    expect(await refreshPendingFacts(database.db, { wait: true })).toBeGreaterThanOrEqual(0);
+    expect(await pending()).toBe(0);
+    expect(await row()).toEqual({ units: 2 });
+  });
+
   it('is written with the order, in Shanghai days and hours, with its basket', async () => {
     await database.pool.query(`insert into skus (sku, category) values ('FACT-A', 'toys'), ('FACT-B', null) on conflict (sku) do nothing`);
     // Friday 2026-11-27 20:30 in Shanghai is 12:30 UTC.
@@ -221,9 +235,10 @@ describe('order_facts', () => {
 
   it('is recomputed for every existing order by the function the migration runs', async () => {
     const id = await placeOrder({ channel: 'wechat', createdAt: '2026-11-22T12:00:00+08:00', lines: [{ sku: 'FACT-F', quantity: 2, unitPriceFen: 300 }] });
+    await refreshPendingFacts(database.db, { wait: true });
     await database.db.execute(sql`delete from order_facts where order_id = ${id}`);
-    expect(await factsOf(id)).toBeUndefined();
+    expect(await factsOf(id, { refresh: false })).toBeUndefined();
     await database.db.execute(sql`select refresh_order_facts(array[${id}]::text[], false)`);
-    expect(await factsOf(id)).toMatchObject({ units: 2, total: 600, skus: ['FACT-F'] });
+    expect(await factsOf(id, { refresh: false })).toMatchObject({ units: 2, total: 600, skus: ['FACT-F'] });
   });
 });

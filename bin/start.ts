@@ -5,7 +5,7 @@
  * `npm start -- --demo` also loads the demo brand (bin/demo.ts) once the API answers.
  */
 import { serve } from '@hono/node-server';
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Redis } from 'ioredis';
@@ -144,7 +144,8 @@ async function main() {
     await redis.connect();
     cleanups.unshift(() => redis.quit());
   }
-  // Without Redis, appends made in the API processes wake this process's consumer through PostgreSQL.
+  // The worker and ingest roles drain the buffer; without Redis, appends made in other processes (forked API
+  // processes) wake this process's consumer through PostgreSQL.
   const consumes = env.ROLES.has('worker') || env.ROLES.has('ingest');
   const bufferListener = consumes && !redis ? createPgListener({ connection: postgres.url, channel: INGEST_BUFFER_CHANNEL, logger }) : undefined;
   if (bufferListener) cleanups.unshift(() => bufferListener.close());
@@ -159,11 +160,11 @@ async function main() {
   });
   // Behaviour events (pre-pack): buffered like orders, drained by the worker and ingest processes.
   const events = createEventBuffer({ db: database.db, redis, logger });
-  if (env.ROLES.has('worker') || env.ROLES.has('ingest')) {
+  if (consumes) {
     const drainer = events.start();
     cleanups.unshift(() => drainer.stop());
   }
-  if (env.ROLES.has('worker') || env.ROLES.has('ingest')) {
+  if (consumes) {
     const consumer = await ingest.startConsumer({
       concurrency: env.INGEST_CONCURRENCY,
       reclaimAfterMs: env.INGEST_RECLAIM_AFTER,
@@ -172,7 +173,7 @@ async function main() {
     cleanups.unshift(() => consumer.stop());
   }
   logger.info({ mode: ingest.mode }, redis ? 'order ingest buffered in Redis' : 'no REDIS_URL: order ingest buffered in PostgreSQL');
-  if (env.ROLES.has('worker') || env.ROLES.has('ingest')) {
+  if (consumes) {
     // While a burst waits in the buffer, recording and holding it comes before starting workflows and reports.
     const intakeFirst = async () => (await ingest.backlog()).length > BURST_BACKLOG;
     const running = startOrderStarter({ db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, start: orders.startAccepted, logger, intakeFirst });
@@ -271,7 +272,7 @@ async function main() {
         pda: { listener: pdaListener },
         waves: createWaveClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }),
         dailyReports: env.WECOM_WEBHOOK_URL ? createDailyReportClient({ client, taskQueue: env.TEMPORAL_TASK_QUEUE }) : undefined,
-        // The ops console links orders into the embedded dev server's Web UI (TEMPORAL_UI_PORT); none for an external server.
+        // The ops console links orders into the Temporal Web UI: the embedded dev server's, or TEMPORAL_UI_URL for an external one.
         temporalUi: { url: temporal.uiUrl, namespace: env.TEMPORAL_NAMESPACE },
         finance: { thresholds: { fen: env.PRICE_GAP_FEN, pct: env.PRICE_GAP_PCT }, pollPrices: () => triggerPricePoll(client, env.TEMPORAL_TASK_QUEUE) },
         costRates: {
@@ -347,13 +348,13 @@ async function forkApiProcesses(count: number, env: Record<string, string>, logg
   await Promise.all(Array.from({ length: count }, fork));
   return {
     async stop() {
-      const running = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead());
+      const running = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead()) as Worker[];
       await Promise.all(
         running.map(
           (w) =>
             new Promise<void>((resolve) => {
-              w!.once('exit', () => resolve());
-              w!.process.kill('SIGTERM');
+              w.once('exit', () => resolve());
+              w.process.kill('SIGTERM');
             }),
         ),
       );

@@ -89,8 +89,10 @@ export async function markDeadLetterReplayed(db: DbOrTx, id: number, orderId: st
     .where(eq(ingestDeadLetters.id, id));
 }
 
-/** The order went through after all (a later push or poll mapped fine): its open letter, if any, is closed. */
-/** The open dead letters of these orders (by key) are settled: each order got through since. One statement. */
+/**
+ * These orders went through after all (a later push or poll mapped fine): their open letters, if any, are closed,
+ * in one statement.
+ */
 export async function closeDeadLettersOf(db: DbOrTx, settled: readonly { key: string; orderId: string }[]): Promise<void> {
   if (settled.length === 0) return;
   await db.execute(sql`

@@ -56,7 +56,7 @@ const { values } = parseArgs({
     temporal: { type: 'string', default: 'file' },
     /** Worker processes (order workflows, the order starter and, with Redis, a consumer each). */
     workers: { type: 'string', default: '1' },
-    /** API_PROCESSES of the OMS (default: npm start's own, auto). */
+    /** API_PROCESSES of the OMS (default: npm start's own, 1). */
     'api-processes': { type: 'string' },
     'api-alone': { type: 'boolean', default: false },
     /** Pushes per second at most (a paced stream instead of a flood); 0 = as fast as the connections go. */
@@ -379,7 +379,7 @@ async function main() {
   const persistedRate = expected.size / ((persistedAllAt - started) / 1000);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end`;
   const report: [string, string][] = [
-    ['run', `${HOT ? `hot SKU (${HOT_STOCK} units for ${work.length} orders)` : 'mixed SKUs'}${RATE > 0 ? `, paced at ${RATE} pushes/s` : ''}, ${REDIS ? 'Redis buffer' : 'embedded, no Redis'}, Temporal ${values.temporal}, ${WORKERS} worker process(es), API_PROCESSES=${values['api-processes'] ?? 'auto'}${API_ALONE ? ', API alone during the burst' : ''}`],
+    ['run', `${HOT ? `hot SKU (${HOT_STOCK} units for ${work.length} orders)` : 'mixed SKUs'}${RATE > 0 ? `, paced at ${RATE} pushes/s` : ''}, ${REDIS ? 'Redis buffer' : 'embedded, no Redis'}, Temporal ${values.temporal}, ${WORKERS} worker process(es), API_PROCESSES=${values['api-processes'] ?? '1'}${API_ALONE ? ', API alone during the burst' : ''}`],
     ['pushes acknowledged', `${ackAt.size} of ${work.length} (${[...failures].map(([k, v]) => `${v} × ${k}`).join(', ') || 'no failures'})`],
     ['acknowledged per second', (ackAt.size / (burstMs / 1000)).toFixed(0)],
     ['ack latency p50 / p99', `${pct(latencies, 50).toFixed(1)} ms / ${pct(latencies, 99).toFixed(1)} ms`],

@@ -340,9 +340,14 @@ async function forkApiProcesses(count: number, env: Record<string, string>, logg
       api.once('listening', () => resolve());
       api.once('exit', (code, signal) => {
         reject(new StartupError(`an API process exited while starting (${signal ?? code})`, 'see its message above'));
-        if (shuttingDown) return;
+        // Exit code 0: it was told to stop (Ctrl-C and `kill` of the process group reach it as well as this
+        // process, in either order) — not a crash to make up for.
+        if (shuttingDown || code === 0) return;
         logger.error({ code, signal }, 'an API process exited; starting another');
-        setTimeout(() => void fork().catch((err: unknown) => logger.error({ err }, 'could not start an API process')), 1_000).unref();
+        const replace = () => {
+          if (!shuttingDown) void fork().catch((err: unknown) => logger.error({ err }, 'could not start an API process'));
+        };
+        setTimeout(replace, 1_000).unref();
       });
     });
   await Promise.all(Array.from({ length: count }, fork));

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
 import { DEFAULT_COST_RATES, feePctList } from '../domain/costs';
@@ -128,13 +127,10 @@ export const envSchema = z.object({
   /**
    * Processes serving the API (the `api` role), sharing PORT: above 1, `npm start` forks them (node:cluster) and
    * keeps the worker and the ingest in its own process, so a live-stream burst's acknowledgements and its intake
-   * run on cores of their own. `auto`: half the cores, at most 4, from 4 cores up; 1 below (on 2 cores a second
-   * API process only contends with the load it serves: measured in BENCHMARKS.md).
+   * run on cores of their own. Opt-in: on 2 cores a second API process only contends with the load it serves
+   * (measured in BENCHMARKS.md), and PDA streams across several API processes are not yet proven.
    */
-  API_PROCESSES: z
-    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
-    .default('auto')
-    .transform((v) => (v === 'auto' ? (availableParallelism() >= 4 ? Math.min(4, Math.floor(availableParallelism() / 2)) : 1) : v)),
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   /** Fulfilment cost rates for the cost report (integer fen; the commission in percent per channel). */
   LABOUR_FEN_PER_ORDER: z.coerce.number().int().min(0).default(DEFAULT_COST_RATES.labourFenPerOrder),
   LABOUR_FEN_PER_LINE: z.coerce.number().int().min(0).default(DEFAULT_COST_RATES.labourFenPerLine),

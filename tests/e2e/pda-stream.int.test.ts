@@ -394,8 +394,6 @@ describe('PDA live feed across an API restart', () => {
       SECRETS_KEY: randomBytes(32).toString('base64'),
       DATA_DIR: dataDir,
       ROLES: 'api',
-      // Two API processes forked by the first (node:cluster): a stream lands on either, and a stop ends them all.
-      API_PROCESSES: '2',
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.TEST_OMS_LOG_LEVEL ?? 'warn',

@@ -103,98 +103,15 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
 
         const ruleSet = await loadRuleSet(tx);
         if (ruleSet.invalid) logger.error({ problem: ruleSet.invalid }, 'stored allocation rules do not parse; using the default rule set');
-        // Units held for this order at its acceptance are its own: they count as available to it.
-        const holds = await activeHolds(tx, orderId);
-        for (const h of holds) {
-          const row = stock.find((s) => s.warehouseId === h.warehouseId && s.sku === h.sku);
-          if (row) row.available += h.quantity;
-        }
-        const pool = await candidateWarehouses(tx, stock);
-        const inbound = await inboundUnits(tx, skus);
-        const available = new Map<string, Record<string, number>>();
-        for (const s of stock) available.set(s.warehouseId, { ...available.get(s.warehouseId), [s.sku]: s.available });
-        const located: WarehouseStock[] = [];
-        for (const w of pool) {
-          const at = w.lat !== null && w.lng !== null ? { lat: w.lat, lng: w.lng } : locate(w);
-          if (!at) {
-            logger.warn({ warehouseId: w.id }, 'warehouse has no coordinates and its city is unknown: left out of allocation');
-            continue;
-          }
-          located.push({ id: w.id, lat: at.lat, lng: at.lng, available: available.get(w.id) ?? {}, inTransitTo: inbound.get(w.id) });
-        }
-        const suppliers = await suppliersOf(tx, skus);
-        const receiver = locate(params.receiver);
-        const input: AllocationInput = { lines, receiver, urgent: params.urgent, warehouses: located, suppliers };
-        // Only capped warehouses can be full: the common, uncapped case reads nothing while holding the stock locks.
-        const capped = new Set(pool.filter((w) => w.dailyOrderCapacity !== null).map((w) => w.id));
-        const loads = await dayLoads(tx, located.filter((w) => capped.has(w.id)).map((w) => w.id), today);
+        const { input, loads } = await allocationInput(tx, { orderId, lines, receiver: params.receiver, urgent: params.urgent, stock, today, logger });
         const decision = await decideAndCount(tx, input, { rules: ruleSet.rules }, loads, today, { orderId, logger });
-        const { rule, reason } = decision;
         // Allocated: the holds become the reservations written below (the units held on a warehouse that does
         // not ship go back on sale there). Waiting (backorder, review): the order keeps nothing, like any
         // backordered order, and the units go back on sale.
-        const settledHolds = await settleHolds(tx, orderId, decision.action === 'backorder' || decision.action === 'review' ? 'released' : 'converted');
-        const heldPairs = settledHolds.map((h) => ({ warehouseId: h.warehouseId, sku: h.sku }));
-
-        switch (decision.action) {
-          case 'ship': {
-            await reserveLines(tx, orderId, decision.shipFrom, lines);
-            await saveAllocation(tx, { orderId, rule, reason, action: 'ship', warehouseId: decision.shipFrom, createdAt: at });
-            return {
-              outcome: { action: 'ship', rule, reason, parcels: [{ warehouseId: decision.shipFrom, lines }] } as AllocationOutcome,
-              touched: [...pairs(decision.shipFrom, lines), ...heldPairs],
-            };
-          }
-          case 'split': {
-            const parcels: Parcel[] = decision.shipments.map((s, i) => ({ warehouseId: s.warehouseId, lines: [...s.lines], parcelNo: i + 1 }));
-            for (const p of parcels) await reserveLines(tx, orderId, p.warehouseId, p.lines);
-            await saveAllocation(tx, { orderId, rule, reason, action: 'split', warehouseId: parcels[0]!.warehouseId, parcels, createdAt: at });
-            return {
-              outcome: { action: 'split', rule, reason, parcels, costFen: decision.costFen } as AllocationOutcome,
-              touched: [...parcels.flatMap((p) => pairs(p.warehouseId, p.lines)), ...heldPairs],
-            };
-          }
-          case 'transfer': {
-            const t = decision.transfer;
-            const local = remainder(lines, t.lines);
-            if (local.length) await reserveLines(tx, orderId, t.toWarehouseId, local);
-            await holdAtSource(tx, t.fromWarehouseId, t.lines);
-            const row = await insertTransfer(tx, {
-              id: `tr-${orderId}`,
-              orderId,
-              fromWarehouseId: t.fromWarehouseId,
-              toWarehouseId: t.toWarehouseId,
-              lines: t.lines,
-              distanceKm: t.distanceKm,
-              eta: new Date(transferEtaMs(Date.now(), t.etaDays, params.transferDayMs)),
-            });
-            await saveAllocation(tx, { orderId, rule, reason, action: 'transfer', warehouseId: t.toWarehouseId, transferId: row.id, createdAt: at });
-            return {
-              outcome: { action: 'transfer', rule, reason, warehouseId: t.toWarehouseId, transfer: transferRef(row) } as AllocationOutcome,
-              touched: [...pairs(t.toWarehouseId, local), ...pairs(t.fromWarehouseId, t.lines), ...heldPairs],
-            };
-          }
-          case 'purchase': {
-            const p = decision.purchase;
-            const local = remainder(lines, p.lines);
-            if (local.length) await reserveLines(tx, orderId, p.warehouseId, local);
-            const purchaseLines: PurchaseLine[] = p.lines.map((l) => ({
-              sku: l.sku,
-              quantity: l.quantity,
-              offerId: l.supplier.offerId,
-              ...(l.supplier.specId ? { specId: l.supplier.specId } : {}),
-              ...(l.supplier.pricePerUnitFen !== undefined ? { pricePerUnitFen: l.supplier.pricePerUnitFen } : {}),
-            }));
-            const row = await insertPurchase(tx, { id: `po-${orderId}`, orderId, warehouseId: p.warehouseId, lines: purchaseLines });
-            await saveAllocation(tx, { orderId, rule, reason, action: 'purchase', warehouseId: p.warehouseId, purchaseOrderId: row.id, createdAt: at });
-            return {
-              outcome: { action: 'purchase', rule, reason, warehouseId: p.warehouseId, purchase: purchaseRef(row) } as AllocationOutcome,
-              touched: [...pairs(p.warehouseId, local), ...heldPairs],
-            };
-          }
-          default:
-            return { outcome: { action: decision.action, rule, reason } as AllocationOutcome, touched: heldPairs };
-        }
+        const waiting = decision.action === 'backorder' || decision.action === 'review';
+        const settledHolds = await settleHolds(tx, orderId, waiting ? 'released' : 'converted');
+        const carried = await carryOut(tx, decision, { orderId, lines, at, transferDayMs: params.transferDayMs });
+        return { outcome: carried.outcome, touched: [...carried.touched, ...settledHolds.map((h) => ({ warehouseId: h.warehouseId, sku: h.sku }))] };
       });
 
       if (outcome.action !== 'backorder' && outcome.action !== 'review') {
@@ -286,6 +203,106 @@ class DayFull extends Error {
     readonly bookedAhead: boolean,
   ) {
     super(`warehouse ${warehouseId} has no room`);
+  }
+}
+
+/**
+ * What the allocator decides from, read under the stock locks: the stock (units held for this order at its
+ * acceptance count as available to it), the warehouses that could ship with their coordinates and inbound
+ * units, the SKUs' suppliers, and the day's load of every capped warehouse.
+ */
+async function allocationInput(
+  tx: Tx,
+  p: { orderId: string; lines: StockLine[]; receiver: Address; urgent: boolean; stock: Awaited<ReturnType<typeof lockStock>>; today: string; logger: Logger },
+): Promise<{ input: AllocationInput; loads: Map<string, WarehouseDayLoad> }> {
+  const { stock, lines } = p;
+  const skus = lines.map((l) => l.sku);
+  for (const h of await activeHolds(tx, p.orderId)) {
+    const row = stock.find((s) => s.warehouseId === h.warehouseId && s.sku === h.sku);
+    if (row) row.available += h.quantity;
+  }
+  const pool = await candidateWarehouses(tx, stock);
+  const inbound = await inboundUnits(tx, skus);
+  const available = new Map<string, Record<string, number>>();
+  for (const s of stock) available.set(s.warehouseId, { ...available.get(s.warehouseId), [s.sku]: s.available });
+  const located: WarehouseStock[] = [];
+  for (const w of pool) {
+    const at = w.lat !== null && w.lng !== null ? { lat: w.lat, lng: w.lng } : locate(w);
+    if (!at) {
+      p.logger.warn({ warehouseId: w.id }, 'warehouse has no coordinates and its city is unknown: left out of allocation');
+      continue;
+    }
+    located.push({ id: w.id, lat: at.lat, lng: at.lng, available: available.get(w.id) ?? {}, inTransitTo: inbound.get(w.id) });
+  }
+  const suppliers = await suppliersOf(tx, skus);
+  // Only capped warehouses can be full: the common, uncapped case reads nothing while holding the stock locks.
+  const capped = new Set(pool.filter((w) => w.dailyOrderCapacity !== null).map((w) => w.id));
+  const loads = await dayLoads(tx, located.filter((w) => capped.has(w.id)).map((w) => w.id), p.today);
+  return { input: { lines, receiver: locate(p.receiver), urgent: p.urgent, warehouses: located, suppliers }, loads };
+}
+
+type StockPair = { warehouseId: string; sku: string };
+
+/** Carries an allocation decision out: reservations, the transfer's source hold, the purchase order, the record. */
+async function carryOut(
+  tx: Tx,
+  decision: AllocationDecision,
+  p: { orderId: string; lines: StockLine[]; at: Date; transferDayMs: number },
+): Promise<{ outcome: AllocationOutcome; touched: StockPair[] }> {
+  const { orderId, lines, at } = p;
+  const { rule, reason } = decision;
+  switch (decision.action) {
+    case 'ship': {
+      await reserveLines(tx, orderId, decision.shipFrom, lines);
+      await saveAllocation(tx, { orderId, rule, reason, action: 'ship', warehouseId: decision.shipFrom, createdAt: at });
+      return { outcome: { action: 'ship', rule, reason, parcels: [{ warehouseId: decision.shipFrom, lines }] }, touched: pairs(decision.shipFrom, lines) };
+    }
+    case 'split': {
+      const parcels: Parcel[] = decision.shipments.map((s, i) => ({ warehouseId: s.warehouseId, lines: [...s.lines], parcelNo: i + 1 }));
+      for (const parcel of parcels) await reserveLines(tx, orderId, parcel.warehouseId, parcel.lines);
+      await saveAllocation(tx, { orderId, rule, reason, action: 'split', warehouseId: parcels[0]!.warehouseId, parcels, createdAt: at });
+      return { outcome: { action: 'split', rule, reason, parcels, costFen: decision.costFen }, touched: parcels.flatMap((x) => pairs(x.warehouseId, x.lines)) };
+    }
+    case 'transfer': {
+      const t = decision.transfer;
+      const local = remainder(lines, t.lines);
+      if (local.length) await reserveLines(tx, orderId, t.toWarehouseId, local);
+      await holdAtSource(tx, t.fromWarehouseId, t.lines);
+      const row = await insertTransfer(tx, {
+        id: `tr-${orderId}`,
+        orderId,
+        fromWarehouseId: t.fromWarehouseId,
+        toWarehouseId: t.toWarehouseId,
+        lines: t.lines,
+        distanceKm: t.distanceKm,
+        eta: new Date(transferEtaMs(Date.now(), t.etaDays, p.transferDayMs)),
+      });
+      await saveAllocation(tx, { orderId, rule, reason, action: 'transfer', warehouseId: t.toWarehouseId, transferId: row.id, createdAt: at });
+      return {
+        outcome: { action: 'transfer', rule, reason, warehouseId: t.toWarehouseId, transfer: transferRef(row) },
+        touched: [...pairs(t.toWarehouseId, local), ...pairs(t.fromWarehouseId, t.lines)],
+      };
+    }
+    case 'purchase': {
+      const purchase = decision.purchase;
+      const local = remainder(lines, purchase.lines);
+      if (local.length) await reserveLines(tx, orderId, purchase.warehouseId, local);
+      const purchaseLines: PurchaseLine[] = purchase.lines.map((l) => ({
+        sku: l.sku,
+        quantity: l.quantity,
+        offerId: l.supplier.offerId,
+        ...(l.supplier.specId ? { specId: l.supplier.specId } : {}),
+        ...(l.supplier.pricePerUnitFen !== undefined ? { pricePerUnitFen: l.supplier.pricePerUnitFen } : {}),
+      }));
+      const row = await insertPurchase(tx, { id: `po-${orderId}`, orderId, warehouseId: purchase.warehouseId, lines: purchaseLines });
+      await saveAllocation(tx, { orderId, rule, reason, action: 'purchase', warehouseId: purchase.warehouseId, purchaseOrderId: row.id, createdAt: at });
+      return {
+        outcome: { action: 'purchase', rule, reason, warehouseId: purchase.warehouseId, purchase: purchaseRef(row) },
+        touched: pairs(purchase.warehouseId, local),
+      };
+    }
+    default:
+      return { outcome: { action: decision.action, rule, reason } as AllocationOutcome, touched: [] };
   }
 }
 

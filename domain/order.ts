@@ -30,6 +30,39 @@ export const SHIPPED_OR_LATER: ReadonlySet<OrderStatus> = new Set(SHIPMENT_AND_A
 
 export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'MERGED', 'RETURNED']);
 
+/** Waiting for stock before a warehouse holds it: allocation may run again from any of them (restock, late inbound). */
+const WAITING_FOR_STOCK = ['AWAITING_TRANSFER', 'AWAITING_PURCHASE', 'BACKORDERED'] as const;
+
+/**
+ * The order lifecycle as one table: every status an order may move to from each status. Cancelling is possible
+ * until the parcel leaves (CANCELLABLE); a duplicate is merged before it is allocated; a pre-packed unit ships
+ * without picking; a return opens on a delivered order, on a partly returned one (another return), or on a shipped
+ * parcel the buyer refused at the door; a partly returned order completes when the after-sale window closes.
+ */
+export const ORDER_MOVES: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  PENDING_PAYMENT: ['RESERVED', ...WAITING_FOR_STOCK, 'CANCELLED', 'MERGED'],
+  AWAITING_TRANSFER: ['RESERVED', 'AWAITING_PURCHASE', 'BACKORDERED', 'CANCELLED'],
+  AWAITING_PURCHASE: ['RESERVED', 'AWAITING_TRANSFER', 'BACKORDERED', 'CANCELLED'],
+  BACKORDERED: ['RESERVED', 'AWAITING_TRANSFER', 'AWAITING_PURCHASE', 'CANCELLED'],
+  RESERVED: ['ALLOCATED', 'CANCELLED'],
+  ALLOCATED: ['PICKING', 'SHIPPED', 'CANCELLED'],
+  PICKING: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: ['DELIVERED', 'RETURN_REQUESTED'],
+  DELIVERED: ['RETURN_REQUESTED', 'COMPLETED'],
+  RETURN_REQUESTED: ['RETURN_IN_TRANSIT', 'RETURN_REVIEW', 'RETURNED'],
+  RETURN_IN_TRANSIT: ['RETURN_REVIEW', 'RETURNED'],
+  RETURN_REVIEW: ['RETURN_REQUESTED', 'RETURN_IN_TRANSIT', 'RETURNED'],
+  RETURNED: ['RETURN_REQUESTED', 'COMPLETED'],
+  COMPLETED: [],
+  CANCELLED: [],
+  MERGED: [],
+};
+
+/** Whether an order may move from one status to another (staying where it is always may). */
+export function canMove(from: OrderStatus, to: OrderStatus): boolean {
+  return from === to || ORDER_MOVES[from].includes(to);
+}
+
 const isoDateTime = z.iso.datetime({ offset: true });
 
 export const addressSchema = z.object({

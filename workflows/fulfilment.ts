@@ -31,51 +31,9 @@ export const WAVE_ASSIGNMENT_PATCH = 'wave-assignment';
 /** Registers the phase's handlers (call before the first await) and returns its steps. */
 export function fulfilmentPhase(ctx: OrderContext) {
   const { state, orderId } = ctx;
-  const completedTasks = new Set<string>();
-  const seenCarrierEvents = new Set<string>();
   const merge = shipmentMerge(ctx);
-
-  setHandler(taskCompletedSignal, ({ taskId }) => {
-    completedTasks.add(taskId);
-  });
-  setHandler(waveAssignedSignal, async ({ waveId, taskId }) => {
-    if (!patched(WAVE_ASSIGNMENT_PATCH)) return;
-    // The wave may claim the task in the moment between its creation and the order taking note of it.
-    await condition(() => state.tasks.some((t) => t.taskId === taskId));
-    const task = state.tasks.find((t) => t.taskId === taskId)!;
-    if (task.waveId === waveId) return; // told twice
-    task.waveId = waveId;
-    state.waveId = waveId;
-    await ctx.record('WAVE_ASSIGNED', undefined, { waveId, taskId });
-    // Closed before the order heard of its wave: closeTask could not tell the wave, so tell it now.
-    if (task.status !== 'open') await tellWave(task, task.status);
-  });
-  const applyCarrierEvent = (event: CarrierEventInput) => applyToShipment(state.shipments, seenCarrierEvents, event);
-  setHandler(carrierEventSignal, (event) => {
-    applyCarrierEvent(event);
-    for (const listener of ctx.carrierEventListeners) listener(event);
-  });
-
-  async function closeTask(taskId: string, status: 'completed' | 'cancelled'): Promise<void> {
-    // A merged parcel's task is shared: a cancelled order only takes its own lines off it.
-    if (status === 'cancelled' && merge.parcelId) await merge.leave();
-    else await ctx.act.closeTask({ taskId, status });
-    for (const task of state.tasks) {
-      if (task.taskId !== taskId) continue;
-      task.status = status;
-      // The wave marks itself packed once none of its tasks is open (workflows/wave.ts). Not awaited: the
-      // order need not wait for the signal to be delivered to go on packing and shipping.
-      if (task.waveId) void tellWave(task, status);
-    }
-  }
-
-  async function tellWave(task: WarehouseTaskRef, status: 'completed' | 'cancelled'): Promise<void> {
-    try {
-      await getExternalWorkflowHandle(waveWorkflowId(task.waveId!)).signal(waveTaskClosedSignal, { taskId: task.taskId, orderId, status });
-    } catch {
-      // The wave's workflow has ended (packed already): nothing to tell.
-    }
-  }
+  const tasks = warehouseTasks(ctx, merge);
+  const applyCarrierEvent = carrierEvents(ctx);
 
   return {
     /**
@@ -89,14 +47,14 @@ export function fulfilmentPhase(ctx: OrderContext) {
         parcel ??
         (await ctx.act.createPickTask({ orderId, warehouseId, lines: splitNo === undefined ? ctx.stockLines() : split!.lines, parcelNo: splitNo }));
       state.tasks.push({ taskId, kind: 'pick', warehouseId, status: 'open' });
-      ctx.addCompensation(() => closeTask(taskId, 'cancelled'));
+      ctx.addCompensation(() => tasks.close(taskId, 'cancelled'));
       const shared = parcel ? { parcelId: parcel.parcelId, withOrders: parcel.orderIds.filter((id) => id !== orderId) } : {};
       await ctx.record('PICK_TASK_CREATED', 'PICKING', { taskId, warehouseId, ...shared });
-      await condition(() => completedTasks.has(taskId) || ctx.cancelRequested);
-      if (!completedTasks.has(taskId)) return false;
+      await condition(() => tasks.isCompleted(taskId) || ctx.cancelRequested);
+      if (!tasks.isCompleted(taskId)) return false;
       // A merged parcel's order seals the parcel and tells the others in it (orders that confirmed earlier: the API alone did).
       if (merge.parcelId && patched(SEAL_PARCEL_PATCH)) await merge.seal(taskId);
-      await closeTask(taskId, 'completed');
+      await tasks.close(taskId, 'completed');
       await ctx.record('PACKED', undefined, { taskId });
       return true;
     },
@@ -140,6 +98,67 @@ export function fulfilmentPhase(ctx: OrderContext) {
       await ctx.record('DELIVERED', allDelivered ? 'DELIVERED' : undefined, { waybillNo: shipment.waybillNo, at });
     },
   };
+}
+
+/**
+ * The order's warehouse tasks: the PDA's completion and the wave's assignment arrive as signals; closing a task
+ * tells its wave. Registers the handlers (call before the first await).
+ */
+function warehouseTasks(ctx: OrderContext, merge: ReturnType<typeof shipmentMerge>) {
+  const { state, orderId } = ctx;
+  const completed = new Set<string>();
+
+  setHandler(taskCompletedSignal, ({ taskId }) => {
+    completed.add(taskId);
+  });
+  setHandler(waveAssignedSignal, async ({ waveId, taskId }) => {
+    if (!patched(WAVE_ASSIGNMENT_PATCH)) return;
+    // The wave may claim the task in the moment between its creation and the order taking note of it.
+    await condition(() => state.tasks.some((t) => t.taskId === taskId));
+    const task = state.tasks.find((t) => t.taskId === taskId)!;
+    if (task.waveId === waveId) return; // told twice
+    task.waveId = waveId;
+    state.waveId = waveId;
+    await ctx.record('WAVE_ASSIGNED', undefined, { waveId, taskId });
+    // Closed before the order heard of its wave: close could not tell the wave, so tell it now.
+    if (task.status !== 'open') await tellWave(task, task.status);
+  });
+
+  async function tellWave(task: WarehouseTaskRef, status: 'completed' | 'cancelled'): Promise<void> {
+    try {
+      await getExternalWorkflowHandle(waveWorkflowId(task.waveId!)).signal(waveTaskClosedSignal, { taskId: task.taskId, orderId, status });
+    } catch {
+      // The wave's workflow has ended (packed already): nothing to tell.
+    }
+  }
+
+  return {
+    isCompleted: (taskId: string) => completed.has(taskId),
+
+    async close(taskId: string, status: 'completed' | 'cancelled'): Promise<void> {
+      // A merged parcel's task is shared: a cancelled order only takes its own lines off it.
+      if (status === 'cancelled' && merge.parcelId) await merge.leave();
+      else await ctx.act.closeTask({ taskId, status });
+      for (const task of state.tasks) {
+        if (task.taskId !== taskId) continue;
+        task.status = status;
+        // The wave marks itself packed once none of its tasks is open (workflows/wave.ts). Not awaited: the
+        // order need not wait for the signal to be delivered to go on packing and shipping.
+        if (task.waveId) void tellWave(task, status);
+      }
+    },
+  };
+}
+
+/** Carrier pushes for the order's parcels, applied once each and passed on to the phases that listen (returns). */
+function carrierEvents(ctx: OrderContext): (event: CarrierEventInput) => void {
+  const seen = new Set<string>();
+  const apply = (event: CarrierEventInput) => applyToShipment(ctx.state.shipments, seen, event);
+  setHandler(carrierEventSignal, (event) => {
+    apply(event);
+    for (const listener of ctx.carrierEventListeners) listener(event);
+  });
+  return apply;
 }
 
 /** A carrier event (push or tracking) for one of the order's parcels, applied once. */

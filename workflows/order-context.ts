@@ -3,8 +3,8 @@
  * (projected to PostgreSQL, mirrored into search attributes), refuse a request, and know whether a cancel is
  * pending. Phases (payment, allocation, fulfilment, after sale) receive this object.
  */
-import { ApplicationFailure, condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
-import { orderTotalFen, type OrderStatus } from '../domain/order';
+import { ApplicationFailure, condition, log, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { canMove, orderTotalFen, type OrderStatus } from '../domain/order';
 import type { StockLine } from '../domain/stock';
 import { activities, localActivities } from './activities';
 import {
@@ -132,6 +132,8 @@ export class OrderContext {
     if (e.detail) entry.detail = e.detail;
     this.state.timeline.push(entry);
     if (e.status && e.status !== this.state.status) {
+      // The lifecycle table is the reference; a move outside it is a defect to look at, not a reason to stop an order.
+      if (!canMove(this.state.status, e.status)) log.warn('order status moved outside the lifecycle table', { orderId: this.orderId, from: this.state.status, to: e.status, event: e.type });
       this.state.status = e.status;
       this.state.statusSince = entry.at;
       upsertSearchAttributes([

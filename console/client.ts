@@ -227,6 +227,8 @@ dl.kv dt { font-size: 12px; color: var(--muted); }
 dl.kv dd { margin: 0; word-break: break-word; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
+/* A table's caption where a heading above already says it: read by screen readers, not shown twice. */
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 th { background: #f0f3f8; font-weight: 600; }
 code, code.json { font-family: ui-monospace, monospace, 'Noto Sans S Chinese'; }

@@ -168,11 +168,11 @@ export const OrderLink = ({ orderId }: { orderId: string }) => (
   </a>
 );
 
-function Table({ caption, head, rows, empty, id }: { caption: string; head: string[]; rows: Child[][]; empty: string; id?: string }) {
+function Table({ caption, head, rows, empty, id, captionShown = true }: { caption: string; head: string[]; rows: Child[][]; empty: string; id?: string; captionShown?: boolean }) {
   if (rows.length === 0) return <p class="empty" id={id}>{`${caption}: ${empty}`}</p>;
   return (
     <table id={id}>
-      <caption>{caption}</caption>
+      <caption class={captionShown ? undefined : 'sr-only'}>{caption}</caption>
       <thead>
         <tr>
           {head.map((h) => (
@@ -334,14 +334,15 @@ function Backlog({ lang, backlog }: { lang: Lang; backlog: Record<string, unknow
 }
 
 export function FunnelToday({ lang, funnel }: { lang: Lang; funnel: { stages: { stage: string; count: number; conversionFromPrevious: number | null }[] } | ApiFailure }) {
-  return isFailure(funnel) ? <ErrorBox lang={lang} failure={funnel} /> : <FunnelTable lang={lang} stages={funnel.stages} caption={t(lang, 'funnelToday')} />;
+  return isFailure(funnel) ? <ErrorBox lang={lang} failure={funnel} /> : <FunnelTable lang={lang} stages={funnel.stages} caption={t(lang, 'funnelToday')} captionShown={false} />;
 }
 
-function FunnelTable({ lang, stages, caption }: { lang: Lang; stages: { stage: string; count: number; conversionFromPrevious: number | null }[]; caption: string }) {
+function FunnelTable({ lang, stages, caption, captionShown }: { lang: Lang; stages: { stage: string; count: number; conversionFromPrevious: number | null }[]; caption: string; captionShown?: boolean }) {
   return (
     <Table
       id="funnel-table"
       caption={caption}
+      {...(captionShown === undefined ? {} : { captionShown })}
       head={[t(lang, 'stage'), t(lang, 'count'), t(lang, 'conversion')]}
       rows={stages.map((s) => [t(lang, `stage_${s.stage}` as Word), String(s.count), percent(s.conversionFromPrevious)])}
       empty={t(lang, 'noData')}

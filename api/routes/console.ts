@@ -164,7 +164,7 @@ export function consoleRoutes({ api, temporalUi = DEFAULT_TEMPORAL_UI }: Console
       const orderId = c.req.param('orderId');
       const id = encodeURIComponent(orderId);
       const [order, review, found] = await Promise.all([
-        call<OrderDetailData>(c, 'GET', `/v1/orders/${id}`),
+        call<OrderDetailData>(c, 'GET', `/v1/orders/${id}?tasks=all`),
         call<ReviewTask[]>(c, 'GET', `/v1/ops/review-tasks${qs({ orderId, state: 'all' })}`),
         call<OrderRow[]>(c, 'GET', `/v1/ops/orders${qs({ q: orderId, limit: 1 })}`),
       ]);

@@ -19,6 +19,8 @@ export interface OrderRoutesDeps {
 }
 
 const orderIdParam = z.object({ orderId: z.string().min(1).max(80) });
+/** `?tasks=all` also lists the warehouse tasks already completed or cancelled (the order's history, for ops). */
+const orderQuery = z.object({ tasks: z.enum(['open', 'all']).default('open') });
 
 const listQuery = z.object({
   status: z.enum(ORDER_STATUSES).optional(),
@@ -46,11 +48,11 @@ const paymentBody = z.object({
 });
 const cancelBody = z.object({ reason: z.string().trim().min(1).max(500) });
 
-/** The order as the API shows it: the workflow's state, with only the warehouse tasks still open. */
-export const presentOrder = (state: OrderState) => ({
+/** The order as the API shows it: the workflow's state, with only the warehouse tasks still open unless all are asked for. */
+export const presentOrder = (state: OrderState, tasks: 'open' | 'all' = 'open') => ({
   ...state,
   workflowId: orderWorkflowId(state.orderId),
-  tasks: state.tasks.filter((t) => t.status === 'open'),
+  tasks: tasks === 'all' ? state.tasks : state.tasks.filter((t) => t.status === 'open'),
 });
 
 /**
@@ -58,13 +60,13 @@ export const presentOrder = (state: OrderState) => ({
  * carrier rule that chose its carrier, when the first parcel left (`shippedAt`) and the dispatch time
  * (`dispatchHours`: paid → shipped, null until both happened).
  */
-async function presentWithDispatch(db: Db, state: OrderState) {
+async function presentWithDispatch(db: Db, state: OrderState, tasks: 'open' | 'all') {
   const [dispatch, costs] = await Promise.all([dispatchOf(db, state.orderId), shipmentCosts(db, state.shipments)]);
   const costOf = new Map(costs.map((c) => [`${c.carrier}:${c.waybillNo}`, c]));
   const paidAt = dispatch?.paidAt ?? (state.paidAt ? new Date(state.paidAt) : null);
   const shippedAt = dispatch?.shippedAt ?? null;
   return {
-    ...presentOrder(state),
+    ...presentOrder(state, tasks),
     shipments: state.shipments.map((s) => {
       const cost = costOf.get(`${s.carrier}:${s.waybillNo}`);
       return { ...s, costFen: cost?.costFen ?? null, carrierRuleId: cost?.carrierRuleId ?? null };
@@ -120,16 +122,17 @@ export function orderRoutes({ db, orders }: OrderRoutesDeps) {
     )
     .get(
       '/:orderId',
-      doc('Order state: status, lines, allocation, open tasks, shipments (with costFen and carrierRuleId), returns, timeline, shippedAt and dispatchHours (paid → shipped)', {
+      doc('Order state: status, lines, allocation, open tasks (?tasks=all: every task), shipments (with costFen and carrierRuleId), returns, timeline, shippedAt and dispatchHours (paid → shipped)', {
         200: 'order',
         404: 'unknown order',
       }),
       requireScope('orders:read'),
       validate('param', orderIdParam),
+      validate('query', orderQuery),
       async (c) => {
         const state = await orders.get(c.req.valid('param').orderId);
         if (!state) throw notFound('order');
-        return c.json(await presentWithDispatch(db, state));
+        return c.json(await presentWithDispatch(db, state, c.req.valid('query').tasks));
       },
     )
     .post(

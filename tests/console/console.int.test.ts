@@ -336,6 +336,8 @@ describe('the ops console in Chromium', () => {
     expect(await page.locator('#allocation').innerText()).toContain(data.returned.warehouseId);
     expect((await page.locator('#allocation-why').innerText()).length).toBeGreaterThan(3);
     expect(await page.locator('#order-shipments').innerText()).toMatch(/forward.*sf/s);
+    // The pick task it shipped from, completed long ago, is part of its story.
+    expect(await page.locator('#order-tasks').innerText()).toMatch(new RegExp(`pick-${data.returned.orderId}.*pick.*completed`, 's'));
     expect(await page.locator('#order-returns').innerText()).toContain('尺码不合适');
     expect(await page.locator('#order-timeline').innerText()).toContain('RETURN_WATCH_EXPIRED');
     expect(await page.locator('#order-review').innerText()).toContain('return-stalled');

@@ -34,6 +34,11 @@ describe('order lifecycle through the HTTP API', () => {
 
     const shipped = await orderInStatus(stack, orderId, 'DELIVERED');
     expect(shipped.shipments[0]).toMatchObject({ carrier: 'sf', direction: 'forward', status: 'delivered' });
+    // The closed pick task is no longer listed, unless every task is asked for.
+    expect(shipped.tasks).toEqual([]);
+    const history = await stack.call('GET', `/v1/orders/${orderId}?tasks=all`);
+    expect(history.body.tasks).toEqual([expect.objectContaining({ taskId: picking.tasks[0].taskId, kind: 'pick', status: 'completed' })]);
+    expect((await stack.call('GET', `/v1/orders/${orderId}?tasks=some`)).status).toBe(400);
     const completed = await orderInStatus(stack, orderId, 'COMPLETED');
     expect(completed.timeline.map((e: { type: string }) => e.type)).toEqual([
       'ORDER_RECEIVED',

@@ -18,18 +18,16 @@
  * The simulators must keep answering (the OMS fetches order details, pushes stock and tracking to them): the
  * demo keeps serving them until Ctrl-C. Buyers' phones and addresses are invented; only counts are printed.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSimulator, type RunningSimulator } from '../channels/simulators';
 import { createRng, intBetween, pick, type Rng } from '../channels/simulators/fake-data';
 import { PLATFORMS, type Platform } from '../channels/types';
-import { loadEnv } from '../config/env';
 import { orderIdOf } from '../domain/order';
 import type { StockLine } from '../domain/stock';
 import { eachWithProgress, progress } from '../infra/progress';
 import { explainStartupError, StartupError } from '../infra/startup-error';
+import { runningOms } from './running-oms';
 
 export interface DemoOptions {
   apiUrl: string;
@@ -445,9 +443,7 @@ async function main() {
       exit: { type: 'boolean', default: false },
     },
   });
-  const env = loadEnv();
-  const apiUrl = values.target ?? `http://127.0.0.1:${env.PORT}`;
-  const adminKey = values.key ?? env.ADMIN_API_KEY ?? readKey(join(env.DATA_DIR, 'admin-api-key'));
+  const { apiUrl, adminKey, keyFile } = runningOms({ url: values.target, key: values.key });
   console.log(`Loading the demo brand into ${apiUrl}`);
   const demo = await runDemo({
     apiUrl,
@@ -456,7 +452,7 @@ async function main() {
     daySeconds: wholeNumber(values['day-seconds'], '--day-seconds'),
     ...(values.seed ? { seed: wholeNumber(values.seed, '--seed') } : {}),
   });
-  console.log(`\nDone. Look at it: ${apiUrl}/console (admin key in ${join(env.DATA_DIR, 'admin-api-key')}), the reports under ${apiUrl}/v1/reports/…, and the Temporal Web UI.`);
+  console.log(`\nDone. Look at it: ${apiUrl}/console (admin key in ${keyFile}), the reports under ${apiUrl}/v1/reports/…, and the Temporal Web UI.`);
   if (values.exit) {
     await demo.close();
     return;
@@ -465,14 +461,6 @@ async function main() {
   process.once('SIGINT', () => void demo.close().then(() => process.exit(0)));
   process.once('SIGTERM', () => void demo.close().then(() => process.exit(0)));
   await demo.returnsDone;
-}
-
-function readKey(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    throw new StartupError(`no admin key: ${file} does not exist`, 'start the OMS first (npm start) with the same DATA_DIR, or pass --key / set ADMIN_API_KEY');
-  }
 }
 
 function wholeNumber(text: string, flag: string): number {

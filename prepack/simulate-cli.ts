@@ -1,6 +1,7 @@
 /**
- * Realistic browsing for the demo, posted to a running OMS: `npm run simulate:browsing -- --key <admin key>
- * [--url http://127.0.0.1:3000] [--customers 200] [--skus SKU-001,SKU-002] [--hours 24] [--seed 1]`.
+ * Realistic browsing for the demo, posted to a running OMS: `npm run simulate:browsing -- [--skus SKU-001,SKU-002]
+ * [--customers 200] [--hours 24] [--seed 1] [--url http://127.0.0.1:$PORT] [--key <API key>]` (by default the OMS
+ * `npm start` runs here, with its admin key).
  *
  * The generated shoppers of prepack/simulate.ts (tastes, spend, interest episodes with a hidden intent), moved so
  * their last day of browsing ends now, posted in bodies of 1,000 to `POST /v1/events`. With stock of those SKUs
@@ -8,11 +9,13 @@
  * `GET /v1/prepack/candidates`.
  */
 import { parseArgs } from 'node:util';
+import { runningOms } from '../bin/running-oms';
+import { explainStartupError, StartupError } from '../infra/startup-error';
 import { generateHistory } from './simulate';
 
 const { values } = parseArgs({
   options: {
-    url: { type: 'string', default: 'http://127.0.0.1:3000' },
+    url: { type: 'string' },
     key: { type: 'string' },
     customers: { type: 'string', default: '200' },
     skus: { type: 'string' },
@@ -24,7 +27,7 @@ const { values } = parseArgs({
 });
 
 async function main() {
-  if (!values.key) throw new Error('--key <API key with orders:write> is required');
+  const oms = runningOms({ url: values.url, key: values.key });
   const hours = Number(values.hours);
   const skuList = values.skus?.split(',').filter(Boolean);
   const now = Date.now();
@@ -45,20 +48,23 @@ async function main() {
   }
   let accepted = 0;
   for (let i = 0; i < events.length; i += 1_000) {
-    const res = await fetch(`${values.url}/v1/events`, {
+    const res = await fetch(`${oms.apiUrl}/v1/events`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${values.key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${oms.adminKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(events.slice(i, i + 1_000)),
+    }).catch(() => {
+      throw new StartupError(`no OMS answers at ${oms.apiUrl}`, 'start it first (npm start), or pass --url with its address');
     });
     if (res.status !== 202) throw new Error(`POST /v1/events: ${res.status} ${await res.text()}`);
     accepted += ((await res.json()) as { accepted: number }).accepted;
   }
   console.log(`${events.length} browsing events of ${values.customers} customers over the last ${hours} h posted (${accepted} new); SKUs: ${[...new Set(rename.values())].join(', ')}`);
   if (eager.length) console.log(`eager customers for ${first} (pay with one of these phones to see the pre-packed unit ship): ${eager.join(', ')}`);
-  console.log(`pre-packs appear within PREPACK_SCORE_INTERVAL at ${values.url}/v1/prepack/candidates (a model is trained first if there is none)`);
+  console.log(`pre-packs appear within PREPACK_SCORE_INTERVAL at ${oms.apiUrl}/v1/prepack/candidates (a model is trained first if there is none)`);
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  const line = explainStartupError(err);
+  console.error(`simulate:browsing: ${line ?? (err instanceof Error ? err.message : err)}`);
   process.exit(1);
 });

@@ -81,6 +81,10 @@ export function pdaRoutes({ db, logger, ...options }: { db: Db; logger: Logger }
       const hub = rings();
       const closed = listen().closed;
       if (closed.aborted) throw new ApiError(503, 'UNAVAILABLE', 'this API process is shutting down; reconnect with Last-Event-ID');
+      // The newest event when the device connects, read before the response starts: whatever is appended once
+      // the device sees the stream open comes after it, so the live part delivers it (a first connection's
+      // backlog shows only open work up to here).
+      const newestAtConnect = (await latestPdaEventIds(db, [warehouseId])).get(warehouseId) ?? 0;
       // Behind nginx: do not buffer the stream.
       c.header('X-Accel-Buffering', 'no');
       return streamSSE(c, async (stream) => {
@@ -100,7 +104,7 @@ export function pdaRoutes({ db, logger, ...options }: { db: Db; logger: Logger }
           // Subscribed before the first read: an append committed after it rings, one before it is read.
           unsubscribe = hub.subscribe(warehouseId, bell.ring);
           await stream.write(`retry: ${RETRY_MS}\n\n`);
-          let cursor = await startingPoint(db, warehouseId, resumeFrom, send, stream);
+          let cursor = await startingPoint(db, { warehouseId, resumeFrom, newestAtConnect }, send, stream);
           log.debug({ cursor, resumed: resumeFrom !== undefined }, 'PDA stream open');
           // The table is read when the doorbell rings (notification, poll, reconnect), not on every heartbeat.
           let rung = true;
@@ -148,15 +152,15 @@ function poolSettings(db: Db): pg.ClientConfig {
  */
 async function startingPoint(
   db: Db,
-  warehouseId: string,
-  resumeFrom: string | undefined,
+  at: { warehouseId: string; resumeFrom: string | undefined; newestAtConnect: number },
   send: (e: PdaEvent) => Promise<void>,
   stream: SSEStreamingApi,
 ): Promise<number> {
+  const { warehouseId, resumeFrom } = at;
   if (resumeFrom !== undefined && Number(resumeFrom) <= (await latestPdaEventId(db))) return Number(resumeFrom);
   // The newest id first, the backlog up to it second: a warehouse's ids become visible in order
   // (db/queries/pda-events.ts), so every event up to it is already there and the live part reads after it.
-  const upToId = (await latestPdaEventIds(db, [warehouseId])).get(warehouseId) ?? 0;
+  const upToId = at.newestAtConnect;
   const backlog = await openWorkPdaEvents(db, warehouseId, { upToId, since: new Date(Date.now() - FIRST_CONNECT_LOOKBACK_MS), limit: FIRST_CONNECT_MAX_EVENTS });
   for (const e of backlog) await send(e);
   if (upToId > (backlog.at(-1)?.id ?? 0)) await stream.write(`id: ${upToId}\n\n`);

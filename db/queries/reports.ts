@@ -91,8 +91,9 @@ export async function ordersByRegion(db: DbOrTx, f: ReportFilter, level: 'provin
 /**
  * Paid orders with at least one line, orders per SKU, and the SKU pairs bought in the same order (each unordered
  * pair once, `a < b`) in at least `minSupport` of those orders: the `limit` pairs of highest lift. All three are
- * counted in one pass over the facts: each order contributes one item for itself (''), one per SKU and one per
- * pair of its basket (held ready in `pairs`, `a` U+001F `b`), so nothing joins the lines to themselves.
+ * counted in one pass over the facts, as integers: each order contributes one item for itself (0) and one per key
+ * of its basket (held ready in `basket_keys`: its SKUs' dictionary ids, then a key per pair of them), so nothing
+ * joins the lines to themselves and nothing hashes text; names are looked up for the SKUs and pairs returned.
  */
 export async function coPurchaseCounts(
   db: DbOrTx,
@@ -105,20 +106,28 @@ export async function coPurchaseCounts(
     sql`
     with c as (
       select item, count(*)::int as n
-      from (select unnest(array['']::text[] || f.skus || f.pairs) as item from order_facts f where ${inFilter(f)} and f.paid_at is not null and cardinality(f.skus) > 0) b
+      from (
+        select unnest(0::bigint || f.basket_keys) as item
+        from order_facts f where ${inFilter(f)} and f.paid_at is not null and cardinality(f.basket_keys) > 0) b
       group by item),
-    t as (select coalesce((select n from c where item = ''), 0) as n),
-    s as (select item, n from c where item <> '' and strpos(item, chr(31)) = 0),
-    -- The support threshold as a count of orders; lift is orders × total / (orders with a × orders with b), so
-    -- the pairs rank by that ratio without the constant total.
+    t as (select coalesce((select n from c where item = 0), 0) as n),
+    s as (select item::int as id, n from c where item between 1 and 4294967295),
+    -- A pair key back to its ids (see sku_pair_key, migration 0017). Support as associationRules computes it (the
+    -- same float8 division), so the pairs kept here are those it keeps.
     p as (
-      select split_part(c.item, chr(31), 1) as a, split_part(c.item, chr(31), 2) as b, c.n
-      from c, t where strpos(c.item, chr(31)) > 0 and c.n >= greatest(1, ceil(${minSupport}::float8 * t.n)))
+      select (c.item >> 32)::int as a, ((c.item & 4294967295) # (((c.item >> 32) * 2654435761) & 4294967295))::int as b, c.n,
+        (select n from t) as total
+      from c where c.item > 4294967295 and c.n::float8 / (select n from t)::float8 >= ${minSupport}::float8)
     select 'total' as kind, null as a, null as b, n from t
-    union all select 'sku', item, null, n from s
+    union all select 'sku', d.sku, null, s.n from s join sku_dictionary d on d.id = s.id
     union all (
-      select 'pair', p.a, p.b, p.n from p join s sa on sa.item = p.a join s sb on sb.item = p.b
-      order by p.n::float8 / (sa.n::float8 * sb.n::float8) desc, p.n desc, p.a, p.b
+      -- Ranked by the lift associationRules gives the better of the pair's two rules (computed alike), then
+      -- support, then names: the limit keeps the pairs of the best rules, whatever their number of orders.
+      select 'pair', least(da.sku, db.sku), greatest(da.sku, db.sku), p.n
+      from p join s sa on sa.id = p.a join s sb on sb.id = p.b
+        join sku_dictionary da on da.id = p.a join sku_dictionary db on db.id = p.b
+      order by greatest((p.n::float8 / sa.n::float8) / (sb.n::float8 / p.total::float8), (p.n::float8 / sb.n::float8) / (sa.n::float8 / p.total::float8)) desc,
+        p.n desc, least(da.sku, db.sku), greatest(da.sku, db.sku)
       limit ${limit})`,
   );
   return {

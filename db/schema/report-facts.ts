@@ -1,4 +1,4 @@
-import { bigint, boolean, date, index, integer, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, pgTable, serial, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 import { orders } from './orders';
 
 /**
@@ -36,8 +36,12 @@ export const orderFacts = pgTable(
     units: integer().notNull(),
     /** The distinct SKUs of the order, sorted (the basket of co-purchase, the filter of peaks). */
     skus: text().array().notNull(),
-    /** Every pair of those SKUs, `a` U+001F `b` with a < b: the basket as co-purchase counts it. */
-    pairs: text().array().notNull().default([]),
+    /**
+     * The basket as co-purchase counts it, in integers (migration 0017): the `sku_dictionary` id of each of those
+     * SKUs, ascending, then each pair of them as `sku_pair_key(a, b)` (a < b; a << 32 | b with the low half
+     * scrambled by a, so PostgreSQL's bigint hash spreads the pairs; always ≥ 2³², so above every SKU id).
+     */
+    basketKeys: bigint({ mode: 'bigint' }).array().notNull().default([]),
     /** The distinct categories of those SKUs, sorted (kept when a SKU's category changes). */
     categories: text().array().notNull().default([]),
     /** Recorded freight of its forward shipments, units transferred for it, freight of its urgent purchases. */
@@ -61,4 +65,14 @@ export const orderFacts = pgTable(
 export const orderFactsPending = pgTable('order_facts_pending', {
   orderId: text().primaryKey(),
   markedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Every SKU the report facts have met, numbered once (an id is never reused nor changed, and stays after the SKU's
+ * last order is gone): `order_facts.basket_keys` holds these ids, so co-purchase counts integers, not text.
+ * Filled by `refresh_order_facts` when it first meets a SKU.
+ */
+export const skuDictionary = pgTable('sku_dictionary', {
+  id: serial().primaryKey(),
+  sku: text().notNull().unique(),
 });

@@ -4,6 +4,7 @@
  * A write only marks the order; its row is recomputed by the next refresh (a report's, or the background job's).
  * Two transactions changing one order at the same time both end up in its row. The fulfilment-cycle figures
  * computed in SQL from the facts match the definitions (mean; p90 by linear interpolation between closest ranks).
+ * The basket is also held as SKU dictionary ids and integer pairs, and co-purchase gives the names back from them.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -45,7 +46,7 @@ async function placeOrder(o: { channel: string; createdAt: string; paidAt?: stri
 async function factsOf(orderId: string, { refresh = true } = {}) {
   if (refresh) await refreshPendingFacts(database.db, { wait: true });
   const { rows } = await database.pool.query(
-    `select channel, province, city, merged, total_fen::int as total, paid_at, shipped_at, delivered_at, returned_at, line_count, units, skus, pairs, categories,
+    `select channel, province, city, merged, total_fen::int as total, paid_at, shipped_at, delivered_at, returned_at, line_count, units, skus, basket_keys, categories,
        carrier_fen, forward_shipped, transfer_units, purchase_freight_fen, day::text, weekday, hour, warehouse_id
      from order_facts where order_id = $1`,
     [orderId],
@@ -86,7 +87,6 @@ describe('order_facts', () => {
       line_count: 2,
       units: 3,
       skus: ['FACT-A', 'FACT-B'],
-      pairs: ['FACT-A\u001fFACT-B'],
       categories: ['toys'],
       day: '2026-11-27',
       weekday: 5,
@@ -230,7 +230,20 @@ describe('order_facts', () => {
     ]);
     // Support ≥ 2/7 keeps the pairs in two orders or more; the limit keeps the best.
     expect((await coPurchaseCounts(database.db, f, 2 / 7, 10)).pairs.map((p) => p.a + p.b)).toEqual(['CP-RCP-S', 'CP-PCP-Q']);
-    expect((await coPurchaseCounts(database.db, f, 0, 1)).pairs).toHaveLength(1);
+    // Limited after ranking by lift: the best pair, not the one in most orders (P-Q).
+    expect((await coPurchaseCounts(database.db, f, 0, 1)).pairs).toEqual([{ a: 'CP-R', b: 'CP-S', orders: 2 }]);
+  });
+
+  it('keeps a pair whose support is exactly the minimum, as the rules count it (7 of 25 orders at 0.28)', async () => {
+    const base = new Date(Date.UTC(2003, 0, 1) + Math.floor(Math.random() * 1e6) * HOUR).toISOString();
+    for (let i = 0; i < 25; i++) {
+      const skus = i < 7 ? ['X', 'Y'] : ['Z'];
+      await placeOrder({ channel: 'tmall', createdAt: base, paidAt: base, lines: skus.map((sku) => ({ sku: `MS-${sku}`, quantity: 1, unitPriceFen: 100 })) });
+    }
+    const f = { from: new Date(base), to: new Date(new Date(base).getTime() + 1000) };
+    // 0.28 × 25 is 7.000000000000001 in floating point: a threshold of ceil(minSupport × orders) asked for 8.
+    expect((await coPurchaseCounts(database.db, f, 0.28, 10)).pairs).toEqual([{ a: 'MS-X', b: 'MS-Y', orders: 7 }]);
+    expect((await coPurchaseCounts(database.db, f, 0.29, 10)).pairs).toEqual([]);
   });
 
   it('is recomputed for every existing order by the function the migration runs', async () => {
@@ -240,5 +253,59 @@ describe('order_facts', () => {
     expect(await factsOf(id, { refresh: false })).toBeUndefined();
     await database.db.execute(sql`select refresh_order_facts(array[${id}]::text[], false)`);
     expect(await factsOf(id, { refresh: false })).toMatchObject({ units: 2, total: 600, skus: ['FACT-F'] });
+  });
+});
+
+describe('sku_dictionary', () => {
+  const idsOf = async (skus: string[]) =>
+    new Map((await database.pool.query<{ sku: string; id: number }>(`select sku, id from sku_dictionary where sku = any($1)`, [skus])).rows.map((r) => [r.sku, r.id]));
+  const lastId = async () => (await database.pool.query(`select last_value::int as n from sku_dictionary_id_seq`)).rows[0].n as number;
+
+  it('numbers a SKU the first time the facts meet it, keeps its number, and gives its name back whatever it holds', async () => {
+    const tag = randomUUID().slice(0, 8);
+    // Quotes, a comma, braces, a backslash, spaces and CJK: what an array literal or a CSV could trip on (control
+    // characters are refused by the order schema).
+    const odd = `DICT-${tag} 猫砂 "10kg", {大} \\ 'x' ;-- ~`;
+    const plain = `DICT-${tag}-A`;
+    const later = `DICT-${tag}-B`;
+    expect((await idsOf([odd, plain, later])).size).toBe(0);
+    const base = new Date(Date.UTC(2004, 0, 1) + Math.floor(Math.random() * 1e6) * HOUR).toISOString();
+    const line = (sku: string) => ({ sku, quantity: 1, unitPriceFen: 100 });
+
+    const first = await placeOrder({ channel: 'tmall', createdAt: base, paidAt: base, lines: [line(plain), line(odd)] });
+    const facts = await factsOf(first);
+    const ids = await idsOf([odd, plain]);
+    expect(ids.size).toBe(2);
+    const [lo, hi] = [ids.get(odd)!, ids.get(plain)!].sort((x, y) => x - y) as [number, number];
+    // The ids ascending, then the pair's key: lo << 32 | (hi XOR lo × 2654435761 mod 2³²).
+    const pairKey = (BigInt(lo) << 32n) | (BigInt(hi) ^ ((BigInt(lo) * 2654435761n) & 0xffffffffn));
+    expect(facts.basket_keys.map(String)).toEqual([String(lo), String(hi), String(pairKey)]);
+    const { rows } = await database.pool.query(
+      `select array_agg(d.sku order by d.sku) as names, (select sku_pair_key($2, $3)::text) as key
+       from order_facts f, unnest(f.basket_keys) k join sku_dictionary d on d.id = k where f.order_id = $1`,
+      [first, lo, hi],
+    );
+    expect(rows[0].key).toBe(String(pairKey));
+    expect(rows[0].names).toEqual(facts.skus);
+    expect(facts.skus).toEqual([odd, plain].sort());
+
+    // A later order: the SKUs met before keep their ids, the new one gets the next.
+    const second = await placeOrder({ channel: 'tmall', createdAt: base, paidAt: base, lines: [line(odd), line(later)] });
+    await factsOf(second);
+    expect(await idsOf([odd, plain])).toEqual(ids);
+    expect((await idsOf([later])).get(later)).toBeGreaterThan(hi);
+    // Refreshing the same orders again numbers nothing, and draws no number either.
+    const drawn = await lastId();
+    await database.pool.query(`select refresh_order_facts(array[$1, $2]::text[], false)`, [first, second]);
+    expect(await lastId()).toBe(drawn);
+
+    const f = { from: new Date(base), to: new Date(new Date(base).getTime() + 1000) };
+    const counts = await coPurchaseCounts(database.db, f, 0, 10);
+    expect(counts.totalOrders).toBe(2);
+    expect(Object.fromEntries(counts.ordersWith)).toEqual({ [odd]: 2, [plain]: 1, [later]: 1 });
+    expect(counts.pairs).toEqual([
+      { a: odd, b: plain, orders: 1 },
+      { a: odd, b: later, orders: 1 },
+    ]);
   });
 });

@@ -924,12 +924,14 @@ export function Reports({
   funnel,
   heatmapSvg,
   health,
+  prepack,
 }: {
   lang: Lang;
   period: { from: string; to: string };
   funnel: { svg: string; stages: { stage: string; count: number; conversionFromPrevious: number | null }[] } | ApiFailure;
   heatmapSvg: string | ApiFailure;
   health: { svg: string; date: string } | ApiFailure;
+  prepack: PrepackOutcomes | ApiFailure;
 }) {
   return (
     <div>
@@ -974,6 +976,44 @@ export function Reports({
           </figure>
         )}
       </section>
+      <section aria-labelledby="r-prepack" id="report-prepack">
+        <h3 id="r-prepack">{t(lang, 'prepack')}</h3>
+        {isFailure(prepack) ? <ErrorBox lang={lang} failure={prepack} /> : <PrepackTables lang={lang} outcomes={prepack} />}
+      </section>
     </div>
+  );
+}
+
+/** `GET /v1/prepack/outcomes`: how the period's pre-packs ended, and how fast pre-packed orders left against the others. */
+export interface PrepackOutcomes {
+  opened: number;
+  bought: number;
+  expired: number;
+  open: number;
+  boughtShare: number | null;
+  paymentToShippedMinutes: { path: 'prepacked' | 'normal'; orders: number; p50: number | null; p90: number | null }[];
+}
+
+const minutes = (m: number | null) => (m === null ? '—' : String(Math.round(m * 10) / 10));
+
+function PrepackTables({ lang, outcomes }: { lang: Lang; outcomes: PrepackOutcomes }) {
+  return (
+    <>
+      <Table
+        id="prepack-outcomes"
+        caption={t(lang, 'prepack')}
+        captionShown={false}
+        head={[t(lang, 'prepackOpened'), t(lang, 'prepackBought'), t(lang, 'prepackExpired'), t(lang, 'prepackOpen'), t(lang, 'prepackShare')]}
+        rows={[[String(outcomes.opened), String(outcomes.bought), String(outcomes.expired), String(outcomes.open), percent(outcomes.boughtShare)]]}
+        empty={t(lang, 'noData')}
+      />
+      <Table
+        id="prepack-dispatch"
+        caption={t(lang, 'prepackDispatch')}
+        head={[t(lang, 'prepackPath'), t(lang, 'orders'), t(lang, 'paidToShippedP50'), t(lang, 'paidToShippedP90')]}
+        rows={outcomes.paymentToShippedMinutes.map((r) => [t(lang, `path_${r.path}`), String(r.orders), minutes(r.p50), minutes(r.p90)])}
+        empty={t(lang, 'noData')}
+      />
+    </>
   );
 }

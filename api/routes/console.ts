@@ -38,6 +38,7 @@ import {
   type OrderDetailData,
   type OrderRow,
   type OverviewData,
+  type PrepackOutcomes,
   type ReviewTask,
   type TabId,
 } from '../../console/views';
@@ -80,6 +81,9 @@ function failureOf(status: number, body: unknown): ApiFailure {
 const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 const PERIOD_DAYS = 7;
+
+/** Whole days from a Shanghai date to now, that day included (1 to 365: what /v1/prepack/outcomes takes). */
+const daysBack = (from: string) => Math.min(365, Math.max(1, Math.ceil((Date.now() - Date.parse(`${from}T00:00:00+08:00`)) / 86_400_000) || 1));
 
 /** The embedded dev server's Web UI with the defaults of TEMPORAL_UI_PORT and TEMPORAL_NAMESPACE. */
 export const DEFAULT_TEMPORAL_UI = { url: 'http://127.0.0.1:8233', namespace: 'default' } as const;
@@ -234,10 +238,12 @@ export function consoleRoutes({ api, temporalUi = DEFAULT_TEMPORAL_UI }: Console
       const from = c.req.query('from') || shanghaiDate(now.getTime() - (PERIOD_DAYS - 1) * 86_400_000);
       // Dates, read in Asia/Shanghai by the reports: `to` includes its whole day.
       const period = qs({ from, to });
-      const [funnel, heatmap, health] = await Promise.all([
+      const [funnel, heatmap, health, prepack] = await Promise.all([
         call<{ stages: Parameters<typeof funnelSvg>[0] }>(c, 'GET', `/v1/reports/funnel${period}`),
         call<string>(c, 'GET', `/v1/reports/heatmap${period}&format=svg`),
         call<{ date: string; warehouses: Parameters<typeof warehouseHealthSvg>[0] }>(c, 'GET', `/v1/reports/warehouse-health${qs({ date: to })}`),
+        // Pre-packs are counted over whole days back from now: the days the period spans up to today.
+        call<PrepackOutcomes>(c, 'GET', `/v1/prepack/outcomes${qs({ days: daysBack(from) })}`),
       ]);
       const subtitle = `${from} — ${to}`;
       return screen(
@@ -248,6 +254,7 @@ export function consoleRoutes({ api, temporalUi = DEFAULT_TEMPORAL_UI }: Console
           funnel: isFailure(funnel) ? funnel : { svg: stripProlog(funnelSvg(funnel.stages, subtitle)), stages: funnel.stages },
           heatmapSvg: isFailure(heatmap) ? heatmap : stripProlog(heatmap),
           health: isFailure(health) ? health : { svg: stripProlog(warehouseHealthSvg(health.warehouses, health.date)), date: health.date },
+          prepack,
         }),
         'reports',
       );

@@ -438,7 +438,7 @@ describe('the ops console in Chromium', () => {
     await shot('warehouses');
   });
 
-  it('draws the report charts (funnel, heat map, warehouse health) from the reports API', async () => {
+  it('draws the report charts (funnel, heat map, warehouse health) from the reports API, and the pre-packs\' outcomes', async () => {
     await openTab('reports', /Reports/);
     await page.locator('#report-funnel svg').waitFor();
     await page.locator('#report-heatmap svg').waitFor();
@@ -446,6 +446,11 @@ describe('the ops console in Chromium', () => {
     expect(await page.locator('#report-funnel figure').getAttribute('aria-label')).toBe('Fulfilment funnel');
     expect(await page.locator('#report-heatmap svg').innerHTML()).toContain('杭州');
     expect(Number((await page.locator('#report-funnel #funnel-table tbody tr').first().innerText()).split('\t')[1])).toBeGreaterThanOrEqual(3);
+    // Pre-packs: how they ended, and payment → shipped of pre-packed orders against the others (this data shipped some of those).
+    expect(await page.locator('#prepack-outcomes thead').innerText()).toMatch(/Pre-packed.*Bought.*Expired.*Still open.*Share bought/s);
+    const dispatch = await page.locator('#prepack-dispatch').innerText();
+    expect(dispatch).toMatch(/Pre-packed orders\t\d+\t/);
+    expect(Number(/Other orders\t(\d+)\t/.exec(dispatch)?.[1])).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#panel .alert').count()).toBe(0);
     expect(await unlabelledFields()).toEqual([]);
     await shot('reports');

@@ -91,9 +91,10 @@ export async function ordersByRegion(db: DbOrTx, f: ReportFilter, level: 'provin
 /**
  * Paid orders with at least one line, orders per SKU, and the SKU pairs bought in the same order (each unordered
  * pair once, `a < b`) in at least `minSupport` of those orders: the `limit` pairs of highest lift. All three are
- * counted in one pass over the facts, as integers: each order contributes one item for itself (0) and one per key
- * of its basket (held ready in `basket_keys`: its SKUs' dictionary ids, then a key per pair of them), so nothing
- * joins the lines to themselves and nothing hashes text; names are looked up for the SKUs and pairs returned.
+ * counted in one pass over the facts, as integers: each order contributes the keys of its basket, held ready in
+ * `basket_keys` (its SKUs' dictionary ids, the first one negated, which counts the order too, then a key per pair
+ * of them), so nothing joins the lines to themselves and nothing hashes text; names are looked up for the SKUs
+ * and pairs returned.
  */
 export async function coPurchaseCounts(
   db: DbOrTx,
@@ -107,11 +108,13 @@ export async function coPurchaseCounts(
     with c as (
       select item, count(*)::int as n
       from (
-        select unnest(0::bigint || f.basket_keys) as item
+        select unnest(f.basket_keys) as item
         from order_facts f where ${inFilter(f)} and f.paid_at is not null and cardinality(f.basket_keys) > 0) b
       group by item),
-    t as (select coalesce((select n from c where item = 0), 0) as n),
-    s as (select item::int as id, n from c where item between 1 and 4294967295),
+    -- Every order has one negated SKU id: their counts add up to the orders; a SKU's orders are those of its id
+    -- and of its id negated.
+    t as (select coalesce(sum(n), 0)::int as n from c where item < 0),
+    s as (select abs(item)::int as id, sum(n)::int as n from c where item < 4294967296 group by 1),
     -- A pair key back to its ids (see sku_pair_key, migration 0017). Support as associationRules computes it (the
     -- same float8 division), so the pairs kept here are those it keeps.
     p as (

@@ -37,9 +37,10 @@ export const orderFacts = pgTable(
     /** The distinct SKUs of the order, sorted (the basket of co-purchase, the filter of peaks). */
     skus: text().array().notNull(),
     /**
-     * The basket as co-purchase counts it, in integers (migration 0017): the `sku_dictionary` id of each of those
-     * SKUs, ascending, then each pair of them as `sku_pair_key(a, b)` (a < b; a << 32 | b with the low half
-     * scrambled by a, so PostgreSQL's bigint hash spreads the pairs; always ≥ 2³², so above every SKU id).
+     * The basket as the integers co-purchase counts (migration 0017): the `sku_dictionary` ids of those SKUs,
+     * ascending, the first one negated (it counts the order as well as that SKU), then each pair of them as
+     * `sku_pair_key(a, b)` (a < b; a << 32 | b with the low half scrambled by a, so PostgreSQL's bigint hash
+     * spreads the pairs; always ≥ 2³², so above every SKU id).
      */
     basketKeys: bigint({ mode: 'bigint' }).array().notNull().default([]),
     /** The distinct categories of those SKUs, sorted (kept when a SKU's category changes). */

@@ -277,12 +277,12 @@ describe('sku_dictionary', () => {
     const ids = await idsOf([odd, plain]);
     expect(ids.size).toBe(2);
     const [lo, hi] = [ids.get(odd)!, ids.get(plain)!].sort((x, y) => x - y) as [number, number];
-    // The ids ascending, then the pair's key: lo << 32 | (hi XOR lo × 2654435761 mod 2³²).
+    // The ids ascending, the first negated, then the pair's key: lo << 32 | (hi XOR lo × 2654435761 mod 2³²).
     const pairKey = (BigInt(lo) << 32n) | (BigInt(hi) ^ ((BigInt(lo) * 2654435761n) & 0xffffffffn));
-    expect(facts.basket_keys.map(String)).toEqual([String(lo), String(hi), String(pairKey)]);
+    expect(facts.basket_keys.map(String)).toEqual([String(-lo), String(hi), String(pairKey)]);
     const { rows } = await database.pool.query(
       `select array_agg(d.sku order by d.sku) as names, (select sku_pair_key($2, $3)::text) as key
-       from order_facts f, unnest(f.basket_keys) k join sku_dictionary d on d.id = k where f.order_id = $1`,
+       from order_facts f, unnest(f.basket_keys) k join sku_dictionary d on d.id = abs(k) where f.order_id = $1`,
       [first, lo, hi],
     );
     expect(rows[0].key).toBe(String(pairKey));

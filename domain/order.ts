@@ -75,7 +75,7 @@ export const addressSchema = z.object({
 export type Address = z.infer<typeof addressSchema>;
 
 export const orderLineSchema = z.object({
-  // No control characters: the reports join a basket's SKU pairs with U+001F (db/migrations/0015).
+  // No control characters: a SKU is a code printed on labels, pick lists and CSV exports.
   sku: z.string().trim().min(1).max(64).regex(/^\P{Cc}+$/u, 'a SKU has no control characters'),
   quantity: z.number().int().positive().max(100_000),
   unitPriceFen: z.number().int().nonnegative(),

@@ -15,8 +15,8 @@ export interface RunningOms {
   keyFile: string;
 }
 
-export function runningOms(given: { url?: string | undefined; key?: string | undefined }): RunningOms {
-  const env = loadEnv();
+export function runningOms(given: { url?: string | undefined; key?: string | undefined }, source: NodeJS.ProcessEnv = process.env): RunningOms {
+  const env = loadEnv(source);
   const keyFile = join(env.DATA_DIR, 'admin-api-key');
   return {
     apiUrl: (given.url ?? `http://127.0.0.1:${env.PORT}`).replace(/\/$/, ''),

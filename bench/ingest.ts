@@ -285,7 +285,8 @@ async function main() {
   burstBar.finish();
   const burstMs = Date.now() - started;
   const burstCpu = cpuSpent(cpuBefore, cpuTimes(dataDir));
-  log(`burst done: ${ackAt.size} acknowledged in ${(burstMs / 1000).toFixed(1)} s`);
+  const cpuPerPush = Object.entries(burstCpu).map(([who, ms]) => `${who} ${(ms / work.length).toFixed(2)} ms`).join(', ');
+  log(`burst done: ${ackAt.size} acknowledged in ${(burstMs / 1000).toFixed(1)} s (${Math.round(ackAt.size / (burstMs / 1000))}/s; ack p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms; CPU per push: ${cpuPerPush})`);
   if (API_ALONE) await startWorkers();
 
   // ── Recorded and held ─────────────────────────────────────────────────────────────────────────────────
@@ -383,7 +384,7 @@ async function main() {
     ['pushes acknowledged', `${ackAt.size} of ${work.length} (${[...failures].map(([k, v]) => `${v} × ${k}`).join(', ') || 'no failures'})`],
     ['acknowledged per second', (ackAt.size / (burstMs / 1000)).toFixed(0)],
     ['ack latency p50 / p99', `${pct(latencies, 50).toFixed(1)} ms / ${pct(latencies, 99).toFixed(1)} ms`],
-    ['CPU per push during the burst', Object.entries(burstCpu).map(([who, ms]) => `${who} ${(ms / work.length).toFixed(2)} ms`).join(', ')],
+    ['CPU per push during the burst', cpuPerPush],
     ['recorded with stock held', `${persistedRate.toFixed(0)} orders/s (all ${expected.size} recorded ${((persistedAllAt - firstAck) / 1000).toFixed(1)} s after the first ack; the seed: ${SEED_ORDERS_PER_SECOND}/s)`],
     ['ack → held p50 / p99', `${pct(ackToHeld, 50).toFixed(0)} ms / ${pct(ackToHeld, 99).toFixed(0)} ms (${heldRows.length} orders held)`],
     ...(freeze

@@ -25,10 +25,12 @@ export async function appendToBuffer(db: DbOrTx, queue: string, entries: readonl
   const key = messageKey;
   // The same message twice in one batch is one entry.
   const unique = [...new Map(entries.map((e, i) => [key(e) ?? `#${i}`, e])).values()];
+  // One JSON document for the batch: a text[] parameter would escape every entry again for the array literal.
   const rows = await db.execute<{ n: number; fresh: string[] }>(sql`
     with incoming as (
-      select * from unnest(${sql.param(unique.map((e) => JSON.stringify(e)))}::text[], ${sql.param(unique.map((e) => (e.messageId ? e.platform : null)))}::text[],
-        ${sql.param(unique.map((e) => e.messageId ?? null))}::text[]) with ordinality as v(entry, platform, message_id, n)
+      select v.entry, case when v.entry->>'messageId' <> '' then v.entry->>'platform' end as platform,
+        nullif(v.entry->>'messageId', '') as message_id, v.n
+      from jsonb_array_elements(${JSON.stringify(unique)}::jsonb) with ordinality as v(entry, n)
     ), fresh as (
       insert into ${ingestMessages} (platform, message_id)
       select platform, message_id from incoming where message_id is not null
@@ -36,7 +38,7 @@ export async function appendToBuffer(db: DbOrTx, queue: string, entries: readonl
       returning platform, message_id
     ), appended as (
       insert into ${ingestBuffer} (queue, entry)
-      select ${queue}, i.entry::jsonb from incoming i
+      select ${queue}, i.entry from incoming i
       where i.message_id is null or exists (select 1 from fresh f where f.platform = i.platform and f.message_id = i.message_id)
       order by i.n
       returning 1

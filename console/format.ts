@@ -41,5 +41,5 @@ export function duration(ms: number | null | undefined): string {
 /** A ratio as a percentage with one decimal ("87.5%"), for display only (the API keeps unrounded fractions). */
 export const percent = (ratio: number | null | undefined) => (ratio === null || ratio === undefined ? '—' : `${Math.round(ratio * 1000) / 10}%`);
 
-/** A per-second rate to one decimal. */
-export const rate = (n: number | null | undefined) => (n === null || n === undefined ? '—' : String(Math.round(n * 10) / 10));
+/** A figure to one decimal (a rate per second, minutes). */
+export const oneDecimal = (n: number | null | undefined) => (n === null || n === undefined ? '—' : String(Math.round(n * 10) / 10));

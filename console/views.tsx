@@ -7,7 +7,7 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { StockLine } from '../domain/stock';
-import { duration, percent, rate, shanghaiTime, yuan } from './format';
+import { duration, oneDecimal, percent, shanghaiTime, yuan } from './format';
 import { LANGS, STATUSES, statusLabel, t, type Lang, type Word } from './i18n';
 
 /** Rows the overview asks for: the stuck orders listed (longest stuck first), the open review tasks counted. */
@@ -315,8 +315,8 @@ function Backlog({ lang, backlog }: { lang: Lang; backlog: Record<string, unknow
   const items: [Word, string, string][] = [
     ['buffered', 'buffered', String(n('buffered') ?? '—')],
     ['oldestAge', 'oldestAgeMs', duration(n('oldestAgeMs'))],
-    ['acceptedPerSec', 'acceptedPerSec', rate(n('acceptedPerSec'))],
-    ['persistedPerSec', 'persistedPerSec', rate(n('persistedPerSec'))],
+    ['acceptedPerSec', 'acceptedPerSec', oneDecimal(n('acceptedPerSec'))],
+    ['persistedPerSec', 'persistedPerSec', oneDecimal(n('persistedPerSec'))],
     ['workflowsBehind', 'workflowsBehind', String(n('workflowsBehind') ?? '—')],
     ['eta', 'etaSeconds', eta === null ? '—' : duration(eta * 1000)],
     ['mode', 'mode', String(backlog.mode ?? '')],
@@ -337,12 +337,12 @@ export function FunnelToday({ lang, funnel }: { lang: Lang; funnel: { stages: { 
   return isFailure(funnel) ? <ErrorBox lang={lang} failure={funnel} /> : <FunnelTable lang={lang} stages={funnel.stages} caption={t(lang, 'funnelToday')} captionShown={false} />;
 }
 
-function FunnelTable({ lang, stages, caption, captionShown }: { lang: Lang; stages: { stage: string; count: number; conversionFromPrevious: number | null }[]; caption: string; captionShown?: boolean }) {
+function FunnelTable({ lang, stages, caption, captionShown = true }: { lang: Lang; stages: { stage: string; count: number; conversionFromPrevious: number | null }[]; caption: string; captionShown?: boolean }) {
   return (
     <Table
       id="funnel-table"
       caption={caption}
-      {...(captionShown === undefined ? {} : { captionShown })}
+      captionShown={captionShown}
       head={[t(lang, 'stage'), t(lang, 'count'), t(lang, 'conversion')]}
       rows={stages.map((s) => [t(lang, `stage_${s.stage}` as Word), String(s.count), percent(s.conversionFromPrevious)])}
       empty={t(lang, 'noData')}
@@ -994,8 +994,6 @@ export interface PrepackOutcomes {
   paymentToShippedMinutes: { path: 'prepacked' | 'normal'; orders: number; p50: number | null; p90: number | null }[];
 }
 
-const minutes = (m: number | null) => (m === null ? '—' : String(Math.round(m * 10) / 10));
-
 function PrepackTables({ lang, outcomes }: { lang: Lang; outcomes: PrepackOutcomes }) {
   return (
     <>
@@ -1011,7 +1009,7 @@ function PrepackTables({ lang, outcomes }: { lang: Lang; outcomes: PrepackOutcom
         id="prepack-dispatch"
         caption={t(lang, 'prepackDispatch')}
         head={[t(lang, 'prepackPath'), t(lang, 'orders'), t(lang, 'paidToShippedP50'), t(lang, 'paidToShippedP90')]}
-        rows={outcomes.paymentToShippedMinutes.map((r) => [t(lang, `path_${r.path}`), String(r.orders), minutes(r.p50), minutes(r.p90)])}
+        rows={outcomes.paymentToShippedMinutes.map((r) => [t(lang, `path_${r.path}`), String(r.orders), oneDecimal(r.p50), oneDecimal(r.p90)])}
         empty={t(lang, 'noData')}
       />
     </>

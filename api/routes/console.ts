@@ -42,7 +42,7 @@ import {
   type ReviewTask,
   type TabId,
 } from '../../console/views';
-import { shanghaiDate } from '../../domain/shanghai-time';
+import { DAY_MS, shanghaiDate, shanghaiMidnight } from '../../domain/shanghai-time';
 import { funnelSvg, warehouseHealthSvg } from '../../reports/charts';
 import { CJK_FONT } from '../../reports/fonts';
 
@@ -83,7 +83,7 @@ const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\uf
 const PERIOD_DAYS = 7;
 
 /** Whole days from a Shanghai date to now, that day included (1 to 365: what /v1/prepack/outcomes takes). */
-const daysBack = (from: string) => Math.min(365, Math.max(1, Math.ceil((Date.now() - Date.parse(`${from}T00:00:00+08:00`)) / 86_400_000) || 1));
+const daysBack = (from: string) => Math.min(365, Math.max(1, Math.ceil((Date.now() - shanghaiMidnight(from).getTime()) / DAY_MS) || 1));
 
 /** The embedded dev server's Web UI with the defaults of TEMPORAL_UI_PORT and TEMPORAL_NAMESPACE. */
 export const DEFAULT_TEMPORAL_UI = { url: 'http://127.0.0.1:8233', namespace: 'default' } as const;

@@ -156,6 +156,7 @@ async function main() {
     logger,
     redis,
     listener: bufferListener,
+    pacing: { maxLagMs: env.INGEST_MAX_LAG, maxWaitMs: env.INGEST_PACING_WAIT },
     stores: tokenRefreshingDirectory(createStoreDirectory(database.db, secrets), tokens),
   });
   // Behaviour events (pre-pack): buffered like orders, drained by the worker and ingest processes.

@@ -30,11 +30,18 @@ export const envSchema = z.object({
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54320),
   REDIS_URL: optionalUrl,
   /** Ingest consumer (with REDIS_URL, in processes with the `worker` or `ingest` role): orders handed to Temporal at once. */
-  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(128),
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(512),
   /** An entry a consumer read but never acknowledged (it crashed) is taken over after this long; failures retry after it too. */
   INGEST_RECLAIM_AFTER: duration('30s'),
   /** Deliveries before an entry that keeps failing is parked in the dead-letter list. */
   INGEST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  /**
+   * While consumers drain the buffer, a push is acknowledged once the oldest entry no consumer has taken is
+   * younger than this (ingest/pacing.ts); `0` or `off` acknowledges at once whatever the backlog.
+   */
+  INGEST_MAX_LAG: z.union([z.enum(['0', 'off']).transform(() => 0), duration('250ms')]),
+  /** How long a paced push waits at most before it is answered 503 (the platform retries it). */
+  INGEST_PACING_WAIT: duration('2s'),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),

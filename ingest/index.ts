@@ -9,7 +9,7 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client';
 import { findDeadLetter, markDeadLetterReplayed, type DeadLetterRow } from '../db/queries/ingest';
-import { appendToBuffer, bufferBacklog, messageKey } from '../db/queries/ingest-buffer';
+import { appendToBuffer, bufferBacklog, bufferPressure, messageKey } from '../db/queries/ingest-buffer';
 import { createBatcher } from '../infra/batcher';
 import { startPgConsumer, type RunningPgConsumer } from './pg-consumer';
 import type { Logger } from '../infra/logger';
@@ -21,7 +21,8 @@ import { readEntry } from './entry';
 import { createMappingStore, type MappingStore } from './mappings';
 import { createIngestProcessor, type IngestProcessor, type ProcessOutcome } from './processor';
 import { intakeStatus } from '../db/queries/intake';
-import { acceptedPerSecond, appendEntries, backlogOf, bufferKeys, ensureGroup, oldestEntryAgeMs, type AppendResult, type BufferKeys } from './redis-buffer';
+import { createPacing, type PacingOptions } from './pacing';
+import { acceptedPerSecond, appendEntries, backlogOf, bufferKeys, ensureGroup, oldestEntryAgeMs, streamPressure, type AppendResult, type BufferKeys } from './redis-buffer';
 import { createStoreDirectory, type StoreDirectory } from './stores';
 import type { IngestEntry, IngestPipeline } from './types';
 
@@ -38,12 +39,16 @@ export interface IngestDeps {
   listener?: PgListener | undefined;
   /** Overrides the cached store lookup (e.g. one that refreshes OAuth tokens before they expire). */
   stores?: StoreDirectory | undefined;
+  /** Acknowledgements paced to the intake (ingest/pacing.ts); unset: pushes are acknowledged at once. */
+  pacing?: Pick<PacingOptions, 'maxLagMs' | 'maxWaitMs' | 'sampleMs'> | undefined;
 }
 
 export interface Ingest {
   readonly mode: 'redis' | 'postgres';
   /** What pollers and other producers are given. */
   readonly pipeline: IngestPipeline;
+  /** Waits while the buffer is deeper than the pacing allows; false: it stayed too deep, refuse the push (503). */
+  admit(): Promise<boolean>;
   /** `pipeline.enqueue`, telling how many entries were new and how many were redeliveries (already buffered or handed over). */
   accept(entries: IngestEntry[]): Promise<AppendResult>;
   readonly processor: IngestProcessor;
@@ -133,8 +138,13 @@ export function createIngest(deps: IngestDeps): Ingest {
           return { accepted, duplicates: entries.length - accepted };
         };
 
+  const pacing = deps.pacing
+    ? createPacing({ ...deps.pacing, read: () => (redis && keys ? streamPressure(redis, keys) : bufferPressure(db, queue)) })
+    : { admit: async () => true };
+
   return {
     mode: redis ? 'redis' : 'postgres',
+    admit: () => pacing.admit(),
     pipeline: {
       async enqueue(entries) {
         await accept(entries);

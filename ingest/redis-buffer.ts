@@ -98,3 +98,25 @@ export async function backlogOf(redis: Redis, keys: BufferKeys): Promise<{ lengt
   ]);
   return { length, pending: Number(pending[0] ?? 0) };
 }
+
+/**
+ * What the acknowledgement pacing reads (ingest/pacing.ts): the age of the oldest entry the group has not read
+ * yet, and whether consumers hold entries (read, not yet acknowledged).
+ */
+export async function streamPressure(redis: Redis, keys: BufferKeys): Promise<{ waitingAgeMs: number; draining: boolean }> {
+  const groups = (await redis.call('XINFO', 'GROUPS', keys.stream).catch(() => [])) as (string | number)[][];
+  const group = groups.map((g) => Object.fromEntries(pairs(g))).find((g) => g.name === keys.group);
+  // Without a group nobody has read anything yet: the first entry is the oldest waiting.
+  const from = group ? `(${String(group['last-delivered-id'])}` : '-';
+  const [next] = (await redis.xrange(keys.stream, from, '+', 'COUNT', 1)) as [string, string[]][];
+  return {
+    waitingAgeMs: next ? Math.max(0, Date.now() - Number(next[0].split('-')[0])) : 0,
+    draining: Number(group?.pending ?? 0) > 0,
+  };
+}
+
+function pairs(flat: (string | number)[]): [string, string | number][] {
+  const out: [string, string | number][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), flat[i + 1]!]);
+  return out;
+}

@@ -42,7 +42,7 @@ export function channelWebhookRoutes({ ingest, logger, now = () => new Date() }:
         200: 'the platform\'s success answer (relay {"success":true}, Douyin {"code":0,"msg":"success"}, WeChat text success)',
         400: 'not the platform push format',
         401: 'forged, stale, or for a shop that is not connected: nothing stored',
-        503: 'the buffer (PostgreSQL or Redis) is unavailable: nothing was kept; retry',
+        503: 'the buffer (PostgreSQL or Redis) is unavailable, or the intake stayed behind for INGEST_PACING_WAIT (BUSY, with Retry-After): nothing was kept; retry',
       }),
       async (c) => {
         const platform = c.req.param('platform') as Platform;
@@ -84,7 +84,12 @@ export function channelWebhookRoutes({ ingest, logger, now = () => new Date() }:
             receivedAt,
           }),
         );
-        // A buffer that is down throws: answered 503 (api/errors.ts), so the platform retries.
+        // Paced to the intake while a burst outruns it (ingest/pacing.ts); a buffer that stays too deep, or is
+        // down (the append throws, api/errors.ts), is answered 503 and the platform retries.
+        if (!(await ingest.admit())) {
+          c.header('retry-after', '1');
+          return refuse(c, 503, 'BUSY', 'the intake is behind; retry this push');
+        }
         const { accepted, duplicates } = await ingest.accept(entries);
         if (entries.length) logger.debug({ platform, accepted, duplicates }, 'channel push accepted');
         const ack = adapter.pushAck();

@@ -83,3 +83,13 @@ export async function bufferBacklog(db: DbOrTx, queue: string): Promise<{ length
   const row = rows.rows[0];
   return { length: row?.length ?? 0, pending: row?.pending ?? 0, oldest: row?.oldest ? new Date(row.oldest) : null };
 }
+
+/** What the acknowledgement pacing reads (ingest/pacing.ts): how long the oldest untaken entry has waited, and whether consumers are taking entries. */
+export async function bufferPressure(db: DbOrTx, queue: string): Promise<{ waitingAgeMs: number; draining: boolean }> {
+  const rows = await db.execute<{ waiting_age_ms: number; draining: boolean }>(sql`
+    select coalesce(extract(epoch from clock_timestamp() - min(accepted_at) filter (where claimed_until is null or claimed_until < now())) * 1000, 0)::float8 as waiting_age_ms,
+      coalesce(bool_or(claimed_until >= now()), false) as draining
+    from ${ingestBuffer} where queue = ${queue}`);
+  const row = rows.rows[0];
+  return { waitingAgeMs: Number(row?.waiting_age_ms ?? 0), draining: row?.draining ?? false };
+}

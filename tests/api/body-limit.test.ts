@@ -17,12 +17,15 @@ let server: Server;
 let base: string;
 const STORE = { storeId: 'douyin-4463798', platform: 'douyin', shopId: '4463798', appKey: 'app-1', appSecret: 'secret-1' } as const;
 const accepted: IngestEntry[] = [];
+/** What the acknowledgement pacing answers (ingest/pacing.ts): false = the intake stayed behind. */
+let admits = true;
 
 beforeAll(async () => {
   const unused = {} as never;
   // One Douyin shop is connected; what the route accepts is kept here.
   const ingest = {
     stores: { byShop: async (_platform: string, shopId: string) => (shopId === STORE.shopId ? STORE : undefined) },
+    admit: async () => admits,
     accept: async (entries: IngestEntry[]) => {
       accepted.push(...entries);
       return { accepted: entries.length, duplicates: 0 };
@@ -74,6 +77,21 @@ describe('request body limits', () => {
     expect(res.status).toBe(status);
     expect(accepted).toHaveLength(kept);
     if (kept) expect(accepted[0]).toMatchObject({ platform: 'douyin', storeId: STORE.storeId, channelOrderId: '6912345678901234567', kind: 'paid', messageId: 'm-1' });
+  });
+
+  it('when the intake stays behind for longer than a push may wait, then the signed push gets 503 BUSY with Retry-After and nothing is kept', async () => {
+    accepted.length = 0;
+    admits = false;
+    try {
+      const sign = douyinEventSign(STORE.appKey, douyinPush, STORE.appSecret);
+      const res = await fetch(`${base}/v1/webhooks/douyin`, { method: 'POST', headers: { 'content-type': 'application/json', 'app-id': STORE.appKey, 'event-sign': sign }, body: douyinPush });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BUSY');
+      expect(accepted).toHaveLength(0);
+    } finally {
+      admits = true;
+    }
   });
 
   it('when a settlement statement is over 1 MiB, then its own larger limit lets it through to the route', async () => {

@@ -190,6 +190,7 @@ async function main() {
       connection: nativeConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
+      maxCachedWorkflows: env.TEMPORAL_MAX_CACHED_WORKFLOWS,
       activities: createActivities({
         db: database.db,
         carriers,

@@ -50,6 +50,8 @@ export const envSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
   /** The Temporal Web UI the ops console links orders into, for a server started elsewhere (the dev server's is known). */
   TEMPORAL_UI_URL: optionalUrl,
+  /** Order workflows each worker keeps in its sticky cache (an evicted one replays its history when it next moves). */
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(500),
   ADMIN_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
   /** 32 random bytes, base64: encrypts store credentials at rest. Generated into DATA_DIR when unset. */
   SECRETS_KEY: z

@@ -13,6 +13,8 @@ export interface WorkerParams {
   /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivityTaskExecutions?: number;
+  /** Order workflows kept in the worker's sticky cache (TEMPORAL_MAX_CACHED_WORKFLOWS). */
+  maxCachedWorkflows?: number;
 }
 
 /** The worker of one process: the order task queue, and the channel stock sync's own queue beside it. */
@@ -27,7 +29,7 @@ export interface OmsWorker {
  */
 export async function createWorker(p: WorkerParams): Promise<OmsWorker> {
   const workflowBundle = p.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger }));
-  const make = (taskQueue: string) =>
+  const make = (taskQueue: string, maxCachedWorkflows: number) =>
     Worker.create({
       connection: p.connection,
       namespace: p.namespace,
@@ -35,10 +37,15 @@ export async function createWorker(p: WorkerParams): Promise<OmsWorker> {
       activities: p.activities,
       workflowBundle,
       maxConcurrentActivityTaskExecutions: p.maxConcurrentActivityTaskExecutions ?? 100,
+      // The SDK sizes its cache by the heap limit (about 2,300 workflows per worker on a 4 GiB heap), assuming
+      // small workflows; orders wait days between steps, and a burst's thousands of cached orders filled the
+      // heap and slowed the catch-up behind it. An evicted order replays its history when it next moves.
+      maxCachedWorkflows,
       // A plain Error thrown by workflow code is a bug: fail the workflow task (retried after a fix), never the order.
       shutdownGraceTime: '10 seconds',
     });
-  const workers = [await make(p.taskQueue), await make(stockSyncTaskQueue(p.taskQueue))];
+  // One stock-sync workflow per SKU: a small cache holds the busy ones.
+  const workers = [await make(p.taskQueue, p.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS), await make(stockSyncTaskQueue(p.taskQueue), STOCK_SYNC_CACHED_WORKFLOWS)];
   return {
     async run() {
       await Promise.all(workers.map((w) => w.run()));
@@ -48,6 +55,9 @@ export async function createWorker(p: WorkerParams): Promise<OmsWorker> {
     },
   };
 }
+
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+const STOCK_SYNC_CACHED_WORKFLOWS = 100;
 
 const quiet = () => undefined;
 /** The workflow bundler's logger: its own errors only (webpack's progress is noise in a worker's log). */

@@ -520,20 +520,7 @@ function yuan(fen: number): string {
 
 // ── Transfers: when they are due, and when a late one needs a person ──────────────────────────────────────
 
-/** One transfer day (TRANSFER_ETA) unless configured: T+1 means due a day after the transfer is made. */
-export const DEFAULT_TRANSFER_DAY_MS = 86_400_000;
-/** How long past its ETA a transfer may be before a review task opens (TRANSFER_GRACE), unless configured. */
-export const DEFAULT_TRANSFER_GRACE_MS = 12 * 3_600_000;
-
-/** When a transfer made at `madeAtMs` with the rule's `etaDays` is due (epoch ms). */
-export function transferEtaMs(madeAtMs: number, etaDays: number, transferDayMs: number = DEFAULT_TRANSFER_DAY_MS): number {
-  return madeAtMs + etaDays * transferDayMs;
-}
-
-/** When a transfer due at `eta` (ISO) counts as late (epoch ms): a review task opens, the order keeps waiting. */
-export function transferLateAtMs(eta: string, graceMs: number = DEFAULT_TRANSFER_GRACE_MS): number {
-  return Date.parse(eta) + graceMs;
-}
+export { DEFAULT_TRANSFER_DAY_MS, DEFAULT_TRANSFER_GRACE_MS, transferEtaMs, transferLateAtMs } from './transfer-timing';
 
 // ── Daily capacity: a warehouse ships so many orders a day (Asia/Shanghai), then the next one serves ─────────
 

@@ -9,7 +9,8 @@
  * problem names both the canonical field and the source path it was read from.
  */
 import { z } from 'zod';
-import { canonicalOrderSchema, type CanonicalOrder } from './order';
+import type { CanonicalOrder } from './order';
+import { canonicalOrderSchema } from './order-schema';
 
 export const ORDER_TARGETS = [
   'channel',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { OrderLine } from './order-schema';
 
 /** Sales channels. `tmall` shares Taobao's gateway; `manual` is for orders keyed in through the API. */
 export const CHANNELS = ['taobao', 'tmall', 'pdd', 'douyin', 'wechat', 'manual'] as const;
@@ -63,57 +63,9 @@ export function canMove(from: OrderStatus, to: OrderStatus): boolean {
   return from === to || ORDER_MOVES[from].includes(to);
 }
 
-const isoDateTime = z.iso.datetime({ offset: true });
-
-export const addressSchema = z.object({
-  province: z.string().trim().min(1).max(32),
-  city: z.string().trim().min(1).max(64),
-  district: z.string().trim().max(64).default(''),
-  detail: z.string().trim().min(1).max(256),
-  postalCode: z.string().trim().max(16).optional(),
-});
-export type Address = z.infer<typeof addressSchema>;
-
-export const orderLineSchema = z.object({
-  // No control characters: a SKU is a code printed on labels, pick lists and CSV exports.
-  sku: z.string().trim().min(1).max(64).regex(/^\P{Cc}+$/u, 'a SKU has no control characters'),
-  quantity: z.number().int().positive().max(100_000),
-  unitPriceFen: z.number().int().nonnegative(),
-  title: z.string().max(256).optional(),
-});
-export type OrderLine = z.infer<typeof orderLineSchema>;
-
-/** The one order shape every channel is mapped to (and `POST /v1/orders` accepts). Money is integer fen. */
-export const canonicalOrderSchema = z
-  .object({
-    channel: z.enum(CHANNELS),
-    channelOrderId: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." or "-", at most 64 characters'),
-    storeId: z.string().max(64).optional(),
-    createdAt: isoDateTime,
-    paidAt: isoDateTime.nullable().optional(),
-    urgent: z.boolean().default(false),
-    customer: z.object({
-      name: z.string().trim().min(1).max(64),
-      phone: z.string().trim().min(3).max(32),
-    }),
-    shippingAddress: addressSchema,
-    lines: z.array(orderLineSchema).min(1).max(200),
-    buyerMessage: z.string().max(1000).optional(),
-  })
-  .superRefine((order, ctx) => {
-    const seen = new Set<string>();
-    order.lines.forEach((line, i) => {
-      if (seen.has(line.sku)) {
-        ctx.addIssue({ code: 'custom', path: ['lines', i, 'sku'], message: `duplicate SKU ${line.sku}; merge the lines` });
-      }
-      seen.add(line.sku);
-    });
-  });
-export type CanonicalOrderInput = z.input<typeof canonicalOrderSchema>;
-export type CanonicalOrder = z.output<typeof canonicalOrderSchema>;
+// The order's schemas live in ./order-schema: workflow code imports this module, and the workflow sandbox
+// evaluates its imports for every workflow it loads, so nothing here builds a schema.
+export type { Address, CanonicalOrder, CanonicalOrderInput, OrderLine } from './order-schema';
 
 /** The order id is derived from the channel order, so the same platform order always lands on the same workflow. */
 export function orderIdOf(channel: Channel, channelOrderId: string): string {

@@ -9,7 +9,7 @@
  * Cancelling while waiting releases what was reserved; goods in transit stay held until they arrive.
  */
 import { condition, setHandler } from '@temporalio/workflow';
-import { DEFAULT_TRANSFER_DAY_MS } from '../domain/allocation';
+import { DEFAULT_TRANSFER_DAY_MS } from '../domain/transfer-timing';
 import { allocated, Allocating } from './allocation/allocation-state';
 import { viaPurchase, viaTransfer } from './allocation/inbound';
 import {

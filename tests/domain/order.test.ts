@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CANCELLABLE, canonicalOrderSchema, orderIdOf, orderTotalFen, ORDER_STATUSES, TERMINAL } from '../../domain/order';
+import { CANCELLABLE, orderIdOf, orderTotalFen, ORDER_STATUSES, TERMINAL } from '../../domain/order';
+import { canonicalOrderSchema } from '../../domain/order-schema';
 import { orderWorkflowId } from '../../workflows/contract';
 
 const valid = {

@@ -10,7 +10,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { orders, stockHolds } from '../../db/schema';
-import { canonicalOrderSchema } from '../../domain/order';
+import { canonicalOrderSchema } from '../../domain/order-schema';
 import { anOrder, seedWarehouse } from '../support/fixtures';
 import { eventually, startStack, uniq, type Stack } from '../support/stack';
 

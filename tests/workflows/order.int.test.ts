@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../activities';
 import type { CarrierEvent } from '../../carriers/types';
-import { canonicalOrderSchema } from '../../domain/order';
+import { canonicalOrderSchema } from '../../domain/order-schema';
 import {
   cancelOrderUpdate,
   confirmPaymentUpdate,

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
-import { canonicalOrderSchema } from '../../domain/order';
+import { canonicalOrderSchema } from '../../domain/order-schema';
 import { findTemporalCli } from '../../temporal/dev-server';
 import { orderWorkflowId, waveWorkflowId } from '../../workflows/contract';
 import { receiveTransfer } from '../../db/queries/transfers';

@@ -1,6 +1,6 @@
 /** What the allocation phase remembers between attempts, and the one step every path ends with: allocated. */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import { DEFAULT_TRANSFER_GRACE_MS } from '../../domain/allocation';
+import { DEFAULT_TRANSFER_GRACE_MS } from '../../domain/transfer-timing';
 import { WarehouseIdKey, type Allocation, type Parcel } from '../contract';
 import type { OrderContext } from '../order-context';
 

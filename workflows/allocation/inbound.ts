@@ -4,7 +4,7 @@
  * was reserved; goods in transit stay held until they arrive.
  */
 import { condition } from '@temporalio/workflow';
-import { transferLateAtMs } from '../../domain/allocation';
+import { transferLateAtMs } from '../../domain/transfer-timing';
 import { activities } from '../activities';
 import { PURCHASE_FAILED, PURCHASE_PARTIAL, TRANSFER_LATE, type AllocationOutcome, type Parcel, type PurchaseRef, type TransferRef } from '../contract';
 import { allocated, awaitingInbound, type Allocating } from './allocation-state';

@@ -23,7 +23,8 @@ import { lockPositions, settleHolds } from '../../../db/queries/holds';
 import { acceptOrders, type IntakeOrder } from '../../../db/queries/intake';
 import { setOnHand } from '../../../db/queries/inventory';
 import { inventory, reservations, stockHolds, warehouses } from '../../../db/schema';
-import { canonicalOrderSchema, orderIdOf, type CanonicalOrder } from '../../../domain/order';
+import { orderIdOf, type CanonicalOrder } from '../../../domain/order';
+import { canonicalOrderSchema } from '../../../domain/order-schema';
 import { orderWorkflowId } from '../../../workflows/contract';
 import { createLogger } from '../../../infra/logger';
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../../../db/client';
 import { coPurchaseCounts, cycleStats, funnelCounts, refreshPendingFacts } from '../../../db/queries/reports';
 import { insertOrder, recordTransitions } from '../../../db/queries/orders';
-import { canonicalOrderSchema } from '../../../domain/order';
+import { canonicalOrderSchema } from '../../../domain/order-schema';
 import type { TransitionRecord } from '../../../workflows/contract';
 
 let database: Database;

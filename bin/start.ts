@@ -175,8 +175,10 @@ async function main() {
   }
   logger.info({ mode: ingest.mode }, redis ? 'order ingest buffered in Redis' : 'no REDIS_URL: order ingest buffered in PostgreSQL');
   if (consumes) {
-    // While a burst waits in the buffer, recording and holding it comes before starting workflows and reports.
-    const intakeFirst = async () => (await ingest.backlog()).length > BURST_BACKLOG;
+    // While a burst is being recorded — it waits in the buffer, or this process's intake has just taken more than
+    // BURST_ORDERS_PER_SECOND (paced acknowledgements keep the buffer nearly empty) — recording and holding it
+    // comes before starting workflows and reports.
+    const intakeFirst = async () => intake.createdWithin(1_000) > BURST_ORDERS_PER_SECOND || (await ingest.backlog()).length > BURST_BACKLOG;
     const running = startOrderStarter({ db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, start: orders.startAccepted, logger, intakeFirst });
     starter = running;
     cleanups.unshift(() => running.stop());
@@ -371,6 +373,8 @@ async function forkApiProcesses(count: number, env: Record<string, string>, logg
 
 /** Entries waiting in the ingest buffer above which the order starters let the intake have the machine. */
 const BURST_BACKLOG = 0;
+/** Orders accepted in the last second above which the intake is in a burst (a busy shop takes a few a second). */
+const BURST_ORDERS_PER_SECOND = 50;
 
 /** For local use without configuration: a random secret made once and kept in the data directory. */
 function developmentSecret(env: Env, name: string, make: () => string): string {

@@ -35,7 +35,12 @@ export interface Intake {
   accept(order: CanonicalOrder, opts: { hold: boolean }): Promise<Accepted>;
   /** Orders waiting to be committed right now. */
   readonly pending: number;
+  /** Orders this intake created (accepted for the first time) in the last `ms` milliseconds. */
+  createdWithin(ms: number): number;
 }
+
+/** How far back `createdWithin` can look. */
+const RECENT_MS = 10_000;
 
 /** Warehouse positions are cached this long (a new warehouse is considered within seconds). */
 const WAREHOUSES_TTL_MS = 5_000;
@@ -51,10 +56,17 @@ export function createIntake({ db, taskQueue, logger, onStockChanged, onAccepted
     return warehouses.list;
   };
 
+  const recent: { at: number; n: number }[] = [];
   const batcher = createBatcher<IntakeOrder, Accepted>(
     async (batch) => {
       const { accepted, heldSkus, soldOut } = await db.transaction((tx) => acceptOrders(tx, batch, new Date(), taskQueue));
-      if (accepted.some((a) => a.created)) onAccepted?.();
+      const createdNow = accepted.filter((a) => a.created).length;
+      if (createdNow > 0) {
+        const now = Date.now();
+        recent.push({ at: now, n: createdNow });
+        while (recent.length > 0 && recent[0]!.at < now - RECENT_MS) recent.shift();
+        onAccepted?.();
+      }
       if (heldSkus.length && onStockChanged) {
         const held = accepted.filter((a) => a.held).map((a) => a.orderId);
         void onStockChanged(heldSkus, held, soldOut).catch((err: unknown) => logger.warn({ err }, 'channel stock sync after a hold failed'));
@@ -72,6 +84,10 @@ export function createIntake({ db, taskQueue, logger, onStockChanged, onAccepted
     },
     get pending() {
       return batcher.pending;
+    },
+    createdWithin(ms) {
+      const since = Date.now() - Math.min(ms, RECENT_MS);
+      return recent.reduce((sum, r) => (r.at >= since ? sum + r.n : sum), 0);
     },
   };
 }

@@ -18,7 +18,7 @@ import type { Logger } from '../infra/logger';
 import { deliverEntry, describeError, drain } from './drain';
 import { readEntry } from './entry';
 import type { IngestProcessor } from './processor';
-import { ensureGroup, type BufferKeys } from './redis-buffer';
+import { ensureGroup, infoRecord, type BufferKeys, type XInfoReply } from './redis-buffer';
 
 export interface ConsumerOptions {
   /** Used for acknowledgements and claims; the consumer opens its own duplicate for blocking reads. */
@@ -105,11 +105,10 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   /** Forgets consumers that hold nothing and have been silent for long (old processes), so the group stays readable. */
   const housekeeping = async () => {
     nextHousekeepingAt = Date.now() + HOUSEKEEPING_EVERY_MS;
-    const consumers = (await redis.call('XINFO', 'CONSUMERS', keys.stream, keys.group)) as ((string | number)[] | Record<string, string | number>)[];
+    const consumers = ((await redis.call('XINFO', 'CONSUMERS', keys.stream, keys.group)) as XInfoReply[]).map(infoRecord);
     for (const info of consumers) {
-      const field = (key: string) => (Array.isArray(info) ? info[info.indexOf(key) + 1] : info[key]);
-      if (Number(field('pending')) === 0 && Number(field('idle')) > FORGET_IDLE_CONSUMER_MS && field('name') !== name) {
-        await redis.call('XGROUP', 'DELCONSUMER', keys.stream, keys.group, String(field('name')));
+      if (Number(info.pending) === 0 && Number(info.idle) > FORGET_IDLE_CONSUMER_MS && info.name !== name) {
+        await redis.call('XGROUP', 'DELCONSUMER', keys.stream, keys.group, String(info.name));
       }
     }
   };

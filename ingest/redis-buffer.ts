@@ -104,8 +104,8 @@ export async function backlogOf(redis: Redis, keys: BufferKeys): Promise<{ lengt
  * yet, and whether consumers hold entries (read, not yet acknowledged).
  */
 export async function streamPressure(redis: Redis, keys: BufferKeys): Promise<{ waitingAgeMs: number; draining: boolean }> {
-  const groups = (await redis.call('XINFO', 'GROUPS', keys.stream).catch(() => [])) as (string | number)[][];
-  const group = groups.map((g) => Object.fromEntries(pairs(g))).find((g) => g.name === keys.group);
+  const groups = (await redis.call('XINFO', 'GROUPS', keys.stream).catch(() => [])) as XInfoReply[];
+  const group = groups.map(infoRecord).find((g) => g.name === keys.group);
   // Without a group nobody has read anything yet: the first entry is the oldest waiting.
   const from = group ? `(${String(group['last-delivered-id'])}` : '-';
   const [next] = (await redis.xrange(keys.stream, from, '+', 'COUNT', 1)) as [string, string[]][];
@@ -115,8 +115,13 @@ export async function streamPressure(redis: Redis, keys: BufferKeys): Promise<{ 
   };
 }
 
-function pairs(flat: (string | number)[]): [string, string | number][] {
-  const out: [string, string | number][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), flat[i + 1]!]);
+/** One item of an XINFO reply: a flat `[name, value, …]` list (RESP2), or a map (RESP3). */
+export type XInfoReply = (string | number)[] | Record<string, string | number>;
+
+/** An XINFO item as a record, whatever the connection's protocol. */
+export function infoRecord(info: XInfoReply): Record<string, string | number> {
+  if (!Array.isArray(info)) return info;
+  const out: Record<string, string | number> = {};
+  for (let i = 0; i + 1 < info.length; i += 2) out[String(info[i])] = info[i + 1]!;
   return out;
 }

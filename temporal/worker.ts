@@ -56,7 +56,8 @@ export async function createWorker(p: WorkerParams): Promise<OmsWorker> {
   };
 }
 
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+/** The default of TEMPORAL_MAX_CACHED_WORKFLOWS (config/env.ts), for workers made without it (tests). */
+const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 const STOCK_SYNC_CACHED_WORKFLOWS = 100;
 
 const quiet = () => undefined;

@@ -8,6 +8,7 @@ import { connectDatabase, type Database } from '../../db/client';
 import { canonicalOrderSchema } from '../../domain/order-schema';
 import { createLogger } from '../../infra/logger';
 import { createIntake } from '../../ingest/intake';
+import { anOrder } from '../support/fixtures';
 import { uniq } from '../support/stack';
 
 let database: Database;
@@ -16,15 +17,7 @@ beforeAll(() => {
 });
 afterAll(() => database?.close());
 
-const order = (channelOrderId: string) =>
-  canonicalOrderSchema.parse({
-    channel: 'manual',
-    channelOrderId,
-    createdAt: new Date().toISOString(),
-    customer: { name: '张三', phone: '13900001111' },
-    shippingAddress: { province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' },
-    lines: [{ sku: 'SKU-RECENT', quantity: 1, unitPriceFen: 100 }],
-  });
+const order = (channelOrderId: string) => canonicalOrderSchema.parse(anOrder({ channelOrderId, lines: [{ sku: 'SKU-RECENT', quantity: 1, unitPriceFen: 100 }] }));
 
 describe('the intake counts the orders it has just created', () => {
   it('when orders are accepted, then they count; when the same orders are delivered again, then nothing more counts', async () => {

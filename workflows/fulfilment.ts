@@ -28,12 +28,20 @@ import { SEAL_PARCEL_PATCH, shipmentMerge } from './shipment-merge';
  */
 export const WAVE_ASSIGNMENT_PATCH = 'wave-assignment';
 
+/**
+ * Orders shipping from this version on apply the carrier pushes that reached them before they knew the
+ * waybill (a merged parcel's waybill is booked by whichever order ships first, and its pushes reach every
+ * order in it, maybe before the others' own ship step returns). Before, such a push was dropped and the order
+ * learnt of the delivery only at its next tracking call. Orders that shipped earlier replay without it.
+ */
+export const EARLY_CARRIER_EVENTS_PATCH = 'early-carrier-events';
+
 /** Registers the phase's handlers (call before the first await) and returns its steps. */
 export function fulfilmentPhase(ctx: OrderContext) {
   const { state, orderId } = ctx;
   const merge = shipmentMerge(ctx);
   const tasks = warehouseTasks(ctx, merge);
-  const applyCarrierEvent = carrierEvents(ctx);
+  const carrier = carrierEvents(ctx);
 
   return {
     /**
@@ -74,6 +82,7 @@ export function fulfilmentPhase(ctx: OrderContext) {
           parcelNo: splitNo,
         }));
       state.shipments.push(shipment);
+      if (patched(EARLY_CARRIER_EVENTS_PATCH)) carrier.applyEarly();
       ctx.clearCompensations();
       await ctx.record('SHIPPED', 'SHIPPED', { carrier: shipment.carrier, waybillNo: shipment.waybillNo });
       ctx.settleCancel('too-late');
@@ -88,7 +97,7 @@ export function fulfilmentPhase(ctx: OrderContext) {
         const pushed = await condition(() => shipment.status === 'delivered' || ctx.deliveryRefused, ctx.timings.trackingIntervalMs);
         if (pushed) break;
         const events = await activities.trackShipment({ carrier: shipment.carrier as CarrierName, waybillNo: shipment.waybillNo });
-        for (const event of events) applyCarrierEvent(event);
+        for (const event of events) carrier.apply(event);
       }
       if (shipment.status !== 'delivered') return; // refused at the door: the return takes over
       const at = shipment.lastEventAt ?? ctx.now();
@@ -150,24 +159,40 @@ function warehouseTasks(ctx: OrderContext, merge: ReturnType<typeof shipmentMerg
   };
 }
 
-/** Carrier pushes for the order's parcels, applied once each and passed on to the phases that listen (returns). */
-function carrierEvents(ctx: OrderContext): (event: CarrierEventInput) => void {
+/** Pushes kept for a waybill the order does not know yet (the latest ones; a push names one waybill). */
+const EARLY_EVENTS_KEPT = 20;
+
+/**
+ * Carrier pushes for the order's parcels, applied once each and passed on to the phases that listen (returns).
+ * A push for a waybill the order does not know yet is kept, and applied once the waybill is the order's.
+ */
+function carrierEvents(ctx: OrderContext) {
   const seen = new Set<string>();
+  let early: CarrierEventInput[] = [];
   const apply = (event: CarrierEventInput) => applyToShipment(ctx.state.shipments, seen, event);
   setHandler(carrierEventSignal, (event) => {
-    apply(event);
+    if (!apply(event)) early = [...early, event].slice(-EARLY_EVENTS_KEPT);
     for (const listener of ctx.carrierEventListeners) listener(event);
   });
-  return apply;
+  return {
+    apply,
+    /** Applies the pushes that came before their waybill was known, in the order they came. */
+    applyEarly(): void {
+      const pending = early;
+      early = [];
+      for (const event of pending) if (!apply(event)) early.push(event);
+    },
+  };
 }
 
-/** A carrier event (push or tracking) for one of the order's parcels, applied once. */
-function applyToShipment(shipments: ShipmentRef[], seen: Set<string>, event: CarrierEventInput): void {
-  if (seen.has(event.eventId)) return;
+/** A carrier event (push or tracking) for one of the order's parcels, applied once. False: not one of its waybills. */
+function applyToShipment(shipments: ShipmentRef[], seen: Set<string>, event: CarrierEventInput): boolean {
+  if (seen.has(event.eventId)) return true;
   const shipment = shipments.find((s) => s.waybillNo === event.waybillNo && s.carrier === event.carrier);
-  if (!shipment) return;
+  if (!shipment) return false;
   seen.add(event.eventId);
-  if (shipment.status === 'delivered') return;
+  if (shipment.status === 'delivered') return true;
   shipment.lastEventAt = event.at;
   shipment.status = shipmentStatusOn(shipment.status, event.kind) ?? shipment.status;
+  return true;
 }

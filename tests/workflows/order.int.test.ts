@@ -8,6 +8,7 @@ import type { CarrierEvent } from '../../carriers/types';
 import { canonicalOrderSchema } from '../../domain/order-schema';
 import {
   cancelOrderUpdate,
+  carrierEventSignal,
   confirmPaymentUpdate,
   getOrderQuery,
   orderWorkflowId,
@@ -38,6 +39,13 @@ const delivered = (carrier: 'sf', waybillNo: string): CarrierEvent[] => [
   { carrier, waybillNo, eventId: `${waybillNo}-d`, kind: 'delivered', at: new Date().toISOString(), remark: '', rawCode: '80' },
 ];
 
+/**
+ * Orders whose channel order id starts with EARLY: their ship step waits at this gate (the carrier's push may
+ * come first), and the carrier's tracking knows nothing of them (only a push can deliver them).
+ */
+let shipGate: { reached: () => void; release: Promise<void> } | undefined;
+const early = (orderId: string) => orderId.startsWith('manual-EARLY');
+
 const activities: Partial<Activities> = {
   recordOrder: async ({ orderId }) => called(orderId, 'recordOrder'),
   recordTransition: async () => undefined,
@@ -54,8 +62,15 @@ const activities: Partial<Activities> = {
   joinMergedParcel: async () => null,
   createPickTask: async ({ orderId }) => (called(orderId, 'createPickTask'), { taskId: `pick-${orderId}` }),
   closeTask: async () => undefined,
-  shipOrder: async ({ orderId }) => (called(orderId, 'shipOrder'), { direction: 'forward', carrier: 'sf', waybillNo: `SF-${orderId}`, status: 'created' }),
-  trackShipment: async ({ waybillNo }) => delivered('sf', waybillNo),
+  shipOrder: async ({ orderId }) => {
+    called(orderId, 'shipOrder');
+    if (early(orderId) && shipGate) {
+      shipGate.reached();
+      await shipGate.release;
+    }
+    return { direction: 'forward', carrier: 'sf', waybillNo: `SF-${orderId}`, status: 'created' };
+  },
+  trackShipment: async ({ waybillNo }) => (early(waybillNo.slice('SF-'.length)) ? [] : delivered('sf', waybillNo)),
   recordShipmentStatus: async () => undefined,
   openReviewTask: async ({ orderId }) => called(orderId ?? '', 'openReviewTask'),
   recordReturnRequest: async ({ orderId }) => called(orderId, 'recordReturnRequest'),
@@ -145,6 +160,29 @@ describe('orderWorkflow with fake activities', () => {
     const after = types(state).slice(types(state).indexOf('RETURN_REQUESTED'));
     expect(after).toEqual([...CARRIED_BACK_RETURN_STEPS, 'AFTER_SALE_CLOSED']);
     expect(calls.get(orderId)?.slice(-4)).toEqual(['recordReturnRequest', 'bookReturnWaybill', 'receiveReturnGoods', 'writeBackRefund']);
+  });
+
+  it("when the carrier's delivery push comes before the order's ship step returns (a merged parcel's waybill), then the order still learns it was delivered", async () => {
+    // Tracking every minute: only the early push can deliver the order within the test.
+    const { orderId, handle: starting } = start({ ...TIMINGS, trackingIntervalMs: 60_000 }, 'EARLY');
+    let reached!: () => void;
+    let release!: () => void;
+    const atGate = new Promise<void>((r) => (reached = r));
+    shipGate = { reached, release: new Promise<void>((r) => (release = r)) };
+    const { outcome, state } = await w.running(async () => {
+      const handle = await starting;
+      await handle.executeUpdate(confirmPaymentUpdate, { args: [{}] });
+      const picking = await untilPicking(handle);
+      await handle.signal(taskCompletedSignal, { taskId: picking.tasks[0]!.taskId });
+      await atGate;
+      const [push] = delivered('sf', `SF-${orderId}`);
+      await handle.signal(carrierEventSignal, push!);
+      release();
+      return { outcome: await handle.result(), state: await handle.query(getOrderQuery) };
+    });
+    shipGate = undefined;
+    expect(outcome).toEqual({ orderId, status: 'COMPLETED' });
+    expect(types(state).slice(-4)).toEqual(['PACKED', 'SHIPPED', 'DELIVERED', 'COMPLETED']);
   });
 
   it('when cancelled before payment, then it ends CANCELLED and tells the duplicate check', async () => {

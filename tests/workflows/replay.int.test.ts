@@ -4,7 +4,8 @@
  * Re-record after an intended change with `npm run histories:record`. The `v1-*` histories were recorded before
  * the LOCAL_STEPS_PATCH (workflows/order-context.ts): keep them as long as orders started then may still run.
  * The `pre-seal-*` histories are merged-parcel orders that confirmed their pick before SEAL_PARCEL_PATCH
- * (workflows/shipment-merge.ts): keep them as long as such orders may still run.
+ * (workflows/shipment-merge.ts): keep them as long as such orders may still run. Those and the `v1-*` ones that
+ * ship also stand for orders shipped before EARLY_CARRIER_EVENTS_PATCH (workflows/fulfilment.ts).
  */
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';

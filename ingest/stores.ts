@@ -14,10 +14,18 @@ import type { SecretBox } from '../infra/secrets';
 /**
  * A store's credentials, looked up once per `ttlMs` however many pushes ask at once: concurrent misses share
  * one lookup (at 2,000 pushes a second, an expiry would otherwise send dozens of reads and decryptions).
+ * Once they are older than `ttlMs`, the next push is answered with them while they are looked up again
+ * (stale-while-revalidate): otherwise every push of a store waited for that lookup every `ttlMs`, a spike in
+ * the acknowledgement latency every few seconds of a burst. `fresh` waits for a new lookup.
  */
 export function cachedCredentials(load: (storeId: string) => Promise<StoreCredentials | undefined>, ttlMs: number): StoreDirectory['credentials'] {
-  const cache = new LRUCache<string, { value: StoreCredentials | undefined }>({ max: 10_000, ttl: ttlMs, fetchMethod: async (storeId) => ({ value: await load(storeId) }) });
-  return async (storeId, opts = {}) => (await cache.fetch(storeId, { forceRefresh: opts.fresh ?? false }))?.value;
+  const cache = new LRUCache<string, { value: StoreCredentials | undefined }>({
+    max: 10_000,
+    ttl: ttlMs,
+    allowStale: true,
+    fetchMethod: async (storeId) => ({ value: await load(storeId) }),
+  });
+  return async (storeId, opts = {}) => (await cache.fetch(storeId, opts.fresh ? { forceRefresh: true, allowStale: false } : {}))?.value;
 }
 
 export interface StoreDirectory {

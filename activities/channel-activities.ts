@@ -9,6 +9,7 @@
  */
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import pLimit from 'p-limit';
 import { adapterFor } from '../channels';
 import { ChannelApiError } from '../channels/errors';
 import { StoreNotAuthorizedError, type StoreTokens } from '../channels/oauth-tokens';
@@ -16,8 +17,8 @@ import type { ChannelAdapter, Platform, RawOrder } from '../channels/types';
 import type { Db } from '../db/client';
 import { setRefundWriteBack } from '../db/queries/returns';
 import { openReviewTask } from '../db/queries/review-tasks';
-import { channelAvailable, insertStockSyncRound, recordSyncedOrders } from '../db/queries/stock-sync';
-import { advancePollCursor, findStore, recordPollError, storesSellingSku } from '../db/queries/stores';
+import { channelAvailable, insertStockSyncRound, recordSyncedOrders, underSkuRoundLock } from '../db/queries/stock-sync';
+import { advancePollCursor, findStore, recordPollError, storesSellingSku, type StoreRow } from '../db/queries/stores';
 import type { Logger } from '../infra/logger';
 import type { IngestEntry, IngestPipeline } from '../ingest/types';
 import {
@@ -59,6 +60,8 @@ export interface ChannelActivityDeps {
 }
 
 const ENQUEUE_BATCH = 100;
+/** Stock rounds of one process holding their SKU's lock (and a database connection) at once. */
+const ROUNDS_HOLDING_A_LOCK = 4;
 
 export function createChannelActivities(deps: ChannelActivityDeps) {
   const { db, logger } = deps;
@@ -68,6 +71,7 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
     return deps.channels;
   }
   const adapter = (platform: Platform) => (deps.channels?.adapterFor ?? adapterFor)(platform);
+  const lockedRounds = pLimit(ROUNDS_HOLDING_A_LOCK);
 
   return {
     /**
@@ -131,10 +135,7 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
      */
     async syncSkuStock(p: { sku: string; firstChangeAt?: string | undefined; changes: number; orderIds?: string[] | undefined }): Promise<SyncRoundResult> {
       const { tokens } = runtime();
-      const { available, readAt } = await channelAvailable(db, p.sku);
-      const selling = await storesSellingSku(db, p.sku);
-      if (selling.length === 0) return { roundId: 0, available, stores: [] }; // no channel sells it: nothing to record
-      const outcomes = await mapLimit(selling, deps.channels?.pushConcurrency ?? 8, async (row): Promise<StoreStockOutcome> => {
+      const pushOne = async (row: StoreRow, available: number): Promise<StoreStockOutcome> => {
         try {
           await tokens.withCredentials(row.id, (store) => adapter(row.platform as Platform).pushStock(store, { sku: p.sku, available }));
           return { storeId: row.id, outcome: 'pushed' };
@@ -145,7 +146,18 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
           if (err instanceof ChannelApiError && !err.retryable) return { storeId: row.id, outcome: 'refused', error };
           return { storeId: row.id, outcome: 'failed', error };
         }
-      });
+      };
+      // Read and pushed under the SKU's round lock (db/queries/stock-sync.ts). The lock holds a connection for the
+      // round; the pushes' own lookups need others, so few rounds of this process hold one at a time.
+      const { available, readAt, outcomes } = await lockedRounds(() =>
+        underSkuRoundLock(db, p.sku, async (tx) => {
+          const { available, readAt } = await channelAvailable(tx, p.sku);
+          const selling = await storesSellingSku(tx, p.sku);
+          const limit = pLimit(deps.channels?.pushConcurrency ?? 8);
+          return { available, readAt, outcomes: await limit.map(selling, (row) => pushOne(row, available)) };
+        }),
+      );
+      if (outcomes.length === 0) return { roundId: 0, available, stores: [] }; // no channel sells it: nothing to record
       const count = (...kinds: StockPushOutcome[]) => outcomes.filter((o) => kinds.includes(o.outcome)).length;
       const failed = count('failed');
       const round = await insertStockSyncRound(db, {
@@ -274,17 +286,4 @@ export function channelOrderIdOf(adapter: ChannelAdapter, raw: RawOrder): string
     if ((typeof value === 'string' && value !== '') || typeof value === 'number') return String(value);
   }
   return undefined;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

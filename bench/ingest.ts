@@ -329,7 +329,7 @@ async function main() {
 
   // ── Channels: the push that took the last unit → every store told 0 (hot); accepted → all channels (all) ─
   await new Promise((r) => setTimeout(r, 3_000));
-  let freeze: { ms: number; stores: number; toldZero: number; positiveAfterZero: number } | undefined;
+  let freeze: { ms: number; heldMs: number | undefined; stores: number; toldZero: number; positiveAfterZero: number } | undefined;
   if (HOT) {
     const [last] = await q<{ order_id: string }>(`select order_id from stock_holds where sku = $1 order by id desc limit 1`, [HOT_SKU]);
     const lastAck = last ? ackAt.get(last.order_id) : undefined;
@@ -344,7 +344,9 @@ async function main() {
       positiveAfterZero += pushes.slice(zeroAt).filter((p) => p.quantity > 0).length;
       if (lastAck !== undefined) worst = Math.max(worst, pushes[zeroAt]!.at - lastAck);
     }
-    freeze = { ms: Math.max(0, worst), stores: sims.size, toldZero, positiveAfterZero };
+    const lastHeld = last ? heldRows.find((h) => h.order_id === last.order_id)?.held_at.getTime() : undefined;
+    const heldMs = lastHeld !== undefined && lastAck !== undefined ? lastHeld - lastAck : undefined;
+    freeze = { ms: Math.max(0, worst), heldMs, stores: sims.size, toldZero, positiveAfterZero };
   }
   const channelLatency = (
     (await api('GET', `/v1/stock-sync/latency?since=${new Date(started - 60_000).toISOString()}`)) as {
@@ -404,7 +406,7 @@ async function main() {
     ['recorded with stock held', `${persistedRate.toFixed(0)} orders/s (all ${expected.size} recorded ${((persistedAllAt - firstAck) / 1000).toFixed(1)} s after the first ack; the seed: ${SEED_ORDERS_PER_SECOND}/s)`],
     ['ack → held p50 / p99', `${pct(ackToHeld, 50).toFixed(0)} ms / ${pct(ackToHeld, 99).toFixed(0)} ms (${heldRows.length} orders held)`],
     ...(freeze
-      ? [['ack of the last unit → every store told 0', `${freeze.ms} ms (${freeze.toldZero} of ${freeze.stores} stores told 0; ${freeze.positiveAfterZero} positive counts after a 0)`] as [string, string]]
+      ? [['ack of the last unit → every store told 0', `${freeze.ms} ms (its hold ${freeze.heldMs ?? '–'} ms after its ack; ${freeze.toldZero} of ${freeze.stores} stores told 0; ${freeze.positiveAfterZero} positive counts after a 0)`] as [string, string]]
       : []),
     ['accepted → all channels updated p50 / p99', `${channelLatency.p50Ms ?? '–'} ms / ${channelLatency.p99Ms ?? '–'} ms (${channelLatency.count} orders measured)`],
     ['workflows caught up', `${catchUpRate.toFixed(1)} orders/s (${caughtUp} of ${expected.size} allocated, backordered or merged)`],

@@ -37,7 +37,7 @@ import { startFactsRefresher } from '../reports/facts-refresher';
 import { createDailyReportClient } from '../reports/push-client';
 import { createPollSchedules, upsertDailyReportSchedule, upsertPrepackSchedules, upsertWaveSchedule } from '../temporal/schedules';
 import { createEventBuffer } from '../prepack/events';
-import { createStockSyncTrigger } from '../temporal/stock-sync';
+import { createStockSyncTrigger, soldOutRounds } from '../temporal/stock-sync';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWaveClient } from '../temporal/wave-client';
 import { createWorker } from '../temporal/worker';
@@ -128,7 +128,15 @@ async function main() {
   // available stock pushed to every store selling a SKU after each change (docs/channels-sync.md).
   const tokens = createStoreTokens({ db: database.db, secrets, logger, refreshMarginMs: env.OAUTH_REFRESH_MARGIN });
   const schedules = createPollSchedules({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.POLL_INTERVAL, logger });
-  const syncStock = createStockSyncTrigger({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.STOCK_SYNC_INTERVAL, idleMs: env.STOCK_SYNC_IDLE, logger });
+  const poll = { overlapMs: env.POLL_OVERLAP, lookbackMs: env.POLL_LOOKBACK, chunkMs: 60 * 60 * 1000 };
+  const syncStock = createStockSyncTrigger({
+    client,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    intervalMs: env.STOCK_SYNC_INTERVAL,
+    idleMs: env.STOCK_SYNC_IDLE,
+    logger,
+    pushSoldOut: soldOutRounds({ db: database.db, logger, channels: { tokens, poll } }),
+  });
 
   // Order intake: new orders recorded and their stock held in group-committed transactions; the order starter
   // (worker and ingest processes) hands them to Temporal behind, at the engine's pace.
@@ -202,7 +210,7 @@ async function main() {
         purchasing,
         replenishment,
         onStockChanged: syncStock,
-        channels: { tokens, ingest: ingest.pipeline, poll: { overlapMs: env.POLL_OVERLAP, lookbackMs: env.POLL_LOOKBACK, chunkMs: 60 * 60 * 1000 } },
+        channels: { tokens, ingest: ingest.pipeline, poll },
         reports: { wecomWebhookUrl: env.WECOM_WEBHOOK_URL },
         prepack: { threshold: env.PREPACK_THRESHOLD, ttlMs: env.PREPACK_TTL, dailyCap: env.PREPACK_DAILY_CAP, lookbackMs: 2 * (env.PREPACK_SCORE_INTERVAL ?? 60_000) },
         finance: { priceGap: { fen: env.PRICE_GAP_FEN, pct: env.PRICE_GAP_PCT }, wecomWebhookUrl: env.WECOM_WEBHOOK_URL },

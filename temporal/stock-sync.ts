@@ -12,6 +12,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { createChannelActivities, type ChannelActivityDeps } from '../activities/channel-activities';
 import { mergeStockChange, type PendingStockChanges, type StockChange } from '../domain/stock';
 import type { Logger } from '../infra/logger';
 import { orderWorkflowId, stockChangedSignal, stockSyncTaskQueue, stockSyncWorkflowId } from '../workflows/contract';
@@ -25,6 +26,12 @@ export interface StockSyncTriggerOptions {
   /** A SKU's workflow ends after this long without a change. */
   idleMs: number;
   logger: Logger;
+  /**
+   * Runs one push round of a SKU that has just sold out, here and now (the `syncSkuStock` activity's own code),
+   * besides telling its workflow: a round through Temporal takes a signal, a workflow task and a local activity,
+   * which at the peak of a burst, with the engine busy, adds a second or more before every store is told 0.
+   */
+  pushSoldOut?: (sku: string, change: StockChange) => Promise<unknown>;
 }
 
 interface Waiting {
@@ -41,9 +48,19 @@ const ORDER_WORKFLOW_PREFIX = orderWorkflowId('');
  */
 export type StockChangedNotifier = (skus: string[], orderIds?: string[], soldOut?: readonly string[]) => Promise<void>;
 
-export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, logger }: StockSyncTriggerOptions): StockChangedNotifier {
+export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, logger, pushSoldOut }: StockSyncTriggerOptions): StockChangedNotifier {
   /** Per SKU: a signal on its way (present) and the changes waiting for the next one. */
   const slots = new Map<string, { waiting: Waiting | undefined }>();
+  /** SKUs whose sell-out is being pushed here right now (one round at a time is enough: it reads the count when it starts). */
+  const pushingSoldOut = new Set<string>();
+
+  function soldOutNow(sku: string, change: StockChange): void {
+    if (!pushSoldOut || pushingSoldOut.has(sku)) return;
+    pushingSoldOut.add(sku);
+    void pushSoldOut(sku, change)
+      .catch((err: unknown) => logger.warn({ err, sku }, 'could not push a sell-out at once; its stock-sync workflow will'))
+      .finally(() => pushingSoldOut.delete(sku));
+  }
 
   async function send(sku: string, pending: PendingStockChanges): Promise<void> {
     const change: StockChange = {
@@ -98,6 +115,7 @@ export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, 
   return async (skus, orderIds, soldOut = []) => {
     // Each order whose hold or reservation moved the count is one change.
     const change: StockChange = { at: new Date().toISOString(), ...(orderIds?.length ? { orderIds, changes: orderIds.length } : orderBehindChange()) };
+    for (const sku of new Set(soldOut)) soldOutNow(sku, change);
     await Promise.all([...new Set(skus)].map((sku) => notify(sku, soldOut.includes(sku) ? { ...change, soldOut: true } : change)));
   };
 }
@@ -115,4 +133,13 @@ function orderBehindChange(): { orderIds?: string[] } {
   } catch {
     return {}; // not inside an activity (API stock counts)
   }
+}
+
+/**
+ * The `pushSoldOut` of a process that can push to the channels: one `syncSkuStock` round, run here (it takes the
+ * SKU's round lock, so it never overlaps the workflow's rounds).
+ */
+export function soldOutRounds(deps: ChannelActivityDeps): NonNullable<StockSyncTriggerOptions['pushSoldOut']> {
+  const { syncSkuStock } = createChannelActivities(deps);
+  return (sku, change) => syncSkuStock({ sku, firstChangeAt: change.at, changes: change.changes ?? 1, orderIds: change.orderIds });
 }

@@ -1,7 +1,23 @@
 /** Channel stock sync, observed: the rounds pushed, and how long accepted orders took to reach every channel. */
 import { desc, eq, gte, inArray, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../client';
+import type { Db, DbOrTx } from '../client';
 import { orders, stockSyncOrders, stockSyncRounds } from '../schema';
+
+/** Two-key advisory lock namespace of a SKU's push rounds: (this, hashtext(sku)). */
+const PUSH_ROUND_LOCK = 4_801_311;
+
+/**
+ * Runs one push round of a SKU holding the SKU's round lock, waiting for it: rounds of one SKU never overlap,
+ * whichever process runs them (its stock-sync workflow, or an intake pushing a sell-out at once). A round
+ * reads the count after it has the lock and pushes before letting go, so a count read earlier can never reach a
+ * store after one read later.
+ */
+export async function underSkuRoundLock<T>(db: Db, sku: string, round: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${PUSH_ROUND_LOCK}, hashtext(${sku}))`);
+    return round(tx);
+  });
+}
 
 /** What the channels are told of a SKU: available units over every warehouse (never below 0 per row), and when it was read. */
 export async function channelAvailable(db: DbOrTx, sku: string): Promise<{ available: number; readAt: Date }> {

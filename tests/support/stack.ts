@@ -31,7 +31,7 @@ import { createIntake } from '../../ingest/intake';
 import { createOrderClient, type OrderClient } from '../../temporal/order-client';
 import { startOrderStarter } from '../../temporal/order-starter';
 import { createPollSchedules, type PollSchedules } from '../../temporal/schedules';
-import { createStockSyncTrigger } from '../../temporal/stock-sync';
+import { createStockSyncTrigger, soldOutRounds } from '../../temporal/stock-sync';
 import { createWaveClient } from '../../temporal/wave-client';
 import { createWorker, type OmsWorker } from '../../temporal/worker';
 import type { DailyReportInput, OrderTimings } from '../../workflows/contract';
@@ -157,6 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const replenishment = createReplenishmentMonitor({ db: database.db, notifier, logger });
 
   const tokens = createStoreTokens({ db: database.db, secrets, logger, refreshMarginMs: options.channels?.refreshMarginMs ?? 30 * 60_000 });
+  const channelPoll = { overlapMs: 60_000, lookbackMs: options.channels?.pollLookbackMs ?? 60 * 60_000, chunkMs: 60 * 60_000 };
   const scheduled = new Set<string>();
   const pollSchedules = options.channels
     ? createPollSchedules({ client, taskQueue, intervalMs: options.channels.pollIntervalMs ?? 5 * 60_000, logger })
@@ -169,9 +170,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   };
   const syncStock = options.channels
-    ? createStockSyncTrigger({ client, taskQueue, intervalMs: options.channels.stockSyncIntervalMs ?? 500, idleMs: 60_000, logger })
+    ? createStockSyncTrigger({
+        client,
+        taskQueue,
+        intervalMs: options.channels.stockSyncIntervalMs ?? 500,
+        idleMs: 60_000,
+        logger,
+        pushSoldOut: soldOutRounds({ db: database.db, logger, channels: { tokens, poll: channelPoll } }),
+      })
     : undefined;
-    const intake = createIntake({ db: database.db, taskQueue: taskQueue, logger, onStockChanged: syncStock, onAccepted: () => starter.wake() });
+  const intake = createIntake({ db: database.db, taskQueue: taskQueue, logger, onStockChanged: syncStock, onAccepted: () => starter.wake() });
   const orders = createOrderClient({ client, db: database.db, taskQueue, timings, intake });
   const starter = startOrderStarter({ db: database.db, taskQueue: taskQueue, start: orders.startAccepted, logger, idleMs: 200 });
   // Polls hand orders to the app's ingest (created below) unless the test brings its own pipeline.
@@ -191,7 +199,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       purchasing,
       replenishment,
       ...(syncStock ? { onStockChanged: syncStock } : {}),
-      channels: { tokens, ingest: pollPipeline, poll: { overlapMs: 60_000, lookbackMs: options.channels?.pollLookbackMs ?? 60 * 60_000, chunkMs: 60 * 60_000 } },
+      channels: { tokens, ingest: pollPipeline, poll: channelPoll },
       ...(options.reports ? { reports: { wecomWebhookUrl: options.reports.wecomWebhookUrl } } : {}),
     }),
     workflowBundle: { codePath: inject('workflowBundlePath') },

@@ -77,4 +77,39 @@ describe('stock-sync trigger', () => {
     await trigger(['SKU-4']);
     expect(sent[0]?.change.orderIds).toBeUndefined();
   });
+
+  it('when a SKU sells out, then its round is also run here at once, besides the signal; one at a time per SKU', async () => {
+    const { client, sent } = recordingClient(1);
+    const rounds: { sku: string; change: StockChange }[] = [];
+    let finish!: () => void;
+    const roundRunning = new Promise<void>((r) => (finish = r));
+    const trigger = createStockSyncTrigger({
+      client,
+      taskQueue: 'q',
+      intervalMs: 1000,
+      idleMs: 60_000,
+      logger,
+      pushSoldOut: async (sku, change) => {
+        rounds.push({ sku, change });
+        await roundRunning;
+      },
+    });
+    await trigger(['SKU-7', 'SKU-8'], ['o-1', 'o-2'], ['SKU-7']);
+    expect(rounds).toEqual([{ sku: 'SKU-7', change: expect.objectContaining({ orderIds: ['o-1', 'o-2'], changes: 2 }) }]);
+    expect(sent.find((s) => s.workflowId === 'stock-sync-SKU-7')?.change.soldOut).toBe(true);
+
+    await trigger(['SKU-7'], ['o-3'], ['SKU-7']); // its round is still pushing: it reads the count when it starts
+    expect(rounds).toHaveLength(1);
+    finish();
+    await new Promise((r) => setTimeout(r, 0));
+    await trigger(['SKU-7'], ['o-4'], ['SKU-7']);
+    expect(rounds.map((r) => r.change.orderIds)).toEqual([['o-1', 'o-2'], ['o-4']]);
+  });
+
+  it('when the round run at once fails, then the signal still goes and the failure is only logged', async () => {
+    const { client, sent } = recordingClient(1);
+    const trigger = createStockSyncTrigger({ client, taskQueue: 'q', intervalMs: 1000, idleMs: 60_000, logger, pushSoldOut: async () => Promise.reject(new Error('platform down')) });
+    await trigger(['SKU-9'], ['o-1'], ['SKU-9']);
+    expect(sent.map((s) => s.change.soldOut)).toEqual([true]);
+  });
 });

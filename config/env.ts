@@ -39,7 +39,7 @@ export const envSchema = z.object({
    * While consumers drain the buffer, a push is acknowledged once the oldest entry no consumer has taken is
    * younger than this (ingest/pacing.ts); `0` or `off` acknowledges at once whatever the backlog.
    */
-  INGEST_MAX_LAG: z.union([z.enum(['0', 'off']).transform(() => 0), duration('250ms')]),
+  INGEST_MAX_LAG: z.union([z.enum(['0', 'off']).transform(() => 0), duration('100ms')]),
   /** How long a paced push waits at most before it is answered 503 (the platform retries it). */
   INGEST_PACING_WAIT: duration('2s'),
   TEMPORAL_ADDRESS: z.string().optional(),

@@ -60,8 +60,11 @@ export interface ChannelActivityDeps {
 }
 
 const ENQUEUE_BATCH = 100;
-/** Stock rounds of one process holding their SKU's lock (and a database connection) at once. */
-const ROUNDS_HOLDING_A_LOCK = 4;
+/**
+ * Stock rounds of this process holding their SKU's lock (and a database connection) at once: the worker's
+ * rounds and the sell-outs pushed in place share it (temporal/stock-sync.ts makes its own activities).
+ */
+const lockedRounds = pLimit(4);
 
 export function createChannelActivities(deps: ChannelActivityDeps) {
   const { db, logger } = deps;
@@ -71,7 +74,6 @@ export function createChannelActivities(deps: ChannelActivityDeps) {
     return deps.channels;
   }
   const adapter = (platform: Platform) => (deps.channels?.adapterFor ?? adapterFor)(platform);
-  const lockedRounds = pLimit(ROUNDS_HOLDING_A_LOCK);
 
   return {
     /**

@@ -15,6 +15,17 @@ function gatedLoad() {
   return { load, waiting, answer: (secret: string) => waiting.shift()!(secret) };
 }
 
+/** A cache whose entry for douyin-1 (secret s1) is older than the TTL, and the gated lookup behind it. */
+async function staleCache() {
+  const gate = gatedLoad();
+  const credentials = cachedCredentials(gate.load, TTL_MS);
+  const first = credentials('douyin-1');
+  gate.answer('s1');
+  await first;
+  await sleep(TTL_MS * 3);
+  return { gate, credentials };
+}
+
 describe('cached store credentials', () => {
   it('when many pushes ask at once, then one lookup answers them all', async () => {
     const gate = gatedLoad();
@@ -26,12 +37,7 @@ describe('cached store credentials', () => {
   });
 
   it('when the credentials are older than the TTL, then pushes are answered with them at once while they are looked up again', async () => {
-    const gate = gatedLoad();
-    const credentials = cachedCredentials(gate.load, TTL_MS);
-    const first = credentials('douyin-1');
-    gate.answer('s1');
-    await first;
-    await sleep(TTL_MS * 3);
+    const { gate, credentials } = await staleCache();
 
     // Stale: answered at once (the lookup is still waiting), and one lookup is under way.
     expect((await credentials('douyin-1'))?.appSecret).toBe('s1');
@@ -43,12 +49,7 @@ describe('cached store credentials', () => {
   });
 
   it('when a fresh lookup is asked for (a signature did not verify), then it waits for the store as it is now', async () => {
-    const gate = gatedLoad();
-    const credentials = cachedCredentials(gate.load, TTL_MS);
-    const first = credentials('douyin-1');
-    gate.answer('s1');
-    await first;
-    await sleep(TTL_MS * 3);
+    const { gate, credentials } = await staleCache();
     void credentials('douyin-1'); // a stale hit starts a lookup in the background
 
     let settled = false;

@@ -1,4 +1,6 @@
 /** The one place platform HTTP calls go through: timeouts, transport errors and response validation. */
+import { STATUS_CODES } from 'node:http';
+import { request } from 'undici';
 import type { z } from 'zod';
 import { ChannelApiError } from './errors';
 import { parseJsonLossless } from './json';
@@ -12,22 +14,36 @@ export interface CallTarget {
   method: string;
 }
 
-/** POSTs and returns the parsed JSON body; transport failures become retryable `ChannelApiError`s. */
-export async function postForJson(target: CallTarget, url: string, body: string, contentType: string): Promise<unknown> {
-  let response: Response;
+/**
+ * One HTTP exchange with a platform: the status and the body text. Transport failures (refused, reset, no
+ * answer within the timeout) become retryable `NETWORK` errors. undici's `request()` rather than `fetch`: at the
+ * peak every push costs an order-detail call, and fetch's web streams, `Request`/`Response`/`Headers` objects
+ * and abort signals were a fifth of the worker's CPU (docs/peak-load.md).
+ */
+export async function exchange(
+  target: CallTarget,
+  url: string,
+  init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; text: string }> {
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': contentType, accept: 'application/json' },
-      body,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+    const response = await request(url, {
+      method: init.method,
+      headers: { accept: 'application/json', ...init.headers },
+      body: init.body,
+      headersTimeout: TIMEOUT_MS,
+      bodyTimeout: TIMEOUT_MS,
     });
+    return { status: response.statusCode, text: await response.body.text() };
   } catch (cause) {
     throw new ChannelApiError({ ...target, code: 'NETWORK', message: (cause as Error).message, retryable: true, cause });
   }
-  const text = await response.text();
-  if (!response.ok) {
-    throw new ChannelApiError({ ...target, code: `HTTP_${response.status}`, message: response.statusText, retryable: response.status >= 500 || response.status === 429 });
+}
+
+/** POSTs and returns the parsed JSON body; an HTTP error status is a `ChannelApiError` (5xx and 429 retryable). */
+export async function postForJson(target: CallTarget, url: string, body: string, contentType: string): Promise<unknown> {
+  const { status, text } = await exchange(target, url, { method: 'POST', headers: { 'content-type': contentType }, body });
+  if (status < 200 || status > 299) {
+    throw new ChannelApiError({ ...target, code: `HTTP_${status}`, message: STATUS_CODES[status] ?? '', retryable: status >= 500 || status === 429 });
   }
   try {
     return parseJsonLossless(text);

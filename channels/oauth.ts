@@ -12,10 +12,11 @@
  *
  * A store's `baseUrl` (sandbox, simulator) replaces the OAuth host too: `{baseUrl}/authorize`, `{baseUrl}/token`.
  */
+import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { douyinCall } from './douyin/api';
 import { ChannelApiError } from './errors';
-import { expectShape } from './http';
+import { exchange, expectShape } from './http';
 import { parseJsonLossless } from './json';
 import { pddCall } from './pdd/api';
 import type { Platform, StoreCredentials } from './types';
@@ -42,25 +43,22 @@ export interface OAuthClient {
   clientCredential(store: StoreCredentials, now: Date): Promise<TokenSet>;
 }
 
-const TIMEOUT_MS = 20_000;
 const after = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000);
 
 /** A GET or POST whose JSON body is read even on 4xx: OAuth servers explain refusals in the body. */
-async function fetchJson(target: { platform: Platform; method: string }, url: string, init: RequestInit): Promise<{ status: number; json: unknown }> {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, headers: { accept: 'application/json', ...init.headers }, signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch (cause) {
-    throw new ChannelApiError({ ...target, code: 'NETWORK', message: (cause as Error).message, retryable: true, cause });
-  }
-  const text = await response.text();
-  if (response.status >= 500 || response.status === 429) {
-    throw new ChannelApiError({ ...target, code: `HTTP_${response.status}`, message: response.statusText, retryable: true });
+async function fetchJson(
+  target: { platform: Platform; method: string },
+  url: string,
+  init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; json: unknown }> {
+  const { status, text } = await exchange(target, url, init);
+  if (status >= 500 || status === 429) {
+    throw new ChannelApiError({ ...target, code: `HTTP_${status}`, message: STATUS_CODES[status] ?? '', retryable: true });
   }
   try {
-    return { status: response.status, json: parseJsonLossless(text) };
+    return { status, json: parseJsonLossless(text) };
   } catch (cause) {
-    throw new ChannelApiError({ ...target, code: response.ok ? 'INVALID_RESPONSE' : `HTTP_${response.status}`, message: 'body is not JSON', cause });
+    throw new ChannelApiError({ ...target, code: status >= 200 && status < 300 ? 'INVALID_RESPONSE' : `HTTP_${status}`, message: 'body is not JSON', cause });
   }
 }
 

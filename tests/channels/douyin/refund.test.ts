@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adapterFor } from '../../../channels';
 import { createSimulator, type DouyinSimulator } from '../../../channels/simulators';
 import type { StoreCredentials } from '../../../channels/types';
-import { answerFromSimulator } from '../simulator-fetch';
+import { answerFromSimulator, restorePlatformCalls } from '../platform-wire';
 
 const STORE: StoreCredentials = { storeId: 's1', platform: 'douyin', shopId: '4463798', appKey: 'dy-key', appSecret: 'dy-secret', baseUrl: 'http://douyin.sim' };
 
@@ -12,7 +12,7 @@ describe('Douyin refund write-back', () => {
   beforeEach(() => {
     sim = createSimulator('douyin', { appKey: STORE.appKey, appSecret: STORE.appSecret, skus: ['CUP-500'], seed: 3, now: () => new Date('2024-05-01T12:00:00Z') });
   });
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => restorePlatformCalls());
 
   it('when agreeing a refund, then afterSale.operate is called with type 201 and the after-sale id and amount in fen, and the reference is the after-sale id', async () => {
     const order = sim.addOrder(sim.generateOrder());

@@ -1,9 +1,10 @@
 /** The refund write-back on the wire: pdd.refund.agree's parameters, its MD5 signature, and refusals. */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adapterFor } from '../../../channels';
 import { pddSign } from '../../../channels/pdd/sign';
 import { startSimulator, type PddSimulator, type RunningSimulator } from '../../../channels/simulators';
 import type { StoreCredentials } from '../../../channels/types';
+import { interceptPlatformCalls, restorePlatformCalls } from '../platform-wire';
 
 const STORE: StoreCredentials = { storeId: 's1', platform: 'pdd', shopId: '100000001', appKey: 'pdd-client', appSecret: 'pdd-secret', accessToken: 'pdd-token', baseUrl: 'http://pdd.test' };
 const ORDER_SN = '240501-512345678901234';
@@ -14,12 +15,12 @@ describe('PDD refund write-back', () => {
   beforeEach(() => {
     sent = [];
     reply = '{}';
-    vi.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
-      sent.push(Object.fromEntries(new URLSearchParams(String(init?.body))));
-      return new Response(reply, { status: 200, headers: { 'content-type': 'application/json' } });
+    interceptPlatformCalls(({ body }) => {
+      sent.push(Object.fromEntries(new URLSearchParams(body)));
+      return reply;
     });
   });
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => restorePlatformCalls());
 
   const pdd = adapterFor('pdd');
   const write = (amountFen = 15_000) => pdd.writeRefund(STORE, { channelOrderId: ORDER_SN, refundId: '123456789012', amountFen });

@@ -2,11 +2,12 @@
  * The refund write-back on the wire: which TOP methods are called with which parameters, that they are
  * signed like every other call, and how per-refund refusals inside a normal response become errors.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adapterFor } from '../../../channels';
 import { topSign } from '../../../channels/taobao/sign';
 import { startSimulator, type RunningSimulator, type TaobaoSimulator } from '../../../channels/simulators';
 import type { StoreCredentials } from '../../../channels/types';
+import { interceptPlatformCalls, restorePlatformCalls } from '../platform-wire';
 
 const STORE: StoreCredentials = { storeId: 's1', platform: 'tmall', shopId: '2200000000001', appKey: '12345678', appSecret: 'top-secret', accessToken: 'session-1', baseUrl: 'http://top.test' };
 const TID = '3912845670123456789';
@@ -24,12 +25,12 @@ describe('Taobao refund write-back', () => {
   beforeEach(() => {
     sent = [];
     replies = [];
-    vi.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
-      sent.push(Object.fromEntries(new URLSearchParams(String(init?.body))));
-      return new Response(replies.shift() ?? '{}', { status: 200, headers: { 'content-type': 'application/json' } });
+    interceptPlatformCalls(({ body }) => {
+      sent.push(Object.fromEntries(new URLSearchParams(body)));
+      return replies.shift() ?? '{}';
     });
   });
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => restorePlatformCalls());
 
   const tmall = adapterFor('tmall');
   const write = (amountFen = 15_000) => tmall.writeRefund(STORE, { channelOrderId: TID, refundId: REFUND_ID, amountFen });

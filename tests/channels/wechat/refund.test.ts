@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adapterFor } from '../../../channels';
 import { createSimulator, type WechatSimulator } from '../../../channels/simulators';
 import type { StoreCredentials } from '../../../channels/types';
-import { answerFromSimulator } from '../simulator-fetch';
+import { answerFromSimulator, restorePlatformCalls } from '../platform-wire';
 
 const STORE: StoreCredentials = { storeId: 's1', platform: 'wechat', shopId: 'gh_0123456789ab', appKey: 'wx123', appSecret: 'secret', accessToken: 'fixed-token', baseUrl: 'http://wechat.sim' };
 
@@ -12,7 +12,7 @@ describe('WeChat refund write-back', () => {
   beforeEach(() => {
     sim = createSimulator('wechat', { appKey: STORE.appKey, appSecret: STORE.appSecret, accessToken: 'fixed-token', skus: ['CUP-500'], seed: 3, now: () => new Date('2024-05-01T12:00:00Z') });
   });
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => restorePlatformCalls());
 
   it('when agreeing a refund, then acceptapply gets the after-sale id, accept_type 2 and the amount in fen, and the reference is the after-sale id', async () => {
     const order = sim.addOrder(sim.generateOrder());

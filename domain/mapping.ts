@@ -105,44 +105,30 @@ export interface MappingIssue {
 export type MappingResult = { ok: true; order: CanonicalOrder } | { ok: false; issues: MappingIssue[] };
 
 export function applyMapping(rules: MappingRuleSet, payload: unknown): MappingResult {
-  const parsedRules = checkedRuleSet(rules);
-  if (!parsedRules.success) {
-    return {
-      ok: false,
-      issues: parsedRules.error.issues.map((i) => ({ path: `rules${formatPath(i.path)}`, message: i.message })),
-    };
-  }
-  const ruleList = parsedRules.data;
+  const compiled = compiledRuleSet(rules);
+  if (!compiled.ok) return { ok: false, issues: compiled.issues };
   const issues: MappingIssue[] = [];
   const draft: Record<string, unknown> = {};
 
-  for (const rule of ruleList.filter((r) => !r.target.startsWith('lines[].'))) {
-    const value = evaluate(rule, { field: rule.target, read: (path) => readPath(payload, path), sourceAt: (path) => path }, issues);
-    if (value !== undefined) setPath(draft, rule.target.split('.'), value);
+  for (const rule of compiled.orderRules) {
+    const value = evaluate(rule, payload, rule.parsed.target, undefined, issues);
+    if (value !== undefined) setPath(draft, rule.targetKeys, value);
   }
 
-  const lineRules = ruleList.filter((r) => r.target.startsWith('lines[].'));
-  const arrayPath = lineRules.flatMap(pathsOf).map(arrayPathOf)[0] ?? '';
-  const elements = readPath(payload, arrayPath.slice(0, -2));
+  const { lineRules, arrayPath } = compiled;
+  const elements = readKeys(payload, compiled.arrayKeys);
   if (Array.isArray(elements)) {
-    draft.lines = elements.map((element, i) => {
+    const lines: Record<string, unknown>[] = [];
+    for (let i = 0; i < elements.length; i++) {
       const line: Record<string, unknown> = {};
       for (const rule of lineRules) {
-        const field = rule.target.slice('lines[].'.length);
-        const value = evaluate(
-          rule,
-          {
-            field: `lines[${i}].${field}`,
-            // Line rules read relative to their element: "orders.order[].num" → element.num.
-            read: (path) => readPath(element, path.slice(arrayPath.length + 1)),
-            sourceAt: (path) => path.replace('[]', `[${i}]`),
-          },
-          issues,
-        );
-        if (value !== undefined) line[field] = value;
+        // Line rules read relative to their element: "orders.order[].num" → element.num.
+        const value = evaluate(rule, elements[i], `lines[${i}].${rule.field}`, i, issues);
+        if (value !== undefined) line[rule.field] = value;
       }
-      return line;
-    });
+      lines.push(line);
+    }
+    draft.lines = lines;
   } else if (elements !== undefined) {
     issues.push({ path: 'lines', source: arrayPath, message: 'expected an array' });
   }
@@ -152,47 +138,88 @@ export function applyMapping(rules: MappingRuleSet, payload: unknown): MappingRe
   if (checked.success) return { ok: true, order: checked.data };
   return {
     ok: false,
-    issues: checked.error.issues.map((issue) => describe(issue.path, issue.message, ruleList, arrayPath)),
+    issues: checked.error.issues.map((issue) => describe(issue.path, issue.message, compiled.rules, arrayPath)),
   };
 }
 
 type Parsed = z.output<typeof mappingRuleSchema>;
-
-/**
- * Rule sets checked so far, by identity: the consumer maps every order of a burst with the same few rule sets
- * (a platform's default, or the stored one it keeps for a while), and checking a set again for each order was
- * a tenth of the worker's CPU at the peak. Rule sets are read-only data, so a set checked once stays checked.
- */
-const checked = new WeakMap<MappingRuleSet, ReturnType<typeof mappingRuleSetSchema.safeParse>>();
-
-function checkedRuleSet(rules: MappingRuleSet) {
-  let result = checked.get(rules);
-  if (!result) {
-    result = mappingRuleSetSchema.safeParse(rules);
-    checked.set(rules, result);
-  }
-  return result;
-}
 type Outcome = { ok: true; value: unknown } | { ok: false; message: string };
 
-/** Where a rule is being applied: the canonical field it fills, and how to read its sources there. */
-interface Site {
+/** A rule ready to apply: its target and source paths split once. */
+interface CompiledRule {
+  parsed: Parsed;
+  /** The canonical field: "customer.phone", or "sku" for "lines[].sku". */
   field: string;
-  read(path: string): unknown;
-  /** The source path as it applies here, e.g. "orders.order[2].num" for the third line. */
-  sourceAt(path: string): string;
+  targetKeys: string[];
+  /** The keys of each source path; a line rule's relative to its element. */
+  sourceKeys: string[][];
 }
 
-/** Reads and transforms one rule's value, recording any failure; `undefined` means "leave the field out". */
-function evaluate(rule: Parsed, site: Site, issues: MappingIssue[]): unknown {
-  const raw = rule.sources ? rule.sources.map(site.read) : rule.source ? site.read(rule.source) : undefined;
-  const outcome = transform(rule, raw);
+type Compiled =
+  | { ok: true; rules: readonly Parsed[]; orderRules: CompiledRule[]; lineRules: CompiledRule[]; arrayPath: string; arrayKeys: string[] }
+  | { ok: false; issues: MappingIssue[] };
+
+/**
+ * Rule sets checked and prepared so far, by identity: the consumer maps every order of a burst with the same
+ * few rule sets (a platform's default, or the stored one it keeps for a while), and checking a set again for
+ * each order was a tenth of the worker's CPU at the peak. Rule sets are read-only data: checked once, they
+ * stay checked.
+ */
+const compiledSets = new WeakMap<MappingRuleSet, Compiled>();
+
+function compiledRuleSet(rules: MappingRuleSet): Compiled {
+  let compiled = compiledSets.get(rules);
+  if (!compiled) {
+    compiled = compile(rules);
+    compiledSets.set(rules, compiled);
+  }
+  return compiled;
+}
+
+function compile(rules: MappingRuleSet): Compiled {
+  const parsed = mappingRuleSetSchema.safeParse(rules);
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => ({ path: `rules${formatPath(i.path)}`, message: i.message })) };
+  const isLine = (r: Parsed) => r.target.startsWith('lines[].');
+  const lineRules = parsed.data.filter(isLine);
+  const arrayPath = lineRules.flatMap(pathsOf).map(arrayPathOf)[0] ?? '';
+  const keysOf = (path: string) => (path === '' ? [] : path.split('.'));
+  return {
+    ok: true,
+    rules: parsed.data,
+    orderRules: parsed.data
+      .filter((r) => !isLine(r))
+      .map((r) => ({ parsed: r, field: r.target, targetKeys: r.target.split('.'), sourceKeys: pathsOf(r).map(keysOf) })),
+    lineRules: lineRules.map((r) => {
+      const field = r.target.slice('lines[].'.length);
+      return { parsed: r, field, targetKeys: [field], sourceKeys: pathsOf(r).map((path) => keysOf(path.slice(arrayPath.length + 1))) };
+    }),
+    arrayPath,
+    arrayKeys: keysOf(arrayPath.slice(0, -2)),
+  };
+}
+
+/**
+ * Reads and transforms one rule's value at `root` (the order, or a line's element), recording any failure
+ * under `field`; `undefined` means "leave the field out". `line` names the source of a line rule's failure.
+ */
+function evaluate(rule: CompiledRule, root: unknown, field: string, line: number | undefined, issues: MappingIssue[]): unknown {
+  const { parsed, sourceKeys } = rule;
+  let raw: unknown;
+  if (parsed.sources) {
+    const values: unknown[] = [];
+    for (const keys of sourceKeys) values.push(readKeys(root, keys));
+    raw = values;
+  } else if (parsed.source) raw = readKeys(root, sourceKeys[0]!);
+  const outcome = transform(parsed, raw);
   if (!outcome.ok) {
-    const source = pathsOf(rule).map(site.sourceAt).join(' + ');
-    issues.push({ path: site.field, ...(source ? { source } : {}), message: outcome.message });
+    // The source path as it applies here, e.g. "orders.order[2].num" for the third line.
+    const source = pathsOf(parsed)
+      .map((path) => (line === undefined ? path : path.replace('[]', `[${line}]`)))
+      .join(' + ');
+    issues.push({ path: field, ...(source ? { source } : {}), message: outcome.message });
     return undefined;
   }
-  return isMissing(outcome.value) ? rule.default : outcome.value;
+  return isMissing(outcome.value) ? parsed.default : outcome.value;
 }
 
 function transform(rule: Parsed, raw: unknown): Outcome {
@@ -258,25 +285,19 @@ function arrayPathOf(path: string): string {
   return path.slice(0, path.indexOf('[]') + 2);
 }
 
-function readPath(value: unknown, path: string): unknown {
-  if (path === '') return value;
+function readKeys(value: unknown, keys: readonly string[]): unknown {
   let current = value;
-  for (const key of path.split('.')) {
+  for (const key of keys) {
     if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
     current = (current as Record<string, unknown>)[key];
   }
   return current;
 }
 
-function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
-  const [head, ...rest] = keys;
-  if (head === undefined) return;
-  if (rest.length === 0) {
-    target[head] = value;
-    return;
-  }
-  const child = (target[head] ??= {}) as Record<string, unknown>;
-  setPath(child, rest, value);
+function setPath(target: Record<string, unknown>, keys: readonly string[], value: unknown): void {
+  let at = target;
+  for (let i = 0; i < keys.length - 1; i++) at = (at[keys[i]!] ??= {}) as Record<string, unknown>;
+  if (keys.length > 0) at[keys[keys.length - 1]!] = value;
 }
 
 /** Turns a canonical-schema issue back into "which field, read from where". */

@@ -2,6 +2,7 @@
 import { unixSeconds } from '../beijing-time';
 import { ChannelApiError, checkRefundAmount } from '../errors';
 import { expectShape } from '../http';
+import { updateListings } from '../listings';
 import { RELAY_ACK, verifyRelay } from '../relay';
 import type { Carrier, ChannelAdapter, RawOrder, StoreCredentials, TimeWindow } from '../types';
 import { splitWindow } from '../windows';
@@ -49,21 +50,30 @@ export const pddAdapter: ChannelAdapter = {
 
   async pushStock(store, { sku, available }) {
     const lookup = 'pdd.goods.list.get';
-    const found = await pddCall(store, lookup, { outer_id: sku, page: 1, page_size: 100 });
-    const listings = expectShape({ platform: 'pdd', method: lookup }, goodsListResponse, found).goods_list_get_response.goods_list.flatMap(
-      (goods) => goods.sku_list.filter((s) => s.outer_id === sku).map((s) => ({ goodsId: goods.goods_id, skuId: s.sku_id })),
+    await updateListings(
+      store,
+      sku,
+      async () => {
+        const found = await pddCall(store, lookup, { outer_id: sku, page: 1, page_size: 100 });
+        const listings = expectShape({ platform: 'pdd', method: lookup }, goodsListResponse, found).goods_list_get_response.goods_list.flatMap(
+          (goods) => goods.sku_list.filter((s) => s.outer_id === sku).map((s) => ({ goodsId: goods.goods_id, skuId: s.sku_id })),
+        );
+        if (listings.length === 0) {
+          throw new ChannelApiError({ platform: 'pdd', method: lookup, code: 'SKU_NOT_LISTED', message: `no goods has SKU code ${sku}` });
+        }
+        return listings;
+      },
+      async (listings) => {
+        for (const { goodsId, skuId } of listings) {
+          const method = 'pdd.goods.quantity.update';
+          // update_type 1 sets the count (2 would add to it). Platforms refuse negative stock.
+          const json = await pddCall(store, method, { goods_id: goodsId, sku_id: skuId, quantity: Math.max(0, Math.floor(available)), update_type: 1 });
+          if (!expectShape({ platform: 'pdd', method }, quantityUpdateResponse, json).goods_quantity_update_response.is_success) {
+            throw new ChannelApiError({ platform: 'pdd', method, code: 'NOT_UPDATED', message: `stock of ${sku} not updated` });
+          }
+        }
+      },
     );
-    if (listings.length === 0) {
-      throw new ChannelApiError({ platform: 'pdd', method: lookup, code: 'SKU_NOT_LISTED', message: `no goods has SKU code ${sku}` });
-    }
-    for (const { goodsId, skuId } of listings) {
-      const method = 'pdd.goods.quantity.update';
-      // update_type 1 sets the count (2 would add to it). Platforms refuse negative stock.
-      const json = await pddCall(store, method, { goods_id: goodsId, sku_id: skuId, quantity: Math.max(0, Math.floor(available)), update_type: 1 });
-      if (!expectShape({ platform: 'pdd', method }, quantityUpdateResponse, json).goods_quantity_update_response.is_success) {
-        throw new ChannelApiError({ platform: 'pdd', method, code: 'NOT_UPDATED', message: `stock of ${sku} not updated` });
-      }
-    }
   },
 
   async writeTracking(store, { channelOrderId, carrier, waybillNo }) {

@@ -68,6 +68,15 @@ export class Catalogue {
     return this.bySku.get(sku);
   }
 
+  /** The seller moves the SKU to a new listing (new item and SKU ids); the old ids are gone. */
+  relist(sku: string): Listing {
+    const before = this.register(sku);
+    const rng = createRng(hashOf(`${before.productId}/${before.skuId}`));
+    const listing = { sku, productId: digits(rng, 12), skuId: digits(rng, 13) };
+    this.bySku.set(sku, listing);
+    return listing;
+  }
+
   findByIds(productId: string, skuId: string): Listing | undefined {
     return [...this.bySku.values()].find((l) => l.productId === productId && l.skuId === skuId);
   }

@@ -22,7 +22,7 @@ export interface OrderFormat<T, K extends keyof T> {
 /** The ChannelSimulator members that work the same on every platform. */
 export type ShopMembers<T extends RawOrder> = Pick<
   ChannelSimulator<T>,
-  'addOrder' | 'updateOrder' | 'getOrder' | 'idOf' | 'stockPushes' | 'trackingWrites' | 'refundWrites' | 'setItemPrice'
+  'addOrder' | 'updateOrder' | 'getOrder' | 'idOf' | 'stockPushes' | 'trackingWrites' | 'refundWrites' | 'setItemPrice' | 'relistSku'
 >;
 
 export interface Shop<T extends RawOrder> extends ShopMembers<T> {
@@ -59,6 +59,9 @@ export function openShop<T extends RawOrder, K extends keyof T>(opts: SimulatorO
     refundWrites: [] as RefundRecord[],
     setItemPrice(sku, priceFen) {
       catalogue.setPrice(sku, priceFen);
+    },
+    relistSku(sku) {
+      catalogue.relist(sku);
     },
   };
   return { now, rng: createRng(opts.seed ?? 1), book, catalogue, ...members, members };

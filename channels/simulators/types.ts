@@ -97,6 +97,8 @@ export interface ChannelSimulator<TOrder extends RawOrder = RawOrder> {
   readonly refundWrites: RefundRecord[];
   /** The seller changes the SKU's listed price (fen) in the back office; the item API reports it from now on. */
   setItemPrice(sku: string, priceFen: number): void;
+  /** The seller moves the SKU to a new listing in the back office: new item and SKU ids, the old ones gone. */
+  relistSku(sku: string): void;
   /** The authorization server: issued tokens, grants, test helpers to expire or revoke them. */
   readonly oauth: SimulatedOAuth;
 }

@@ -4,6 +4,7 @@ import { formatBeijing } from '../beijing-time';
 import { lowest } from '../item-prices';
 import { ChannelApiError, checkRefundAmount } from '../errors';
 import { expectShape } from '../http';
+import { updateListings } from '../listings';
 import { RELAY_ACK, verifyRelay } from '../relay';
 import type { Carrier, ChannelAdapter, RawOrder, StoreCredentials, TimeWindow } from '../types';
 import { splitWindow } from '../windows';
@@ -65,23 +66,32 @@ export function createTaobaoAdapter(platform: 'taobao' | 'tmall'): ChannelAdapte
 
     async pushStock(store, { sku, available }) {
       const lookup = 'taobao.skus.custom.get';
-      const found = await topCall(store, lookup, { outer_id: sku, fields: 'sku_id,num_iid,outer_id' });
-      const listings = expectShape({ platform, method: lookup }, skusCustomResponse, found).skus_custom_get_response.skus?.sku ?? [];
-      if (listings.length === 0) {
-        throw new ChannelApiError({ platform, method: lookup, code: 'SKU_NOT_LISTED', message: `no listing has SKU code ${sku}` });
-      }
-      // One merchant code can be on several listings; each keeps its own count.
-      for (const listing of listings) {
-        const method = 'taobao.item.quantity.update';
-        const json = await topCall(store, method, {
-          num_iid: String(listing.num_iid),
-          sku_id: String(listing.sku_id),
-          // Platforms refuse negative stock; an oversold SKU simply shows none.
-          quantity: String(Math.max(0, Math.floor(available))),
-          type: '1',
-        });
-        expectShape({ platform, method }, quantityUpdateResponse, json);
-      }
+      await updateListings(
+        store,
+        sku,
+        async () => {
+          const found = await topCall(store, lookup, { outer_id: sku, fields: 'sku_id,num_iid,outer_id' });
+          const listings = expectShape({ platform, method: lookup }, skusCustomResponse, found).skus_custom_get_response.skus?.sku ?? [];
+          if (listings.length === 0) {
+            throw new ChannelApiError({ platform, method: lookup, code: 'SKU_NOT_LISTED', message: `no listing has SKU code ${sku}` });
+          }
+          return listings;
+        },
+        // One merchant code can be on several listings; each keeps its own count.
+        async (listings) => {
+          for (const listing of listings) {
+            const method = 'taobao.item.quantity.update';
+            const json = await topCall(store, method, {
+              num_iid: String(listing.num_iid),
+              sku_id: String(listing.sku_id),
+              // Platforms refuse negative stock; an oversold SKU simply shows none.
+              quantity: String(Math.max(0, Math.floor(available))),
+              type: '1',
+            });
+            expectShape({ platform, method }, quantityUpdateResponse, json);
+          }
+        },
+      );
     },
 
     async writeTracking(store, { channelOrderId, carrier, waybillNo }) {

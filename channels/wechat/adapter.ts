@@ -7,6 +7,7 @@ import { splitWindow } from '../windows';
 import { wechatCall } from './api';
 import { wechatMapping } from './mapping';
 import { parseWechatPush, verifyWechatPush, WECHAT_ACK } from './push';
+import { updateListings } from '../listings';
 import { listingsOf } from './sku-index';
 import { wechatRefundIdOf, wechatStatusOf } from './status';
 import { orderGetResponse, orderListResponse, productGetResponse, wechatOrderSchema } from './wire';
@@ -49,13 +50,22 @@ export const wechatAdapter: ChannelAdapter = {
   },
 
   async pushStock(store, { sku, available }) {
-    const listings = await listingsOf(store, sku);
     const method = '/channels/ec/product/stock/update';
-    if (listings.length === 0) throw new ChannelApiError({ platform: 'wechat', method, code: 'SKU_NOT_LISTED', message: `no product has SKU code ${sku}` });
-    for (const { productId, skuId } of listings) {
-      // diff_type 3 sets the count (1 adds, 2 subtracts). Platforms refuse negative stock.
-      await wechatCall(store, method, { product_id: productId, sku_id: skuId, diff_type: 3, num: Math.max(0, Math.floor(available)) });
-    }
+    await updateListings(
+      store,
+      sku,
+      async (afterFailure) => {
+        const listings = await listingsOf(store, sku, { reread: afterFailure });
+        if (listings.length === 0) throw new ChannelApiError({ platform: 'wechat', method, code: 'SKU_NOT_LISTED', message: `no product has SKU code ${sku}` });
+        return listings;
+      },
+      async (listings) => {
+        for (const { productId, skuId } of listings) {
+          // diff_type 3 sets the count (1 adds, 2 subtracts). Platforms refuse negative stock.
+          await wechatCall(store, method, { product_id: productId, sku_id: skuId, diff_type: 3, num: Math.max(0, Math.floor(available)) });
+        }
+      },
+    );
   },
 
   async writeTracking(store, { channelOrderId, carrier, waybillNo }) {

@@ -1,7 +1,8 @@
 /**
  * WeChat's stock call wants product_id + sku_id, and no call finds a SKU by merchant code. So we read the
  * shop's catalogue once (product list, then each product) and keep a code → listings index per store for
- * a few minutes; a code missing from the index triggers one re-read, for SKUs listed since.
+ * a few minutes; a code missing from the index triggers one re-read, for SKUs listed since, and so does a
+ * listing the stock call refused (channels/listings.ts).
  */
 import { expectShape } from '../http';
 import type { StoreCredentials } from '../types';
@@ -17,10 +18,11 @@ const TTL_MS = 10 * 60 * 1000;
 const PAGE_SIZE = 30;
 const indexes = new Map<string, { builtAt: number; byCode: Map<string, Listing[]> }>();
 
-export async function listingsOf(store: StoreCredentials, skuCode: string): Promise<Listing[]> {
+/** `reread`: read the catalogue again whatever the index holds (a listing it gave was refused). */
+export async function listingsOf(store: StoreCredentials, skuCode: string, { reread = false }: { reread?: boolean } = {}): Promise<Listing[]> {
   const key = `${baseUrlOf(store)}\n${store.storeId}`;
   const cached = indexes.get(key);
-  const fresh = cached !== undefined && Date.now() - cached.builtAt < TTL_MS;
+  const fresh = !reread && cached !== undefined && Date.now() - cached.builtAt < TTL_MS;
   const hit = fresh ? cached.byCode.get(skuCode) : undefined;
   if (hit) return hit;
   const byCode = await readCatalogue(store);

@@ -72,6 +72,13 @@ export function adapterContract({ platform, carrierCodes, wrongSecretCode, refun
       ]);
     });
 
+    it('when the seller moved the SKU to another listing since the last stock push, then the next push still sets its count', async () => {
+      await adapter.pushStock(store, { sku: 'CUP-500', available: 5 });
+      running.sim.relistSku('CUP-500');
+      await adapter.pushStock(store, { sku: 'CUP-500', available: 3 });
+      expect(running.sim.stockPushes.map((p) => p.quantity)).toEqual([5, 3]);
+    });
+
     it('when pushing stock for a SKU the shop has not listed, then the client throws ChannelApiError', async () => {
       await expect(adapter.pushStock(store, { sku: 'NOT-LISTED', available: 1 })).rejects.toBeInstanceOf(ChannelApiError);
       expect(running.sim.stockPushes).toEqual([]);

@@ -22,8 +22,8 @@ export interface IntakeDeps {
   /** The task queue the accepted orders' workflows run on. */
   taskQueue: string;
   logger: Logger;
-  /** Held stock changed on these SKUs (the channels are told); `orderIds` are the orders that held it. */
-  onStockChanged?: ((skus: string[], orderIds: string[], soldOut: string[]) => Promise<void>) | undefined;
+  /** Held stock changed on these SKUs (the channels are told); `orderIds`: the orders that held each. */
+  onStockChanged?: ((skus: string[], orderIds: ReadonlyMap<string, readonly string[]>, soldOut: string[]) => Promise<void>) | undefined;
   /** Orders were accepted in this process (the local order starter looks at once). */
   onAccepted?: (() => void) | undefined;
   /** Orders per transaction at most. */
@@ -59,7 +59,7 @@ export function createIntake({ db, taskQueue, logger, onStockChanged, onAccepted
   const recent: { at: number; n: number }[] = [];
   const batcher = createBatcher<IntakeOrder, Accepted>(
     async (batch) => {
-      const { accepted, heldSkus, soldOut } = await db.transaction((tx) => acceptOrders(tx, batch, new Date(), taskQueue));
+      const { accepted, heldBySku, soldOut } = await db.transaction((tx) => acceptOrders(tx, batch, new Date(), taskQueue));
       const createdNow = accepted.filter((a) => a.created).length;
       if (createdNow > 0) {
         const now = Date.now();
@@ -67,9 +67,8 @@ export function createIntake({ db, taskQueue, logger, onStockChanged, onAccepted
         while (recent.length > 0 && recent[0]!.at < now - RECENT_MS) recent.shift();
         onAccepted?.();
       }
-      if (heldSkus.length && onStockChanged) {
-        const held = accepted.filter((a) => a.held).map((a) => a.orderId);
-        void onStockChanged(heldSkus, held, soldOut).catch((err: unknown) => logger.warn({ err }, 'channel stock sync after a hold failed'));
+      if (heldBySku.size && onStockChanged) {
+        void onStockChanged([...heldBySku.keys()], heldBySku, soldOut).catch((err: unknown) => logger.warn({ err }, 'channel stock sync after a hold failed'));
       }
       return accepted;
     },

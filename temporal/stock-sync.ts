@@ -43,10 +43,11 @@ interface Waiting {
 const ORDER_WORKFLOW_PREFIX = orderWorkflowId('');
 
 /**
- * Tells the channels that these SKUs' stock changed; `orderIds`: the orders whose holds or reservations changed it;
+ * Tells the channels that these SKUs' stock changed; `orderIds`: the orders whose holds or reservations changed
+ * it, the same for every SKU or per SKU (an intake batch's orders each hold only the SKUs of their own lines);
  * `soldOut`: those of the SKUs that have just sold out (pushed without waiting for the interval).
  */
-export type StockChangedNotifier = (skus: string[], orderIds?: string[], soldOut?: readonly string[]) => Promise<void>;
+export type StockChangedNotifier = (skus: string[], orderIds?: readonly string[] | ReadonlyMap<string, readonly string[]>, soldOut?: readonly string[]) => Promise<void>;
 
 export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, logger, pushSoldOut }: StockSyncTriggerOptions): StockChangedNotifier {
   /** Per SKU: a signal on its way (present) and the changes waiting for the next one. */
@@ -113,11 +114,19 @@ export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, 
   }
 
   return async (skus, orderIds, soldOut = []) => {
-    // Each order whose hold or reservation moved the count is one change.
-    const change: StockChange = { at: new Date().toISOString(), ...(orderIds?.length ? { orderIds, changes: orderIds.length } : orderBehindChange()) };
-    for (const sku of new Set(soldOut)) soldOutNow(sku, change);
-    await Promise.all([...new Set(skus)].map((sku) => notify(sku, soldOut.includes(sku) ? { ...change, soldOut: true } : change)));
+    const at = new Date().toISOString();
+    // Each order whose hold or reservation moved the SKU's count is one change.
+    const changeOf = (sku: string): StockChange => {
+      const ids = isPerSku(orderIds) ? orderIds.get(sku) : orderIds;
+      return { at, ...(ids?.length ? { orderIds: [...ids], changes: ids.length } : orderBehindChange()) };
+    };
+    for (const sku of new Set(soldOut)) soldOutNow(sku, changeOf(sku));
+    await Promise.all([...new Set(skus)].map((sku) => notify(sku, soldOut.includes(sku) ? { ...changeOf(sku), soldOut: true } : changeOf(sku))));
   };
+}
+
+function isPerSku(orderIds: readonly string[] | ReadonlyMap<string, readonly string[]> | undefined): orderIds is ReadonlyMap<string, readonly string[]> {
+  return orderIds instanceof Map;
 }
 
 /**

@@ -32,9 +32,14 @@ export interface Accepted {
 }
 
 /** Writes the batch; `at` is the acceptance time of all of it. Call inside a transaction. */
-export async function acceptOrders(tx: DbOrTx, batch: readonly IntakeOrder[], at: Date, taskQueue: string): Promise<{ accepted: Accepted[]; heldSkus: string[]; soldOut: string[] }> {
+export async function acceptOrders(
+  tx: DbOrTx,
+  batch: readonly IntakeOrder[],
+  at: Date,
+  taskQueue: string,
+): Promise<{ accepted: Accepted[]; /** The orders holding each SKU now. */ heldBySku: Map<string, string[]>; soldOut: string[] }> {
   const unique = [...new Map(batch.map((o) => [o.orderId, o])).values()];
-  if (unique.length === 0) return { accepted: [], heldSkus: [], soldOut: [] };
+  if (unique.length === 0) return { accepted: [], heldBySku: new Map(), soldOut: [] };
   // Column arrays and unnest(): one statement with a parameter per column, whatever the batch size.
   const inserted = await tx.execute<{ order_id: string }>(sql`
     insert into ${orders} (order_id, workflow_id, channel, channel_order_id, store_id, status, status_since, urgent,
@@ -53,14 +58,19 @@ export async function acceptOrders(tx: DbOrTx, batch: readonly IntakeOrder[], at
     returning order_id`);
   const created = new Set(inserted.rows.map((r) => r.order_id));
   const fresh = unique.filter((o) => created.has(o.orderId));
-  if (fresh.length === 0) return { accepted: batch.map((o) => ({ orderId: o.orderId, created: false, held: false })), heldSkus: [], soldOut: [] };
+  if (fresh.length === 0) return { accepted: batch.map((o) => ({ orderId: o.orderId, created: false, held: false })), heldBySku: new Map(), soldOut: [] };
 
   const requests: HoldRequest[] = fresh
     .filter((o) => o.hold && o.order.paidAt)
     .map((o) => ({ orderId: o.orderId, lines: o.order.lines, ...(o.preferred ? { preferred: o.preferred } : {}) }));
   const plan = await placeHolds(tx, requests);
   const holdsOf = new Map<string, { warehouseId: string; sku: string; quantity: number }[]>();
-  for (const h of plan.holds) holdsOf.set(h.orderId, [...(holdsOf.get(h.orderId) ?? []), { warehouseId: h.warehouseId, sku: h.sku, quantity: h.quantity }]);
+  const holders = new Map<string, Set<string>>(); // an order held from two warehouses is one change
+  for (const h of plan.holds) {
+    holdsOf.set(h.orderId, [...(holdsOf.get(h.orderId) ?? []), { warehouseId: h.warehouseId, sku: h.sku, quantity: h.quantity }]);
+    holders.set(h.sku, (holders.get(h.sku) ?? new Set()).add(h.orderId));
+  }
+  const heldBySku = new Map([...holders].map(([sku, ids]) => [sku, [...ids]]));
 
   const iso = at.toISOString();
   const intakes = new Map<string, OrderIntake>();
@@ -103,7 +113,7 @@ export async function acceptOrders(tx: DbOrTx, batch: readonly IntakeOrder[], at
       const input = inputs.get(o.orderId)!;
       return { orderId: o.orderId, created: true, held: input.intake.held, input };
     }),
-    heldSkus: [...new Set(plan.holds.map((h) => h.sku))],
+    heldBySku,
     soldOut: plan.soldOut,
   };
 }

@@ -71,6 +71,15 @@ describe('stock-sync trigger', () => {
     expect(sent).toEqual([]);
   });
 
+  it('when the orders behind a change are given per SKU, then each SKU\'s signal names only the orders that held it', async () => {
+    const { client, sent } = recordingClient(1);
+    const trigger = createStockSyncTrigger({ client, taskQueue: 'q', intervalMs: 1000, idleMs: 60_000, logger });
+    await trigger(['TEE', 'CUP'], new Map([['TEE', ['o-1', 'o-2']], ['CUP', ['o-2']]]));
+    const change = (sku: string) => sent.find((s) => s.workflowId === `stock-sync-${sku}`)?.change;
+    expect(change('TEE')).toMatchObject({ orderIds: ['o-1', 'o-2'], changes: 2 });
+    expect(change('CUP')).toMatchObject({ orderIds: ['o-2'], changes: 1 });
+  });
+
   it('when called outside an activity, then no order is named in the change', async () => {
     const { client, sent } = recordingClient(1);
     const trigger = createStockSyncTrigger({ client, taskQueue: 'q', intervalMs: 1000, idleMs: 60_000, logger });

@@ -115,10 +115,11 @@ export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, 
 
   return async (skus, orderIds, soldOut = []) => {
     const at = new Date().toISOString();
+    let behind: ReturnType<typeof orderBehindChange> | undefined; // the calling activity's order, looked up once
     // Each order whose hold or reservation moved the SKU's count is one change.
     const changeOf = (sku: string): StockChange => {
       const ids = isPerSku(orderIds) ? orderIds.get(sku) : orderIds;
-      return { at, ...(ids?.length ? { orderIds: [...ids], changes: ids.length } : orderBehindChange()) };
+      return { at, ...(ids?.length ? { orderIds: [...ids], changes: ids.length } : (behind ??= orderBehindChange())) };
     };
     for (const sku of new Set(soldOut)) soldOutNow(sku, changeOf(sku));
     await Promise.all([...new Set(skus)].map((sku) => notify(sku, soldOut.includes(sku) ? { ...changeOf(sku), soldOut: true } : changeOf(sku))));

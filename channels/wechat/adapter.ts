@@ -2,16 +2,16 @@
 import { unixSeconds } from '../beijing-time';
 import { ChannelApiError } from '../errors';
 import { expectShape } from '../http';
+import { lowest } from '../item-prices';
+import { updateListings } from '../listings';
 import type { Carrier, ChannelAdapter, RawOrder, StoreCredentials, TimeWindow } from '../types';
 import { splitWindow } from '../windows';
 import { wechatCall } from './api';
 import { wechatMapping } from './mapping';
 import { parseWechatPush, verifyWechatPush, WECHAT_ACK } from './push';
-import { updateListings } from '../listings';
 import { listingsOf } from './sku-index';
 import { wechatRefundIdOf, wechatStatusOf } from './status';
 import { orderGetResponse, orderListResponse, productGetResponse, wechatOrderSchema } from './wire';
-import { lowest } from '../item-prices';
 
 /** /order/list/get accepts an update_time_range of at most 7 days. */
 const MAX_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;

@@ -3,9 +3,12 @@
  * `stock-sync-<sku>` workflow gets a `stockChanged` signal (signal-with-start, so it runs if it was not).
  * Any process can call it; the per-SKU workflow is what coalesces across all of them.
  *
- * Within one process, signals for the same SKU are coalesced too: while one is on its way, later changes
- * wait and go out together in one more signal, so a burst costs Temporal a handful of signals, not one per
- * order. Each caller's promise resolves only once a signal sent after its change has been accepted.
+ * Within one process, signals for the same SKU are coalesced too: one goes out at most every `signalGapMs`
+ * (half the push interval by default) and never two at once; the changes in between go out together in the
+ * next one. The workflow pushes at most once per interval anyway, so a burst costs Temporal about two signals
+ * (two workflow tasks) per SKU a second, not one per intake batch. The first change after a quiet spell and
+ * a sell-out go at once. Each caller's promise resolves only once a signal sent after its change has been
+ * accepted.
  *
  * A failure to signal is logged and swallowed: the order that changed stock must not fail or wait for the
  * channels. The next change of the SKU pushes the right count again.
@@ -25,6 +28,8 @@ export interface StockSyncTriggerOptions {
   intervalMs: number;
   /** A SKU's workflow ends after this long without a change. */
   idleMs: number;
+  /** At least this long between two signals of one SKU, unless it sells out (default: half of `intervalMs`). */
+  signalGapMs?: number;
   logger: Logger;
   /**
    * Runs one push round of a SKU that has just sold out, here and now (the `syncSkuStock` activity's own code),
@@ -40,6 +45,14 @@ interface Waiting {
   settle: () => void;
 }
 
+/** One SKU's signals in this process: the last one's time, whether one is on its way, the changes for the next. */
+interface Slot {
+  sentAt: number;
+  sending: boolean;
+  waiting: Waiting | undefined;
+  timer: NodeJS.Timeout | undefined;
+}
+
 const ORDER_WORKFLOW_PREFIX = orderWorkflowId('');
 
 /**
@@ -49,9 +62,9 @@ const ORDER_WORKFLOW_PREFIX = orderWorkflowId('');
  */
 export type StockChangedNotifier = (skus: string[], orderIds?: readonly string[] | ReadonlyMap<string, readonly string[]>, soldOut?: readonly string[]) => Promise<void>;
 
-export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, logger, pushSoldOut }: StockSyncTriggerOptions): StockChangedNotifier {
-  /** Per SKU: a signal on its way (present) and the changes waiting for the next one. */
-  const slots = new Map<string, { waiting: Waiting | undefined }>();
+export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, signalGapMs = intervalMs / 2, logger, pushSoldOut }: StockSyncTriggerOptions): StockChangedNotifier {
+  /** Per SKU, while a signal is on its way or was sent less than `signalGapMs` ago. */
+  const slots = new Map<string, Slot>();
   /** SKUs whose sell-out is being pushed here right now (one round at a time is enough: it reads the count when it starts). */
   const pushingSoldOut = new Set<string>();
 
@@ -83,33 +96,46 @@ export function createStockSyncTrigger({ client, taskQueue, intervalMs, idleMs, 
     }
   }
 
-  function afterSend(sku: string): void {
-    const slot = slots.get(sku);
-    const next = slot?.waiting;
-    if (!slot || !next) {
-      slots.delete(sku);
+  /** Sends the waiting changes if the SKU's gap has passed (or it sold out), or comes back when it has. */
+  function pump(sku: string, slot: Slot): void {
+    if (slot.sending) return;
+    const now = Date.now();
+    const due = slot.waiting?.pending.soldOut ? now : slot.sentAt + signalGapMs;
+    if (due > now) {
+      slot.timer ??= setTimeout(() => {
+        slot.timer = undefined;
+        pump(sku, slot);
+      }, due - now);
+      return;
+    }
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    const next = slot.waiting;
+    if (!next) {
+      slots.delete(sku); // quiet for a whole gap: the next change goes at once
       return;
     }
     slot.waiting = undefined;
+    slot.sending = true;
+    slot.sentAt = now;
     void send(sku, next.pending).finally(() => {
+      slot.sending = false;
       next.settle();
-      afterSend(sku);
+      pump(sku, slot);
     });
   }
 
   function notify(sku: string, change: StockChange): Promise<void> {
-    const slot = slots.get(sku);
-    if (!slot) {
-      slots.set(sku, { waiting: undefined });
-      return send(sku, mergeStockChange(undefined, change)).finally(() => afterSend(sku));
+    let slot = slots.get(sku);
+    if (!slot) slots.set(sku, (slot = { sentAt: -Infinity, sending: false, waiting: undefined, timer: undefined }));
+    if (slot.waiting) slot.waiting.pending = mergeStockChange(slot.waiting.pending, change);
+    else {
+      let settle!: () => void;
+      const promise = new Promise<void>((resolve) => (settle = resolve));
+      slot.waiting = { pending: mergeStockChange(undefined, change), promise, settle };
     }
-    if (slot.waiting) {
-      slot.waiting.pending = mergeStockChange(slot.waiting.pending, change);
-      return slot.waiting.promise;
-    }
-    let settle!: () => void;
-    const promise = new Promise<void>((resolve) => (settle = resolve));
-    slot.waiting = { pending: mergeStockChange(undefined, change), promise, settle };
+    const { promise } = slot.waiting;
+    pump(sku, slot);
     return promise;
   }
 

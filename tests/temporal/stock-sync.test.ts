@@ -13,6 +13,8 @@ interface Sent {
   workflowId: string;
   change: StockChange;
   sentAt: number;
+  /** Date.now() when the signal was sent. */
+  at: number;
 }
 
 function recordingClient(delayMs: number, fail?: () => boolean) {
@@ -22,9 +24,10 @@ function recordingClient(delayMs: number, fail?: () => boolean) {
     workflow: {
       async signalWithStart(_type: string, opts: { workflowId: string; signalArgs: [StockChange] }) {
         const sentAt = (clock += 1);
+        const at = Date.now();
         await new Promise((r) => setTimeout(r, delayMs));
         if (fail?.()) throw new Error('temporal unavailable');
-        sent.push({ workflowId: opts.workflowId, change: opts.signalArgs[0], sentAt });
+        sent.push({ workflowId: opts.workflowId, change: opts.signalArgs[0], sentAt, at });
       },
     },
   } as unknown as Client;
@@ -50,11 +53,40 @@ describe('stock-sync trigger', () => {
     expect(Math.max(...sent.map((s) => s.sentAt))).toBeGreaterThan(Math.max(...calledAt));
   });
 
-  it('when changes arrive one after another, then each gets its own signal', async () => {
+  it('when changes arrive one after another, then each gets its own signal, a gap after the one before', async () => {
     const { client, sent } = recordingClient(1);
-    const trigger = createStockSyncTrigger({ client, taskQueue: 'q', intervalMs: 1000, idleMs: 60_000, logger });
+    const trigger = createStockSyncTrigger({ client, taskQueue: 'q', intervalMs: 1000, idleMs: 60_000, signalGapMs: 50, logger });
     for (let i = 0; i < 3; i += 1) await trigger(['SKU-2']);
     expect(sent.map((s) => s.change.changes)).toEqual([1, 1, 1]);
+    expect(sent[1]!.at - sent[0]!.at).toBeGreaterThanOrEqual(49);
+    expect(sent[2]!.at - sent[1]!.at).toBeGreaterThanOrEqual(49);
+  });
+
+  it('when a SKU keeps changing, then its signals go at most one per gap, each carrying the changes since the last; a quiet SKU\'s first change goes at once', async () => {
+    const { client, sent } = recordingClient(1);
+    const trigger = createStockSyncTrigger({ client, taskQueue: 'q', intervalMs: 400, idleMs: 60_000, logger }); // gap: 200 ms
+    const startedAt = Date.now();
+    const calls: Promise<void>[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      calls.push(trigger(['SKU-HOT']));
+      await new Promise((r) => setTimeout(r, 20)); // a change every 20 ms for 600 ms
+    }
+    await Promise.all(calls);
+    expect(sent[0]!.at - startedAt).toBeLessThan(20);
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    expect(sent.length).toBeLessThanOrEqual(5);
+    for (let i = 1; i < sent.length; i += 1) expect(sent[i]!.at - sent[i - 1]!.at).toBeGreaterThanOrEqual(199);
+    expect(sent.reduce((sum, s) => sum + (s.change.changes ?? 1), 0)).toBe(30);
+  });
+
+  it('when a SKU sells out within the gap, then its signal goes without waiting for the gap', async () => {
+    const { client, sent } = recordingClient(1);
+    const trigger = createStockSyncTrigger({ client, taskQueue: 'q', intervalMs: 10_000, idleMs: 60_000, logger });
+    await trigger(['SKU-LAST'], ['o-1']);
+    const soldOutAt = Date.now();
+    await trigger(['SKU-LAST'], ['o-2'], ['SKU-LAST']);
+    expect(sent.map((s) => s.change.soldOut ?? false)).toEqual([false, true]);
+    expect(sent[1]!.at - soldOutAt).toBeLessThan(1000);
   });
 
   it('when several SKUs change, then each SKU has its own workflow', async () => {

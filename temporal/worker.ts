@@ -24,7 +24,15 @@ export interface OmsWorker {
 }
 
 /**
- * Polls the order task queue and the stock-sync queue. Channel stock sync has a queue of its own so that a
+ * Polls the order task queue and the stock-sync queue.
+ *
+ * Workflow code runs without the SDK's CPU limit per call (`isolateExecutionTimeout`, 5 s): the SDK enforces it
+ * with Node's `vm` timeout, which starts and joins a watchdog thread on every call into the workflow sandbox,
+ * about 85 µs each on an idle core and several calls per activation; on two busy cores it was a third of the
+ * workflow thread's time during a catch-up. `patches/@temporalio+worker+1.24.0.patch` (applied by
+ * `postinstall`) leaves the timeout out. What is given up: a workflow stuck in an endless loop stalls its
+ * worker's workflow thread instead of failing its task after 5 s; the workflow code is ours, deterministic and
+ * replay-tested. Channel stock sync has a queue of its own so that a
  * backlog of order workflows after a burst never delays telling the channels that a SKU sold out.
  */
 export async function createWorker(p: WorkerParams): Promise<OmsWorker> {

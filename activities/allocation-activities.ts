@@ -95,22 +95,25 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
 
       const at = now();
       const today = shanghaiDate(at);
+      // Configuration is read before the stock rows are locked: every statement under the locks makes the next
+      // order of these SKUs wait a round trip longer.
+      const [ruleSet, warehouseRows, suppliers] = await Promise.all([loadRuleSet(db), listWarehouses(db), suppliersOf(db, skus)]);
+      if (ruleSet.invalid) logger.error({ problem: ruleSet.invalid }, 'stored allocation rules do not parse; using the default rule set');
       const { outcome, touched } = await db.transaction(async (tx) => {
         // Locked first, checked second: a retry waiting behind its own first attempt sees what that one did.
         const stock = await lockStock(tx, skus);
         const existing = await findActiveAllocation(tx, orderId);
         if (existing) return { outcome: await storedOutcome(tx, existing, lines), touched: [] };
 
-        const ruleSet = await loadRuleSet(tx);
-        if (ruleSet.invalid) logger.error({ problem: ruleSet.invalid }, 'stored allocation rules do not parse; using the default rule set');
-        const { input, loads } = await allocationInput(tx, { orderId, lines, receiver: params.receiver, urgent: params.urgent, stock, today, logger });
-        const decision = await decideAndCount(tx, input, { rules: ruleSet.rules }, loads, today, { orderId, logger });
+        const { input, loads } = await allocationInput(tx, { orderId, lines, receiver: params.receiver, urgent: params.urgent, stock, warehouseRows, suppliers, today, logger });
+        const { decision, countLast } = await decideAndCount(tx, input, { rules: ruleSet.rules }, loads, today, { orderId, logger });
         // Allocated: the holds become the reservations written below (the units held on a warehouse that does
         // not ship go back on sale there). Waiting (backorder, review): the order keeps nothing, like any
         // backordered order, and the units go back on sale.
         const waiting = decision.action === 'backorder' || decision.action === 'review';
         const settledHolds = await settleHolds(tx, orderId, waiting ? 'released' : 'converted');
         const carried = await carryOut(tx, decision, { orderId, lines, at, transferDayMs: params.transferDayMs });
+        await countLast?.();
         return { outcome: carried.outcome, touched: [...carried.touched, ...settledHolds.map((h) => ({ warehouseId: h.warehouseId, sku: h.sku }))] };
       });
 
@@ -213,7 +216,18 @@ class DayFull extends Error {
  */
 async function allocationInput(
   tx: Tx,
-  p: { orderId: string; lines: StockLine[]; receiver: Address; urgent: boolean; stock: Awaited<ReturnType<typeof lockStock>>; today: string; logger: Logger },
+  p: {
+    orderId: string;
+    lines: StockLine[];
+    receiver: Address;
+    urgent: boolean;
+    stock: Awaited<ReturnType<typeof lockStock>>;
+    /** Every warehouse and the SKUs' suppliers (read before the locks). */
+    warehouseRows: WarehouseRow[];
+    suppliers: AllocationInput['suppliers'];
+    today: string;
+    logger: Logger;
+  },
 ): Promise<{ input: AllocationInput; loads: Map<string, WarehouseDayLoad> }> {
   const { stock, lines } = p;
   const skus = lines.map((l) => l.sku);
@@ -221,7 +235,7 @@ async function allocationInput(
     const row = stock.find((s) => s.warehouseId === h.warehouseId && s.sku === h.sku);
     if (row) row.available += h.quantity;
   }
-  const pool = await candidateWarehouses(tx, stock);
+  const pool = candidateWarehouses(p.warehouseRows, stock);
   const inbound = await inboundUnits(tx, skus);
   const available = new Map<string, Record<string, number>>();
   for (const s of stock) available.set(s.warehouseId, { ...available.get(s.warehouseId), [s.sku]: s.available });
@@ -234,11 +248,10 @@ async function allocationInput(
     }
     located.push({ id: w.id, lat: at.lat, lng: at.lng, available: available.get(w.id) ?? {}, inTransitTo: inbound.get(w.id) });
   }
-  const suppliers = await suppliersOf(tx, skus);
   // Only capped warehouses can be full: the common, uncapped case reads nothing while holding the stock locks.
   const capped = new Set(pool.filter((w) => w.dailyOrderCapacity !== null).map((w) => w.id));
   const loads = await dayLoads(tx, located.filter((w) => capped.has(w.id)).map((w) => w.id), p.today);
-  return { input: { lines, receiver: locate(p.receiver), urgent: p.urgent, warehouses: located, suppliers }, loads };
+  return { input: { lines, receiver: locate(p.receiver), urgent: p.urgent, warehouses: located, suppliers: p.suppliers }, loads };
 }
 
 type StockPair = { warehouseId: string; sku: string };
@@ -313,6 +326,9 @@ async function carryOut(
  * taken again with that warehouse full — closed, when not even a later day had room. Uncapped warehouses always
  * have room (no savepoint round trips while the stock rows are locked); should a cap be set on one at that very
  * moment and be full already, the whole allocation rolls back and the activity's retry decides again.
+ *
+ * Uncapped warehouses are counted last (`countLast`, the transaction's final statement): every allocation of
+ * the day counts on its warehouse's one row, and that row stays locked until the commit.
  */
 async function decideAndCount(
   tx: Tx,
@@ -321,11 +337,11 @@ async function decideAndCount(
   loads: Map<string, WarehouseDayLoad>,
   today: string,
   log: { orderId: string; logger: Logger },
-): Promise<AllocationDecision> {
+): Promise<{ decision: AllocationDecision; countLast?: () => Promise<unknown> }> {
   for (let attempt = 0; ; attempt++) {
     const { decision, bookedAhead } = allocateWithinCapacity(input, ruleSet, loads);
     const warehouseIds = chargedWarehouses(decision);
-    if (warehouseIds.length === 0) return decision;
+    if (warehouseIds.length === 0) return { decision };
     const count = async (db: Tx): Promise<string[]> => {
       const booked: string[] = [];
       for (const id of warehouseIds) {
@@ -337,11 +353,12 @@ async function decideAndCount(
       return booked;
     };
     const guarded = warehouseIds.some((id) => loads.has(id));
+    if (!guarded) return { decision, countLast: () => count(tx) };
     try {
-      const later = guarded ? await tx.transaction(count) : await count(tx);
-      return later.length ? ({ ...decision, reason: `${decision.reason} (${later.join(', ')})` } as AllocationDecision) : decision;
+      const later = await tx.transaction(count);
+      return { decision: later.length ? ({ ...decision, reason: `${decision.reason} (${later.join(', ')})` } as AllocationDecision) : decision };
     } catch (err) {
-      if (!(err instanceof DayFull) || !guarded || attempt > 2 * input.warehouses.length) throw err;
+      if (!(err instanceof DayFull) || attempt > 2 * input.warehouses.length) throw err;
       const capacity = loads.get(err.warehouseId)?.capacity ?? 0;
       loads.set(err.warehouseId, err.bookedAhead ? { capacity: 0, orders: 0 } : { capacity, orders: capacity });
       log.logger.info({ orderId: log.orderId, warehouseId: err.warehouseId }, 'warehouse day filled up while allocating; deciding again');
@@ -353,8 +370,7 @@ async function decideAndCount(
  * The warehouses that carry any of the order's SKUs (have a stock row for it, even at 0); when none does
  * (a brand-new SKU), every warehouse, so an urgent purchase still has somewhere to go.
  */
-async function candidateWarehouses(tx: Tx, stock: { warehouseId: string }[]): Promise<WarehouseRow[]> {
-  const all = await listWarehouses(tx);
+function candidateWarehouses(all: WarehouseRow[], stock: { warehouseId: string }[]): WarehouseRow[] {
   const carrying = new Set(stock.map((s) => s.warehouseId));
   return carrying.size > 0 ? all.filter((w) => carrying.has(w.id)) : all;
 }

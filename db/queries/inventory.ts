@@ -43,13 +43,16 @@ export async function activeReservations(tx: DbOrTx, orderId: string) {
 
 /** Reserves `lines` in `warehouseId`. The caller holds the row locks and has checked availability. */
 export async function reserveLines(tx: DbOrTx, orderId: string, warehouseId: string, lines: readonly StockLine[]) {
-  for (const line of lines) {
-    await tx
-      .update(inventory)
-      .set({ reserved: sql`${inventory.reserved} + ${line.quantity}`, updatedAt: sql`now()` })
-      .where(and(eq(inventory.warehouseId, warehouseId), eq(inventory.sku, line.sku)));
-    await tx.insert(reservations).values({ orderId, warehouseId, sku: line.sku, quantity: line.quantity });
-  }
+  if (lines.length === 0) return;
+  // One statement for all lines: it runs while the order's stock rows are locked, so round trips count.
+  await tx.execute(sql`
+    with line as (select sku, sum(quantity)::int as quantity from unnest(${sql.param(lines.map((l) => l.sku))}::text[], ${sql.param(lines.map((l) => l.quantity))}::int[]) as l(sku, quantity) group by sku),
+    counted as (
+      update ${inventory} i set reserved = i.reserved + line.quantity, updated_at = now()
+      from line where i.warehouse_id = ${warehouseId} and i.sku = line.sku
+    )
+    insert into ${reservations} (order_id, warehouse_id, sku, quantity)
+    select ${orderId}, ${warehouseId}, sku, quantity from line`);
 }
 
 /**

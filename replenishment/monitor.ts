@@ -5,7 +5,7 @@
  * stock is back. Best effort: a failure is logged and never fails the caller's business step.
  */
 import type { Db } from '../db/client';
-import { openOrRefreshAlert, pairsOfSku, resolveAlert, stockPositions, type StockPair } from '../db/queries/replenishment';
+import { openOrRefreshAlert, pairsOfSku, resolveAlerts, stockPositions, type StockPair } from '../db/queries/replenishment';
 import { DEFAULT_REPLENISHMENT_POLICY, replenishmentSuggestion, type ReplenishmentPolicy } from '../domain/replenishment';
 import type { Logger } from '../infra/logger';
 import type { ReplenishmentNotifier } from './notifier';
@@ -28,12 +28,10 @@ export function createReplenishmentMonitor(deps: {
   async function check(pairs: readonly StockPair[]): Promise<void> {
     if (pairs.length === 0) return;
     try {
-      for (const position of await stockPositions(db, pairs, policy.lookbackDays)) {
-        const suggestion = replenishmentSuggestion(position, policy);
-        if (!suggestion) {
-          await resolveAlert(db, position);
-          continue;
-        }
+      const positions = (await stockPositions(db, pairs, policy.lookbackDays)).map((position) => ({ position, suggestion: replenishmentSuggestion(position, policy) }));
+      await resolveAlerts(db, positions.filter((p) => !p.suggestion).map((p) => p.position));
+      for (const { position, suggestion } of positions) {
+        if (!suggestion) continue;
         const { row, opened } = await openOrRefreshAlert(db, {
           warehouseId: position.warehouseId,
           sku: position.sku,

@@ -1,5 +1,5 @@
 /** Replenishment alerts: the stock position of a warehouse/SKU, recent sales, and the open alert per pair. */
-import { and, asc, desc, eq, getTableColumns, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { inventory, replenishmentAlerts, reservations, skus } from '../schema';
 
@@ -17,35 +17,25 @@ export interface PairPosition extends StockPair {
 
 /** Where each pair stands now; pairs without an inventory row are left out. */
 export async function stockPositions(db: DbOrTx, pairs: readonly StockPair[], lookbackDays: number): Promise<PairPosition[]> {
-  const result: PairPosition[] = [];
+  const wanted = dedupe(pairs);
+  if (wanted.length === 0) return [];
   const since = new Date(Date.now() - lookbackDays * 86_400_000);
-  for (const { warehouseId, sku } of dedupe(pairs)) {
-    const [row] = await db
-      .select({ onHand: inventory.onHand, reserved: inventory.reserved, held: inventory.held, own: inventory.safetyStock, skuLevel: skus.safetyStock })
-      .from(inventory)
-      .leftJoin(skus, eq(skus.sku, inventory.sku))
-      .where(and(eq(inventory.warehouseId, warehouseId), eq(inventory.sku, sku)));
-    if (!row) continue;
-    const [sold] = await db
-      .select({ units: sql<string>`coalesce(sum(${reservations.quantity}), 0)` })
-      .from(reservations)
-      .where(
-        and(
-          eq(reservations.warehouseId, warehouseId),
-          eq(reservations.sku, sku),
-          inArray(reservations.status, ['active', 'consumed']),
-          gte(reservations.createdAt, since),
-        ),
-      );
-    result.push({
-      warehouseId,
-      sku,
-      available: row.onHand - row.reserved - row.held,
-      safetyStock: row.own > 0 ? row.own : (row.skuLevel ?? 0),
-      soldInWindow: Number(sold?.units ?? 0),
-    });
-  }
-  return result;
+  // One statement for every pair: it runs after each allocation, release and count.
+  const rows = await db.execute<{ warehouse_id: string; sku: string; available: number; own: number; sku_level: number | null; sold: string }>(sql`
+    select i.warehouse_id, i.sku, i.on_hand - i.reserved - i.held as available, i.safety_stock as own, s.safety_stock as sku_level,
+      (select coalesce(sum(r.quantity), 0) from ${reservations} r
+        where r.warehouse_id = i.warehouse_id and r.sku = i.sku and r.status in ('active', 'consumed') and r.created_at >= ${since.toISOString()}::timestamptz) as sold
+    from unnest(${sql.param(wanted.map((p) => p.warehouseId))}::text[], ${sql.param(wanted.map((p) => p.sku))}::text[]) with ordinality as p(warehouse_id, sku, n)
+    join ${inventory} i on i.warehouse_id = p.warehouse_id and i.sku = p.sku
+    left join ${skus} s on s.sku = i.sku
+    order by p.n`);
+  return rows.rows.map((r) => ({
+    warehouseId: r.warehouse_id,
+    sku: r.sku,
+    available: r.available,
+    safetyStock: r.own > 0 ? r.own : (r.sku_level ?? 0),
+    soldInWindow: Number(r.sold),
+  }));
 }
 
 /** Every warehouse stocking this SKU. */
@@ -84,11 +74,13 @@ export async function openOrRefreshAlert(
 }
 
 /** Stock is back at or above the safety stock: the open alert (if any) is resolved. */
-export async function resolveAlert(db: DbOrTx, pair: StockPair): Promise<void> {
-  await db
-    .update(replenishmentAlerts)
-    .set({ status: 'resolved', resolvedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(replenishmentAlerts.warehouseId, pair.warehouseId), eq(replenishmentAlerts.sku, pair.sku), eq(replenishmentAlerts.status, 'open')));
+/** Resolves the open alerts of these pairs, in one statement. */
+export async function resolveAlerts(db: DbOrTx, pairs: readonly StockPair[]): Promise<void> {
+  if (pairs.length === 0) return;
+  await db.execute(sql`
+    update ${replenishmentAlerts} a set status = 'resolved', resolved_at = now(), updated_at = now()
+    from unnest(${sql.param(pairs.map((p) => p.warehouseId))}::text[], ${sql.param(pairs.map((p) => p.sku))}::text[]) as p(warehouse_id, sku)
+    where a.warehouse_id = p.warehouse_id and a.sku = p.sku and a.status = 'open'`);
 }
 
 export async function listAlerts(

@@ -46,6 +46,8 @@ describe('restockWorkflow', () => {
     const sku = uniqueId('SKU');
     await w.running(async () => {
       const handle = await w.client.workflow.start('restockWorkflow', { taskQueue: w.taskQueue, workflowId: restockWorkflowId(sku), args: [{ skus: [sku] }] });
+      // The signal must land while the first offer runs (sent with the start, it would join the first round).
+      while (!offers.some((o) => o.includes(sku))) await new Promise((r) => setTimeout(r, 5));
       await handle.signal(moreStockSignal, { skus: [`${sku}-B`] });
       await handle.result();
     });

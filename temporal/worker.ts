@@ -24,7 +24,8 @@ export interface OmsWorker {
 }
 
 /**
- * Polls the order task queue and the stock-sync queue.
+ * Polls the order task queue and the stock-sync queue. Channel stock sync has a queue of its own so that a
+ * backlog of order workflows after a burst never delays telling the channels that a SKU sold out.
  *
  * Workflow code runs without the SDK's CPU limit per call (`isolateExecutionTimeout`, 5 s): the SDK enforces it
  * with Node's `vm` timeout, which starts and joins a watchdog thread on every call into the workflow sandbox,
@@ -32,8 +33,7 @@ export interface OmsWorker {
  * workflow thread's time during a catch-up. `patches/@temporalio+worker+1.24.0.patch` (applied by
  * `postinstall`) leaves the timeout out. What is given up: a workflow stuck in an endless loop stalls its
  * worker's workflow thread instead of failing its task after 5 s; the workflow code is ours, deterministic and
- * replay-tested. Channel stock sync has a queue of its own so that a
- * backlog of order workflows after a burst never delays telling the channels that a SKU sold out.
+ * replay-tested.
  */
 export async function createWorker(p: WorkerParams): Promise<OmsWorker> {
   const workflowBundle = p.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger }));

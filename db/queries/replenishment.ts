@@ -73,8 +73,7 @@ export async function openOrRefreshAlert(
   return { row: alertRow, opened: Boolean(opened) };
 }
 
-/** Stock is back at or above the safety stock: the open alert (if any) is resolved. */
-/** Resolves the open alerts of these pairs, in one statement. */
+/** Stock is back at or above the safety stock: the open alerts of these pairs (if any) are resolved, in one statement. */
 export async function resolveAlerts(db: DbOrTx, pairs: readonly StockPair[]): Promise<void> {
   if (pairs.length === 0) return;
   await db.execute(sql`

@@ -53,33 +53,51 @@ export async function recordTransition(db: DbOrTx, t: TransitionRecord): Promise
   await recordTransitions(db, [t]);
 }
 
-/** Several events (of one order or many) in one transaction, in order; each exactly once. */
+/** Several events (of one order or many), in order; each exactly once. One statement per order. */
 export async function recordTransitions(db: DbOrTx, transitions: readonly TransitionRecord[]): Promise<void> {
-  if (transitions.length === 0) return;
+  const byOrder = new Map<string, TransitionRecord[]>();
+  for (const t of transitions) byOrder.set(t.orderId, [...(byOrder.get(t.orderId) ?? []), t]);
+  if (byOrder.size <= 1) {
+    if (transitions.length) await recordOrderTransitions(db, transitions);
+    return;
+  }
   await db.transaction(async (tx) => {
-    for (const t of transitions) await applyTransition(tx, t);
+    for (const events of byOrder.values()) await recordOrderTransitions(tx, events);
   });
 }
 
-async function applyTransition(tx: DbOrTx, t: TransitionRecord): Promise<void> {
-  {
-    const inserted = await tx
-      .insert(orderEvents)
-      .values({ orderId: t.orderId, seq: t.seq, type: t.type, status: t.status ?? null, at: new Date(t.at), data: t.detail ?? null })
-      .onConflictDoNothing()
-      .returning({ id: orderEvents.id });
-    if (inserted.length === 0) return;
-    const set: Partial<typeof orders.$inferInsert> = { lastEventSeq: t.seq, updatedAt: new Date() };
-    if (t.status) Object.assign(set, { status: t.status, statusSince: new Date(t.at) });
-    if (t.patch?.warehouseId !== undefined) set.warehouseId = t.patch.warehouseId;
-    if (t.patch?.paidAt !== undefined) set.paidAt = t.patch.paidAt ? new Date(t.patch.paidAt) : null;
-    if (t.patch?.shippingAddress !== undefined) set.shippingAddress = t.patch.shippingAddress;
-    if (t.patch?.mergedInto !== undefined) set.mergedInto = t.patch.mergedInto;
-    await tx
-      .update(orders)
-      .set(set)
-      .where(and(eq(orders.orderId, t.orderId), lt(orders.lastEventSeq, t.seq)));
-  }
+/**
+ * One order's events and their effect on its row, in one statement: the events are inserted (an (order, seq)
+ * already stored is skipped), and the row takes the newest status and patch among them, only if something was
+ * inserted and only if the row has not moved past them. The events of one call are stored together or not at
+ * all, so "something inserted" means "all of them".
+ */
+async function recordOrderTransitions(db: DbOrTx, events: readonly TransitionRecord[]): Promise<void> {
+  const sorted = [...events].sort((a, b) => a.seq - b.seq);
+  const last = sorted.at(-1)!;
+  const sets: SQL[] = [sql`last_event_seq = ${last.seq}`, sql`updated_at = now()`];
+  const moved = sorted.findLast((t) => t.status);
+  if (moved) sets.push(sql`status = ${moved.status}`, sql`status_since = ${moved.at}::timestamptz`);
+  const patched = <K extends keyof NonNullable<TransitionRecord['patch']>>(key: K) => sorted.findLast((t) => t.patch?.[key] !== undefined)?.patch?.[key];
+  const warehouseId = patched('warehouseId');
+  if (warehouseId !== undefined) sets.push(sql`warehouse_id = ${warehouseId}`);
+  const paidAt = patched('paidAt');
+  if (paidAt !== undefined) sets.push(sql`paid_at = ${paidAt}::timestamptz`);
+  const shippingAddress = patched('shippingAddress');
+  if (shippingAddress !== undefined) sets.push(sql`shipping_address = ${JSON.stringify(shippingAddress)}::jsonb`);
+  const mergedInto = patched('mergedInto');
+  if (mergedInto !== undefined) sets.push(sql`merged_into = ${mergedInto}`);
+  const col = <V>(pick: (t: TransitionRecord) => V) => sql.param(sorted.map(pick));
+  await db.execute(sql`
+    with inserted as (
+      insert into ${orderEvents} (order_id, seq, type, status, at, data)
+      select ${last.orderId}, v.seq, v.type, v.status, v.at, v.data::jsonb
+      from unnest(${col((t) => t.seq)}::int[], ${col((t) => t.type)}::text[], ${col((t) => t.status ?? null)}::text[],
+        ${col((t) => t.at)}::timestamptz[], ${col((t) => (t.detail ? JSON.stringify(t.detail) : null))}::text[]) as v(seq, type, status, at, data)
+      on conflict do nothing
+      returning 1)
+    update ${orders} set ${sql.join(sets, sql`, `)}
+    where order_id = ${last.orderId} and last_event_seq < ${last.seq} and exists (select 1 from inserted)`);
 }
 
 export interface OrderListFilter {

@@ -2,9 +2,8 @@
  * Side effects of duplicate detection (docs/dedup.md): claim the order's fingerprint, confirm a merge, and
  * record payments and cancellations so that paid duplicates always reach a person as a review task.
  */
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/client';
-import { claimFingerprint, confirmMerge, settleClaim, type ClaimOutcome } from '../db/queries/dedup';
+import { claimFingerprint, confirmMerge, fingerprintHash, settleClaim, type ClaimOutcome } from '../db/queries/dedup';
 import type { NewReviewTask } from '../db/queries/review-tasks';
 import type { Logger } from '../infra/logger';
 
@@ -12,9 +11,6 @@ export interface DedupActivityDeps {
   db: Db;
   logger: Logger;
 }
-
-/** The fingerprint key holds a phone number: only its hash is stored. */
-const hashed = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export function createDedupActivities({ db, logger }: DedupActivityDeps) {
   const opened = (tasks: NewReviewTask[]) => {
@@ -33,7 +29,7 @@ export function createDedupActivities({ db, logger }: DedupActivityDeps) {
     }): Promise<ClaimOutcome> {
       const outcome = await claimFingerprint(db, {
         orderId: params.orderId,
-        fingerprint: hashed(params.fingerprintKey),
+        fingerprint: fingerprintHash(params.fingerprintKey),
         orderedAt: new Date(params.orderedAt),
         paidAt: params.paidAt ? new Date(params.paidAt) : null,
         totalFen: params.totalFen,

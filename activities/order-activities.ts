@@ -2,6 +2,7 @@ import type { Carriers } from '../carriers';
 import type { CarrierEvent, CarrierName } from '../carriers/types';
 import type { Db } from '../db/client';
 import type { StockLine } from '../domain/stock';
+import { findIntake } from '../db/queries/intake';
 import { insertOrder, recordTransition, recordTransitions } from '../db/queries/orders';
 import { openReviewTask, type NewReviewTask } from '../db/queries/review-tasks';
 import { setShipmentStatus } from '../db/queries/shipments';
@@ -38,6 +39,12 @@ export function createOrderActivities(deps: OrderActivityDeps) {
   return {
     async recordOrder(params: { orderId: string; workflowId: string; order: CanonicalOrder; at: string }): Promise<void> {
       await insertOrder(db, { ...params, status: 'PENDING_PAYMENT', at: new Date(params.at) });
+    },
+
+    /** The order was accepted but its workflow has not been started yet (it will be, by the order starter). */
+    async awaitsStart(params: { orderId: string }): Promise<boolean> {
+      const intake = await findIntake(db, params.orderId);
+      return intake !== undefined && intake.startedAt === null;
     },
 
     async recordTransition(t: TransitionRecord): Promise<void> {

@@ -141,7 +141,14 @@ async function main() {
   // Order intake: new orders recorded and their stock held in group-committed transactions; the order starter
   // (worker and ingest processes) hands them to Temporal behind, at the engine's pace.
   let starter: OrderStarter | undefined;
-  const intake = createIntake({ db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, onStockChanged: syncStock, onAccepted: () => starter?.wake() });
+  const intake = createIntake({
+    db: database.db,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    logger,
+    onStockChanged: syncStock,
+    onAccepted: () => starter?.wake(),
+    dedupWindowMs: env.DEDUP_WINDOW,
+  });
   const orders = createOrderClient({ client, db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, timings: timingsFrom(env), intake });
 
   // Order ingest: with REDIS_URL, webhooks append to a Redis stream that consumers (worker or ingest role) drain

@@ -12,6 +12,9 @@
  */
 import type { Address, CanonicalOrder, OrderLine } from './order';
 
+/** Two orders of one buyer created this close together are suspected duplicates, unless configured otherwise (DEDUP_WINDOW). */
+export const DEFAULT_DEDUP_WINDOW_MS = 3 * 60_000;
+
 export type UnmatchableReason = 'masked' | 'encrypted' | 'virtual' | 'invalid';
 
 export type NormalizedPhone = { matchable: true; phone: string } | { matchable: false; reason: UnmatchableReason };

@@ -7,6 +7,7 @@
 import type { Db } from '../db/client';
 import { openOrRefreshAlert, pairsOfSku, resolveAlerts, stockPositions, type StockPair } from '../db/queries/replenishment';
 import { DEFAULT_REPLENISHMENT_POLICY, replenishmentSuggestion, type ReplenishmentPolicy } from '../domain/replenishment';
+import { createBatcher } from '../infra/batcher';
 import type { Logger } from '../infra/logger';
 import type { ReplenishmentNotifier } from './notifier';
 
@@ -25,7 +26,22 @@ export function createReplenishmentMonitor(deps: {
   const { db, notifier, logger } = deps;
   const policy = deps.policy ?? DEFAULT_REPLENISHMENT_POLICY;
 
+  // Checks asked for while one runs are made together in the next (group commit): during a burst of
+  // allocations that is one check per round of them instead of two statements per order.
+  const batcher = createBatcher<readonly StockPair[], void>(
+    async (asked) => {
+      const pairs = [...new Map(asked.flat().map((p) => [`${p.warehouseId}\u0000${p.sku}`, p])).values()];
+      await checkNow(pairs);
+      return asked.map(() => undefined);
+    },
+    { maxBatch: 500 },
+  );
+
   async function check(pairs: readonly StockPair[]): Promise<void> {
+    if (pairs.length > 0) await batcher.submit(pairs);
+  }
+
+  async function checkNow(pairs: readonly StockPair[]): Promise<void> {
     if (pairs.length === 0) return;
     try {
       const positions = (await stockPositions(db, pairs, policy.lookbackDays)).map((position) => ({ position, suggestion: replenishmentSuggestion(position, policy) }));

@@ -133,7 +133,20 @@ export interface OrderIntake {
   timeline: TimelineEntry[];
   /** Units were held for the order: the workflow converts them into a reservation or releases them. */
   held: boolean;
+  /**
+   * The order's duplicate claim, made at acceptance (workflows/dedup.ts). Absent when its fingerprint cannot
+   * match (masked phone) or it was accepted before claims were made there: the workflow claims then.
+   */
+  claim?: ClaimOutcome;
+  /**
+   * Paid at acceptance: whether an open pre-pack of one of its SKUs was waiting for its customer then (only
+   * then does the workflow try to take one). Absent: the workflow looks.
+   */
+  prepack?: boolean;
 }
+
+/** A duplicate claim's decision: the order is a primary, or a suspected duplicate of the one named. */
+export type ClaimOutcome = { role: 'primary' } | { role: 'duplicate'; primaryOrderId: string };
 
 export interface TimelineEntry {
   seq: number;

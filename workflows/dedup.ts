@@ -5,12 +5,14 @@
  * MERGED and reserves nothing. Money is never dropped: every payment and cancellation of either side is
  * recorded with the claim, and a paid duplicate opens a review task (docs/dedup.md).
  */
-import { condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { fingerprintOf } from '../domain/fingerprint';
-import { duplicateMergedSignal, MergedIntoKey, orderWorkflowId } from './contract';
+import { condition, getExternalWorkflowHandle, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { DEFAULT_DEDUP_WINDOW_MS, fingerprintOf } from '../domain/fingerprint';
+import { duplicateMergedSignal, MergedIntoKey, orderWorkflowId, type ClaimOutcome } from './contract';
 import type { OrderContext } from './order-context';
 
-const DEFAULT_WINDOW_MS = 3 * 60_000;
+/** A primary accepted but not started yet is asked again after this long, doubling up to the maximum. */
+const PRIMARY_START_WAIT_MS = 1_000;
+const PRIMARY_START_WAIT_MAX_MS = 30_000;
 
 /** Registers the phase's handlers (call before the first await) and returns its steps. */
 export function dedupPhase(ctx: OrderContext) {
@@ -34,34 +36,49 @@ export function dedupPhase(ctx: OrderContext) {
     })();
   }
 
+  /** The claim made now (orders accepted before the intake claimed); undefined when the fingerprint cannot match. */
+  async function claimNow(): Promise<ClaimOutcome | undefined> {
+    const fingerprint = fingerprintOf(ctx.input.order);
+    if (!fingerprint.matchable) return undefined;
+    return ctx.act.claimOrderFingerprint({
+      orderId,
+      fingerprintKey: fingerprint.key,
+      orderedAt: state.createdAt,
+      paidAt: state.paidAt,
+      totalFen: state.totalFen,
+      windowMs: ctx.timings.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS,
+    });
+  }
+
+  /**
+   * Tells the primary it has a duplicate. Its workflow may not run: closed (whether it was cancelled is decided
+   * after), or — claims being made at acceptance — accepted but not started yet, in which case we wait for it.
+   */
+  async function tellPrimary(primaryOrderId: string): Promise<void> {
+    const primary = getExternalWorkflowHandle(orderWorkflowId(primaryOrderId));
+    for (let waitMs = PRIMARY_START_WAIT_MS; ; waitMs = Math.min(waitMs * 2, PRIMARY_START_WAIT_MAX_MS)) {
+      try {
+        await primary.signal(duplicateMergedSignal, { orderId, channel: state.channel, channelOrderId: state.channelOrderId, paid: state.paidAt !== null });
+        return;
+      } catch {
+        // Orders claimed in their workflow (no claim at acceptance) found their primary running: it has closed.
+        if (!ctx.input.intake?.claim || !(await ctx.act.awaitsStart({ orderId: primaryOrderId }))) return;
+        await sleep(waitMs);
+      }
+    }
+  }
+
   return {
     /**
      * True when the order is a duplicate and has been merged into its primary (status MERGED): it must not
      * reserve or ship anything. False when it is a primary, or has a fingerprint that cannot match.
      */
     async mergeIfDuplicate(): Promise<boolean> {
-      const fingerprint = fingerprintOf(ctx.input.order);
-      if (!fingerprint.matchable) return false;
-      const claim = await ctx.act.claimOrderFingerprint({
-        orderId,
-        fingerprintKey: fingerprint.key,
-        orderedAt: state.createdAt,
-        paidAt: state.paidAt,
-        totalFen: state.totalFen,
-        windowMs: ctx.timings.dedupWindowMs ?? DEFAULT_WINDOW_MS,
-      });
+      const claim = ctx.input.intake?.claim ?? (await claimNow());
+      if (!claim) return false;
       if (claim.role === 'duplicate') {
         const primaryOrderId = claim.primaryOrderId;
-        try {
-          await getExternalWorkflowHandle(orderWorkflowId(primaryOrderId)).signal(duplicateMergedSignal, {
-            orderId,
-            channel: state.channel,
-            channelOrderId: state.channelOrderId,
-            paid: state.paidAt !== null,
-          });
-        } catch {
-          // The primary's workflow has closed: whether it was cancelled (we carry on alone) is decided below.
-        }
+        await tellPrimary(primaryOrderId);
         if ((await ctx.act.confirmDuplicateMerge({ orderId })) === 'merged') {
           // A merged duplicate ships nothing: what was held for it at acceptance goes back on sale.
           if (ctx.input.intake?.held) await ctx.act.releaseAllocation({ orderId });

@@ -4,15 +4,19 @@
  * two orders arriving in the same millisecond still produce exactly one primary, and whichever side learns
  * the last fact (paid, cancelled, merged) sees all the others and opens the review task.
  */
+import { createHash } from 'node:crypto';
 import { and, asc, eq, gte, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
-import { closestPrimary } from '../../domain/fingerprint';
-import { DUPLICATE_PAYMENT, DUPLICATE_PRIMARY_CANCELLED } from '../../workflows/contract';
+import { closestPrimary, type PrimaryCandidate } from '../../domain/fingerprint';
+import { DUPLICATE_PAYMENT, DUPLICATE_PRIMARY_CANCELLED, type ClaimOutcome } from '../../workflows/contract';
 import type { Db, DbOrTx } from '../client';
 import { dedupClaims } from '../schema';
 import { openReviewTask, type NewReviewTask } from './review-tasks';
 
 export type Claim = typeof dedupClaims.$inferSelect;
-export type ClaimOutcome = { role: 'primary' } | { role: 'duplicate'; primaryOrderId: string };
+export type { ClaimOutcome };
+
+/** The fingerprint key holds a phone number: only its hash is stored. */
+export const fingerprintHash = (key: string): string => createHash('sha256').update(key).digest('hex');
 
 async function lockFingerprint(tx: DbOrTx, fingerprint: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`dedup:${fingerprint}`}, 0))`);
@@ -69,6 +73,58 @@ export async function claimFingerprint(
     await tx.insert(dedupClaims).values(claim);
     return primary ? { role: 'duplicate', primaryOrderId: primary.orderId } : { role: 'primary' };
   });
+}
+
+/** A claim to make: the order, its fingerprint (hashed) and what settling it later needs. */
+export interface NewClaim {
+  orderId: string;
+  fingerprint: string;
+  orderedAt: Date;
+  paidAt: Date | null;
+  totalFen: number;
+}
+
+/**
+ * The claims of a batch of new orders (the intake's), in batch order: for each order the decision
+ * `claimFingerprint` makes, with a later order of the batch able to be a duplicate of an earlier one. Three
+ * statements for the whole batch, under the advisory locks of all its fingerprints (taken in one order, so two
+ * batches never deadlock). For orders that have no claim yet: call it in the transaction that creates them.
+ */
+export async function claimFingerprints(tx: DbOrTx, claims: readonly NewClaim[], windowMs: number): Promise<Map<string, ClaimOutcome>> {
+  const outcomes = new Map<string, ClaimOutcome>();
+  if (claims.length === 0) return outcomes;
+  const fingerprints = [...new Set(claims.map((c) => c.fingerprint))].sort();
+  // unnest() yields its rows in array order, so the locks are taken in sorted order.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('dedup:' || f, 0)) from unnest(${sql.param(fingerprints)}::text[]) as f`);
+  const times = claims.map((c) => c.orderedAt.getTime());
+  const { rows } = await tx.execute<{ order_id: string; fingerprint: string; ordered_at: Date; claimed_at_ms: number }>(sql`
+    select order_id, fingerprint, ordered_at, extract(epoch from claimed_at) * 1000 as claimed_at_ms
+    from ${dedupClaims}
+    where fingerprint = any(${sql.param(fingerprints)}::text[]) and primary_order_id is null and cancelled_at is null
+      and ordered_at between ${new Date(Math.min(...times) - windowMs).toISOString()}::timestamptz and ${new Date(Math.max(...times) + windowMs).toISOString()}::timestamptz`);
+  const live = new Map<string, PrimaryCandidate[]>();
+  for (const r of rows) live.set(r.fingerprint, [...(live.get(r.fingerprint) ?? []), { orderId: r.order_id, orderedAtMs: new Date(r.ordered_at).getTime(), claimedAtMs: Number(r.claimed_at_ms) }]);
+  // The batch claims after everything already stored, one after the other.
+  let claimedAtMs = Math.max(Date.now(), ...rows.map((r) => Number(r.claimed_at_ms))) + 1;
+  const primaryOf = claims.map((c) => {
+    const candidates = live.get(c.fingerprint) ?? [];
+    const primary = closestPrimary(c.orderedAt.getTime(), candidates, windowMs);
+    if (primary) outcomes.set(c.orderId, { role: 'duplicate', primaryOrderId: primary.orderId });
+    else {
+      outcomes.set(c.orderId, { role: 'primary' });
+      live.set(c.fingerprint, [...candidates, { orderId: c.orderId, orderedAtMs: c.orderedAt.getTime(), claimedAtMs: claimedAtMs++ }]);
+    }
+    return primary?.orderId ?? null;
+  });
+  const col = <V>(pick: (c: NewClaim, i: number) => V) => sql.param(claims.map(pick));
+  // claimed_at follows the batch order (a microsecond apart) and comes after every claim stored before the locks.
+  await tx.execute(sql`
+    insert into ${dedupClaims} (order_id, fingerprint, ordered_at, primary_order_id, paid_at, total_fen, claimed_at)
+    select v.order_id, v.fingerprint, v.ordered_at, v.primary_order_id, v.paid_at, v.total_fen, clock_timestamp() + v.n * interval '1 microsecond'
+    from unnest(${col((c) => c.orderId)}::text[], ${col((c) => c.fingerprint)}::text[], ${col((c) => c.orderedAt.toISOString())}::timestamptz[],
+      ${col((_, i) => primaryOf[i])}::text[], ${col((c) => c.paidAt?.toISOString() ?? null)}::timestamptz[], ${col((c) => c.totalFen)}::int[])
+      with ordinality as v(order_id, fingerprint, ordered_at, primary_order_id, paid_at, total_fen, n)`);
+  return outcomes;
 }
 
 /**

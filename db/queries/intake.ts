@@ -4,12 +4,17 @@
  * or none; an order already known is left untouched (a redelivery).
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { DEFAULT_DEDUP_WINDOW_MS, fingerprintOf } from '../../domain/fingerprint';
 import type { HoldRequest } from '../../domain/holds';
 import { orderTotalFen, type CanonicalOrder } from '../../domain/order';
+import { pairKey } from '../../domain/prepack';
+import { phoneCustomer } from '../../prepack/customer';
 import type { OrderIntake, OrderWorkflowInput, TimelineEntry } from '../../workflows/contract';
 import type { DbOrTx } from '../client';
 import { orderEvents, orderIntake, orderLines, orders } from '../schema';
+import { claimFingerprints, fingerprintHash, type NewClaim } from './dedup';
 import { placeHolds } from './holds';
+import { openPrepackPairs } from './prepacks';
 
 export interface IntakeOrder {
   orderId: string;
@@ -31,12 +36,18 @@ export interface Accepted {
   input?: Omit<OrderWorkflowInput, 'timings'>;
 }
 
-/** Writes the batch; `at` is the acceptance time of all of it. Call inside a transaction. */
+/**
+ * Writes the batch; `at` is the acceptance time of all of it. Call inside a transaction. Each new order also
+ * claims its duplicate fingerprint (`dedupWindowMs`: how far apart two orders of one buyer are suspected
+ * duplicates) and, when paid, learns whether a pre-pack waits for its customer: its workflow then has neither
+ * to ask.
+ */
 export async function acceptOrders(
   tx: DbOrTx,
   batch: readonly IntakeOrder[],
   at: Date,
   taskQueue: string,
+  { dedupWindowMs = DEFAULT_DEDUP_WINDOW_MS }: { dedupWindowMs?: number } = {},
 ): Promise<{ accepted: Accepted[]; /** The orders holding each SKU now. */ heldBySku: Map<string, string[]>; soldOut: string[] }> {
   const unique = [...new Map(batch.map((o) => [o.orderId, o])).values()];
   if (unique.length === 0) return { accepted: [], heldBySku: new Map(), soldOut: [] };
@@ -72,6 +83,9 @@ export async function acceptOrders(
   }
   const heldBySku = new Map([...holders].map(([sku, ids]) => [sku, [...ids]]));
 
+  const claims = await claimFingerprints(tx, fresh.flatMap((o) => newClaim(o) ?? []), dedupWindowMs);
+  const prepackWaiting = await openPrepackOrders(tx, fresh.filter((o) => o.order.paidAt));
+
   const iso = at.toISOString();
   const intakes = new Map<string, OrderIntake>();
   for (const o of fresh) {
@@ -81,7 +95,14 @@ export async function acceptOrders(
     if (o.order.paidAt) timeline.push({ seq: timeline.length + 1, at: iso, type: 'PAYMENT_CONFIRMED', detail: { paidAt: o.order.paidAt } });
     const holds = holdsOf.get(o.orderId);
     if (holds) timeline.push({ seq: timeline.length + 1, at: iso, type: 'STOCK_HELD', detail: { holds } });
-    intakes.set(o.orderId, { acceptedAt: iso, timeline, held: holds !== undefined });
+    const claim = claims.get(o.orderId);
+    intakes.set(o.orderId, {
+      acceptedAt: iso,
+      timeline,
+      held: holds !== undefined,
+      ...(claim ? { claim } : {}),
+      ...(o.order.paidAt ? { prepack: prepackWaiting.has(o.orderId) } : {}),
+    });
   }
 
   // Lines, timeline events, each row's last event seq and the outbox: one statement.
@@ -116,6 +137,30 @@ export async function acceptOrders(
     heldBySku,
     soldOut: plan.soldOut,
   };
+}
+
+/** The duplicate claim of a new order; undefined when its fingerprint cannot match anything (masked phone). */
+function newClaim(o: IntakeOrder): NewClaim | undefined {
+  const fingerprint = fingerprintOf(o.order);
+  if (!fingerprint.matchable) return undefined;
+  const { order } = o;
+  return {
+    orderId: o.orderId,
+    fingerprint: fingerprintHash(fingerprint.key),
+    orderedAt: new Date(order.createdAt),
+    paidAt: order.paidAt ? new Date(order.paidAt) : null,
+    totalFen: orderTotalFen(order.lines),
+  };
+}
+
+/** Of these orders, those whose customer has an open pre-pack of one of their SKUs. */
+async function openPrepackOrders(tx: DbOrTx, paid: readonly IntakeOrder[]): Promise<Set<string>> {
+  const pairs = paid.flatMap((o) => {
+    const customer = phoneCustomer(o.order.customer.phone);
+    return customer ? [...new Set(o.order.lines.map((l) => l.sku))].map((sku) => ({ orderId: o.orderId, customerKey: customer.key, sku })) : [];
+  });
+  const open = await openPrepackPairs(tx, pairs);
+  return new Set(pairs.filter((p) => open.has(pairKey(p.customerKey, p.sku))).map((p) => p.orderId));
 }
 
 /** One array parameter per column (for `unnest`): a handful of parameters instead of one per value. */

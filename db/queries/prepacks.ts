@@ -3,6 +3,7 @@
  * task, and what it shows: outcomes, and payment-to-dispatch times of pre-packed orders against the others.
  */
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { pairKey } from '../../domain/prepack';
 import { mergeLines, type StockLine } from '../../domain/stock';
 import type { DbOrTx } from '../client';
 import { orderAllocations, orders, prepacks, warehouseTasks } from '../schema';
@@ -109,6 +110,17 @@ export async function expirePrepack(db: DbOrTx, id: string, status: 'expired' | 
     const [closed] = await tx.update(prepacks).set({ status, closedAt: sql`now()` }).where(eq(prepacks.id, id)).returning();
     return closed;
   });
+}
+
+/** Which of these customer × SKU pairs have an open pre-pack (one statement for a whole batch); each as `pairKey`. */
+export async function openPrepackPairs(db: DbOrTx, pairs: readonly { customerKey: string; sku: string }[]): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const { rows } = await db.execute<{ customer_key: string; sku: string }>(sql`
+    select distinct p.customer_key, p.sku from ${prepacks} p
+    join unnest(${sql.param(pairs.map((x) => x.customerKey))}::text[], ${sql.param(pairs.map((x) => x.sku))}::text[]) as v(customer_key, sku)
+      on p.customer_key = v.customer_key and p.sku = v.sku
+    where p.status = 'open'`);
+  return new Set(rows.map((r) => pairKey(r.customer_key, r.sku)));
 }
 
 /**

@@ -1,7 +1,10 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptOrders } from '../../db/queries/intake';
 import { dedupClaims, orders } from '../../db/schema';
-import type { CanonicalOrderInput } from '../../domain/order';
+import { orderIdOf, type CanonicalOrderInput } from '../../domain/order';
+import { canonicalOrderSchema } from '../../domain/order-schema';
+import { orderWorkflowId } from '../../workflows/contract';
 import { anOrder, aPhone, orderInStatus, seedWarehouse, stockOf } from '../support/fixtures';
 import { eventually, startStack, uniq, type Stack } from '../support/stack';
 
@@ -135,6 +138,41 @@ describe('suspected duplicates (phone + SKU set + creation time within ±3 minut
     // A redelivery of the merged order is still that order.
     const again = await stack.call('POST', '/v1/orders', douyinOrder);
     expect(again).toMatchObject({ status: 200, body: { orderId: duplicate, status: 'MERGED' } });
+  });
+
+  it('when a duplicate’s workflow starts before its primary’s (both accepted, the starter behind), then it waits for the primary and the primary learns of it', async () => {
+    const sku = uniq('SKU');
+    const phone = aPhone();
+    const t0 = Date.now() - 10 * MINUTE;
+    const canonical = (channel: 'taobao' | 'pdd', minutes: number) =>
+      canonicalOrderSchema.parse(anOrder({ channel, createdAt: at(t0, minutes), customer: { name: '赵六', phone }, lines: [{ sku, quantity: 1, unitPriceFen: 500 }] }));
+    const [first, second] = [canonical('taobao', 0), canonical('pdd', 1)];
+    // Accepted for a task queue no starter serves: nothing starts them but this test.
+    const { accepted } = await stack.db.transaction((tx) =>
+      acceptOrders(
+        tx,
+        [first, second].map((order) => {
+          const orderId = orderIdOf(order.channel, order.channelOrderId);
+          return { orderId, workflowId: orderWorkflowId(orderId), order, hold: false };
+        }),
+        new Date(),
+        uniq('parked'),
+      ),
+    );
+    const [primary, duplicate] = accepted.map((a) => a.input!);
+    expect(duplicate!.intake?.claim).toEqual({ role: 'duplicate', primaryOrderId: primary!.orderId });
+
+    await stack.orders.startAccepted(duplicate!);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await stack.call('GET', `/v1/orders/${duplicate!.orderId}`)).body.status).toBe('PENDING_PAYMENT');
+
+    expect(await stack.orders.ensureStarted(primary!.orderId)).toBe(true);
+    expect((await orderInStatus(stack, duplicate!.orderId, 'MERGED')).mergedInto).toBe(primary!.orderId);
+    const told = await eventually(async () => {
+      const res = await stack.call('GET', `/v1/orders/${primary!.orderId}`);
+      return res.body.merged.length ? res.body : undefined;
+    });
+    expect(told.timeline).toContainEqual(expect.objectContaining({ type: 'DUPLICATE_MERGED', detail: expect.objectContaining({ orderId: duplicate!.orderId }) }));
   });
 
   it('when the two orders are 4 minutes apart, then they are two orders', async () => {

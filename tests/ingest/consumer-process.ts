@@ -15,6 +15,7 @@ import { startConsumer } from '../../ingest/consumer';
 import { createIntake } from '../../ingest/intake';
 import { createOrderClient } from '../../temporal/order-client';
 import { startOrderStarter } from '../../temporal/order-starter';
+import type { OrderTimings } from '../../workflows/contract';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -26,8 +27,9 @@ const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 const database = connectDatabase(env('DATABASE_URL'), { max: 4 });
 const connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
 const client = new Client({ connection, namespace: 'default' });
-const intake = createIntake({ db: database.db, taskQueue: env('TASK_QUEUE'), logger, onAccepted: () => starter.wake() });
-const orders = createOrderClient({ client, db: database.db, taskQueue: env('TASK_QUEUE'), timings: JSON.parse(env('TIMINGS')), intake });
+const timings = JSON.parse(env('TIMINGS')) as OrderTimings;
+const intake = createIntake({ db: database.db, taskQueue: env('TASK_QUEUE'), logger, onAccepted: () => starter.wake(), dedupWindowMs: timings.dedupWindowMs });
+const orders = createOrderClient({ client, db: database.db, taskQueue: env('TASK_QUEUE'), timings, intake });
 const starter = startOrderStarter({ db: database.db, taskQueue: env('TASK_QUEUE'), start: orders.startAccepted, logger });
 const redis = new Redis(env('REDIS_URL'));
 const ingest = createIngest({ db: database.db, orders, secrets: createSecretBox(Buffer.from(env('SECRETS_KEY'), 'base64')), logger, redis, prefix: env('PREFIX') });

@@ -5,7 +5,9 @@
  * the LOCAL_STEPS_PATCH (workflows/order-context.ts): keep them as long as orders started then may still run.
  * The `pre-seal-*` histories are merged-parcel orders that confirmed their pick before SEAL_PARCEL_PATCH
  * (workflows/shipment-merge.ts): keep them as long as such orders may still run. Those and the `v1-*` ones that
- * ship also stand for orders shipped before EARLY_CARRIER_EVENTS_PATCH (workflows/fulfilment.ts).
+ * ship also stand for orders shipped before EARLY_CARRIER_EVENTS_PATCH (workflows/fulfilment.ts). The
+ * `pre-intake-claim-*` histories are orders accepted before the intake made their duplicate claim and looked
+ * for their pre-pack (they claim in the workflow): keep them as long as such orders may still run.
  */
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -12,6 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db, Tx } from '../db/client';
 import { loadRuleSet } from '../db/queries/allocation-rules';
 import {
+  allocationFactsUnderLock,
   countOnDay,
   countOnFirstDayWithRoom,
   dayLoads,
@@ -20,8 +21,8 @@ import {
   saveAllocation,
   type OrderAllocationRow,
 } from '../db/queries/allocations';
-import { activeHolds, settleHolds } from '../db/queries/holds';
-import { inboundUnits, lockStock, reserveLines } from '../db/queries/inventory';
+import { settleHolds } from '../db/queries/holds';
+import { lockStock, reserveLines } from '../db/queries/inventory';
 import { claimPurchase, findPurchase, insertPurchase, settlePurchase, type PurchaseRow } from '../db/queries/purchases';
 import { suppliersOf } from '../db/queries/skus';
 import { findTransfer, holdAtSource, insertTransfer, type TransferRow } from '../db/queries/transfers';
@@ -102,10 +103,11 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
       const { outcome, touched } = await db.transaction(async (tx) => {
         // Locked first, checked second: a retry waiting behind its own first attempt sees what that one did.
         const stock = await lockStock(tx, skus);
-        const existing = await findActiveAllocation(tx, orderId);
+        const facts = await allocationFactsUnderLock(tx, orderId, skus);
+        const existing = facts.allocated ? await findActiveAllocation(tx, orderId) : undefined;
         if (existing) return { outcome: await storedOutcome(tx, existing, lines), touched: [] };
 
-        const { input, loads } = await allocationInput(tx, { orderId, lines, receiver: params.receiver, urgent: params.urgent, stock, warehouseRows, suppliers, today, logger });
+        const { input, loads } = await allocationInput(tx, { lines, receiver: params.receiver, urgent: params.urgent, stock, facts, warehouseRows, suppliers, today, logger });
         const { decision, countLast } = await decideAndCount(tx, input, { rules: ruleSet.rules }, loads, today, { orderId, logger });
         // Allocated: the holds become the reservations written below (the units held on a warehouse that does
         // not ship go back on sale there). Waiting (backorder, review): the order keeps nothing, like any
@@ -217,11 +219,12 @@ class DayFull extends Error {
 async function allocationInput(
   tx: Tx,
   p: {
-    orderId: string;
     lines: StockLine[];
     receiver: Address;
     urgent: boolean;
     stock: Awaited<ReturnType<typeof lockStock>>;
+    /** The order's holds and the inbound units, read under the locks. */
+    facts: Pick<Awaited<ReturnType<typeof allocationFactsUnderLock>>, 'holds' | 'inbound'>;
     /** Every warehouse and the SKUs' suppliers (read before the locks). */
     warehouseRows: WarehouseRow[];
     suppliers: AllocationInput['suppliers'];
@@ -229,14 +232,13 @@ async function allocationInput(
     logger: Logger;
   },
 ): Promise<{ input: AllocationInput; loads: Map<string, WarehouseDayLoad> }> {
-  const { stock, lines } = p;
-  const skus = lines.map((l) => l.sku);
-  for (const h of await activeHolds(tx, p.orderId)) {
+  const { stock } = p;
+  for (const h of p.facts.holds) {
     const row = stock.find((s) => s.warehouseId === h.warehouseId && s.sku === h.sku);
     if (row) row.available += h.quantity;
   }
   const pool = candidateWarehouses(p.warehouseRows, stock);
-  const inbound = await inboundUnits(tx, skus);
+  const { inbound } = p.facts;
   const available = new Map<string, Record<string, number>>();
   for (const s of stock) available.set(s.warehouseId, { ...available.get(s.warehouseId), [s.sku]: s.available });
   const located: WarehouseStock[] = [];
@@ -251,7 +253,7 @@ async function allocationInput(
   // Only capped warehouses can be full: the common, uncapped case reads nothing while holding the stock locks.
   const capped = new Set(pool.filter((w) => w.dailyOrderCapacity !== null).map((w) => w.id));
   const loads = await dayLoads(tx, located.filter((w) => capped.has(w.id)).map((w) => w.id), p.today);
-  return { input: { lines, receiver: locate(p.receiver), urgent: p.urgent, warehouses: located, suppliers: p.suppliers }, loads };
+  return { input: { lines: p.lines, receiver: locate(p.receiver), urgent: p.urgent, warehouses: located, suppliers: p.suppliers }, loads };
 }
 
 type StockPair = { warehouseId: string; sku: string };

@@ -8,11 +8,34 @@ import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { WarehouseDayLoad } from '../../domain/allocation';
 import { shanghaiDate } from '../../domain/shanghai-time';
 import type { DbOrTx } from '../client';
-import { orderAllocations, purchaseOrders, transferOrders, warehouseDayLoad, warehouses } from '../schema';
+import type { Hold } from '../../domain/holds';
+import { orderAllocations, purchaseOrders, stockHolds, transferOrders, warehouseDayLoad, warehouses } from '../schema';
 import { activeHolds, settleHolds } from './holds';
-import { activeReservations, lockStock, settleReservations } from './inventory';
+import { activeReservations, inboundLinesSql, lockStock, settleReservations, sumInbound } from './inventory';
 
 export type OrderAllocationRow = typeof orderAllocations.$inferSelect;
+
+/**
+ * What an allocation reads once its stock rows are locked, in one statement (each statement under the locks
+ * makes the next order of these SKUs wait a round trip longer): whether the order already holds an allocation
+ * (a retry behind its own first attempt), its holds still in force, and the units on their way to each
+ * warehouse (as `inboundUnits`). Read after the locks, not with them: a statement that waited for a lock still
+ * sees the data as it was when it began.
+ */
+export async function allocationFactsUnderLock(
+  tx: DbOrTx,
+  orderId: string,
+  skus: readonly string[],
+): Promise<{ allocated: boolean; holds: Hold[]; inbound: Map<string, Record<string, number>> }> {
+  const { rows } = await tx.execute<{ allocated: boolean; holds: Hold[]; inbound: { warehouse_id: string; lines: unknown }[] }>(sql`
+    select
+      exists (select 1 from ${orderAllocations} where ${orderAllocations.orderId} = ${orderId} and ${orderAllocations.releasedAt} is null) as allocated,
+      (select coalesce(json_agg(json_build_object('orderId', h.order_id, 'warehouseId', h.warehouse_id, 'sku', h.sku, 'quantity', h.quantity)), '[]')
+        from ${stockHolds} h where h.order_id = ${orderId} and h.status = 'held') as holds,
+      (select coalesce(json_agg(x), '[]') from (${inboundLinesSql}) x) as inbound`);
+  const row = rows[0]!;
+  return { allocated: row.allocated, holds: row.holds, inbound: sumInbound(row.inbound, skus) };
+}
 
 /** The allocation the order holds now (not released), if any. */
 export async function findActiveAllocation(db: DbOrTx, orderId: string): Promise<OrderAllocationRow | undefined> {

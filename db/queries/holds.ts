@@ -53,13 +53,19 @@ export async function activeHolds(tx: DbOrTx, orderId: string): Promise<Hold[]> 
  * (`lockPositions` / `lockStock`), as every writer of `inventory` locks rows before hold rows.
  */
 export async function settleHolds(tx: DbOrTx, orderId: string, outcome: 'converted' | 'released'): Promise<Hold[]> {
-  const ended = await tx
-    .update(stockHolds)
-    .set({ status: outcome, settledAt: sql`now()` })
-    .where(and(eq(stockHolds.orderId, orderId), eq(stockHolds.status, 'held')))
-    .returning({ orderId: stockHolds.orderId, warehouseId: stockHolds.warehouseId, sku: stockHolds.sku, quantity: stockHolds.quantity });
-  await addHeld(tx, ended.map((h) => ({ warehouseId: h.warehouseId, sku: h.sku, units: -h.quantity })));
-  return ended;
+  // One statement: allocations call it while holding the stock rows' locks.
+  const { rows } = await tx.execute<{ order_id: string; warehouse_id: string; sku: string; quantity: number }>(sql`
+    with ended as (
+      update ${stockHolds} set status = ${outcome}, settled_at = now()
+      where order_id = ${orderId} and status = 'held'
+      returning order_id, warehouse_id, sku, quantity
+    ), released as (
+      update ${inventory} as i set held = i.held - e.units, updated_at = now()
+      from (select warehouse_id, sku, sum(quantity)::int as units from ended group by warehouse_id, sku) as e
+      where i.warehouse_id = e.warehouse_id and i.sku = e.sku
+    )
+    select order_id, warehouse_id, sku, quantity from ended`);
+  return rows.map((r) => ({ orderId: r.order_id, warehouseId: r.warehouse_id, sku: r.sku, quantity: r.quantity }));
 }
 
 /**

@@ -202,28 +202,30 @@ export async function anyStockAvailable(db: DbOrTx, skuIds: readonly string[]): 
   return rows.length > 0;
 }
 
+/** Lines on their way to a warehouse: transfers in transit, purchases placed or being placed (`warehouse_id`, `lines`). */
+export const inboundLinesSql = sql`
+  select ${transferOrders.toWarehouseId} as warehouse_id, ${transferOrders.lines} as lines from ${transferOrders} where ${transferOrders.status} = 'in_transit'
+  union all
+  select ${purchaseOrders.warehouseId}, ${purchaseOrders.lines} from ${purchaseOrders} where ${purchaseOrders.status} in ('pending', 'placing', 'ordered', 'unknown')`;
+
+/** Units of these SKUs on their way to each warehouse, from `inboundLinesSql` rows. */
+export function sumInbound(rows: readonly { warehouse_id: string; lines: unknown }[], skuIds: readonly string[]): Map<string, Record<string, number>> {
+  const wanted = new Set(skuIds);
+  const result = new Map<string, Record<string, number>>();
+  for (const row of rows) {
+    for (const line of (row.lines as StockLine[] | null) ?? []) {
+      if (!wanted.has(line.sku)) continue;
+      const record = result.get(row.warehouse_id) ?? {};
+      record[line.sku] = (record[line.sku] ?? 0) + line.quantity;
+      result.set(row.warehouse_id, record);
+    }
+  }
+  return result;
+}
+
 /** Units on their way to each warehouse (transfers in transit, purchases not yet received), per SKU. */
 export async function inboundUnits(db: DbOrTx, skuIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
-  const wanted = new Set(skuIds);
-  const add = (into: Map<string, Record<string, number>>, warehouseId: string, lines: unknown) => {
-    for (const line of (lines as StockLine[]) ?? []) {
-      if (!wanted.has(line.sku)) continue;
-      const record = into.get(warehouseId) ?? {};
-      record[line.sku] = (record[line.sku] ?? 0) + line.quantity;
-      into.set(warehouseId, record);
-    }
-  };
-  const result = new Map<string, Record<string, number>>();
-  if (wanted.size === 0) return result;
-  const transfers = await db
-    .select({ to: transferOrders.toWarehouseId, lines: transferOrders.lines })
-    .from(transferOrders)
-    .where(eq(transferOrders.status, 'in_transit'));
-  for (const t of transfers) add(result, t.to, t.lines);
-  const purchases = await db
-    .select({ to: purchaseOrders.warehouseId, lines: purchaseOrders.lines })
-    .from(purchaseOrders)
-    .where(inArray(purchaseOrders.status, ['pending', 'placing', 'ordered', 'unknown']));
-  for (const p of purchases) add(result, p.to, p.lines);
-  return result;
+  if (skuIds.length === 0) return new Map();
+  const { rows } = await db.execute<{ warehouse_id: string; lines: unknown }>(inboundLinesSql);
+  return sumInbound(rows, skuIds);
 }

@@ -3,6 +3,7 @@ import { createChannelActivities, type ChannelActivityDeps } from './channel-act
 import { createDedupActivities } from './dedup-activities';
 import { createFinanceActivities, type FinanceActivityDeps } from './finance-activities';
 import { createOrderActivities, type OrderActivityDeps } from './order-activities';
+import { createPickStepActivities } from './pick-step';
 import { createPrepackActivities, type PrepackActivityDeps } from './prepack-activities';
 import { createReportActivities, type ReportActivityDeps } from './report-activities';
 import { createRestockActivities, type RestockActivityDeps } from './restock-activities';
@@ -21,6 +22,21 @@ export type ActivityDeps = OrderActivityDeps &
 
 /** Every activity the worker registers, built over real (or test) dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createOrderActivities(deps), ...createReturnActivities(deps), ...createDedupActivities(deps), ...createShipmentMergeActivities(deps), ...createAllocationActivities(deps), ...createChannelActivities(deps), ...createRestockActivities(deps), ...createWaveActivities(deps), ...createReportActivities(deps), ...createFinanceActivities(deps), ...createPrepackActivities(deps) };
+  const order = createOrderActivities(deps);
+  const shipmentMerge = createShipmentMergeActivities(deps);
+  return {
+    ...order,
+    ...createReturnActivities(deps),
+    ...createDedupActivities(deps),
+    ...shipmentMerge,
+    ...createPickStepActivities(deps.db, order, shipmentMerge),
+    ...createAllocationActivities(deps),
+    ...createChannelActivities(deps),
+    ...createRestockActivities(deps),
+    ...createWaveActivities(deps),
+    ...createReportActivities(deps),
+    ...createFinanceActivities(deps),
+    ...createPrepackActivities(deps),
+  };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -99,3 +99,5 @@ export function createShipmentMergeActivities(deps: ShipmentMergeActivityDeps) {
     },
   };
 }
+
+export type ShipmentMergeActivities = ReturnType<typeof createShipmentMergeActivities>;

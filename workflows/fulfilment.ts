@@ -36,6 +36,14 @@ export const WAVE_ASSIGNMENT_PATCH = 'wave-assignment';
  */
 export const EARLY_CARRIER_EVENTS_PATCH = 'early-carrier-events';
 
+/**
+ * Orders picking from this version on open their pick task in one step: the allocation's timeline events,
+ * joining the buyer's merged parcel or opening the order's own task, and PICK_TASK_CREATED all go in one
+ * local activity (`openPickTask`). Before, that was four (record, join, create, record). Orders that reached
+ * picking earlier replay the four.
+ */
+export const ONE_STEP_PICK_PATCH = 'one-step-pick';
+
 /** Registers the phase's handlers (call before the first await) and returns its steps. */
 export function fulfilmentPhase(ctx: OrderContext) {
   const { state, orderId } = ctx;
@@ -50,14 +58,33 @@ export function fulfilmentPhase(ctx: OrderContext) {
      */
     async pickAndPack(warehouseId: string, split?: Parcel): Promise<boolean> {
       const splitNo = split?.parcelNo;
-      const parcel = splitNo === undefined ? await merge.joinParcel(warehouseId) : undefined;
-      const { taskId } =
-        parcel ??
-        (await ctx.act.createPickTask({ orderId, warehouseId, lines: splitNo === undefined ? ctx.stockLines() : split!.lines, parcelNo: splitNo }));
-      state.tasks.push({ taskId, kind: 'pick', warehouseId, status: 'open' });
-      ctx.addCompensation(() => tasks.close(taskId, 'cancelled'));
-      const shared = parcel ? { parcelId: parcel.parcelId, withOrders: parcel.orderIds.filter((id) => id !== orderId) } : {};
-      await ctx.record('PICK_TASK_CREATED', 'PICKING', { taskId, warehouseId, ...shared });
+      const lines = splitNo === undefined ? ctx.stockLines() : split!.lines;
+      const opened = (taskId: string) => {
+        state.tasks.push({ taskId, kind: 'pick', warehouseId, status: 'open' });
+        ctx.addCompensation(() => tasks.close(taskId, 'cancelled'));
+      };
+      let taskId: string;
+      if (patched(ONE_STEP_PICK_PATCH)) {
+        const step = await ctx.act.openPickTask({
+          orderId,
+          warehouseId,
+          lines,
+          parcelNo: splitNo,
+          merge: splitNo === undefined ? merge.joinRequest() : undefined,
+          project: ctx.takeUnprojected(),
+          entry: ctx.nextEntry(),
+        });
+        if (step.parcel) merge.joined(step.parcel);
+        taskId = step.taskId;
+        opened(taskId);
+        ctx.adoptRecorded(step.entry);
+      } else {
+        const parcel = splitNo === undefined ? await merge.joinParcel(warehouseId) : undefined;
+        taskId = (parcel ?? (await ctx.act.createPickTask({ orderId, warehouseId, lines, parcelNo: splitNo }))).taskId;
+        opened(taskId);
+        const shared = parcel ? { parcelId: parcel.parcelId, withOrders: parcel.orderIds.filter((id) => id !== orderId) } : {};
+        await ctx.record('PICK_TASK_CREATED', 'PICKING', { taskId, warehouseId, ...shared });
+      }
       await condition(() => tasks.isCompleted(taskId) || ctx.cancelRequested);
       if (!tasks.isCompleted(taskId)) return false;
       // A merged parcel's order seals the parcel and tells the others in it (orders that confirmed earlier: the API alone did).

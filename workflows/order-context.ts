@@ -53,6 +53,8 @@ export class OrderContext {
   /** Every resolved review task of the order; each phase picks the kinds it opened. */
   readonly reviewListeners: ((input: ReviewResolvedInput) => void)[] = [];
   private cancelRequest: { reason: string } | undefined;
+  /** Timeline events appended but not projected yet (`defer`): they go to PostgreSQL with the next step. */
+  private unprojected: TransitionRecord[] = [];
   /** Undo steps pushed after each step that must be undone on cancel (saga), run in reverse. */
   private readonly compensations: (() => Promise<void>)[] = [];
   /** How a pending cancel request ended: the order cancelled, or it had already shipped. */
@@ -109,7 +111,7 @@ export class OrderContext {
   async record(type: string, status?: OrderStatus, detail?: Record<string, unknown>, patch?: TransitionRecord['patch']): Promise<void> {
     const t = this.append({ type, ...(status ? { status } : {}), ...(detail ? { detail } : {}), ...(patch ? { patch } : {}) });
     if (!this.v2) return activities.recordTransition(t);
-    return this.act.recordTransitions({ transitions: [t] });
+    return this.act.recordTransitions({ transitions: [...this.takeUnprojected(), t] });
   }
 
   /**
@@ -122,7 +124,33 @@ export class OrderContext {
       for (const e of events) await this.record(e.type, e.status, e.detail, e.patch);
       return;
     }
-    await this.act.recordTransitions({ transitions: events.map((e) => this.append(e)) });
+    await this.act.recordTransitions({ transitions: [...this.takeUnprojected(), ...events.map((e) => this.append(e))] });
+  }
+
+  /**
+   * Appends events to the timeline now and leaves their projection to the step that follows at once, which
+   * takes them (`takeUnprojected`) into its own activity; any later `record` takes them too. Only for events
+   * followed by such a step without waiting: the read model must never lag behind a wait.
+   */
+  defer(events: readonly TimelineEvent[]): void {
+    this.unprojected.push(...events.map((e) => this.append(e)));
+  }
+
+  /** The deferred events, for the activity that projects them (each is taken once). */
+  takeUnprojected(): TransitionRecord[] {
+    const taken = this.unprojected;
+    this.unprojected = [];
+    return taken;
+  }
+
+  /** Where the next timeline event goes: its seq and time (for an activity that writes the event itself). */
+  nextEntry(): { seq: number; at: string } {
+    return { seq: this.state.timeline.length + 1, at: this.now() };
+  }
+
+  /** Takes onto the timeline an event an activity has written at `nextEntry()` (and moves the status). */
+  adoptRecorded(entry: TimelineEntry): void {
+    this.moveTo(entry);
   }
 
   /** Appends to the timeline and moves the status (with its search attributes); returns the record to project. */
@@ -130,6 +158,13 @@ export class OrderContext {
     const entry: TimelineEntry = { seq: this.state.timeline.length + 1, at: this.now(), type: e.type };
     if (e.status) entry.status = e.status;
     if (e.detail) entry.detail = e.detail;
+    this.moveTo(entry);
+    return { orderId: this.orderId, ...entry, patch: e.patch };
+  }
+
+  /** Puts the entry on the timeline and moves the status (with its search attributes). */
+  private moveTo(entry: TimelineEntry): void {
+    const e = entry;
     this.state.timeline.push(entry);
     if (e.status && e.status !== this.state.status) {
       // The lifecycle table is the reference; a move outside it is a defect to look at, not a reason to stop an order.
@@ -141,7 +176,6 @@ export class OrderContext {
         { key: StatusSinceKey, value: new Date(entry.at) },
       ]);
     }
-    return { orderId: this.orderId, ...entry, patch: e.patch };
   }
 
   /** The intake recorded the order (and its payment and holds) before the workflow started: take its timeline. */

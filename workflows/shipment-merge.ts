@@ -25,6 +25,7 @@ export function shipmentMerge(ctx: OrderContext) {
   /** Orders keyed in without a store are merged under their channel's name (e.g. `manual`). */
   const storeId = () => state.storeId ?? state.channel;
   const receiverKey = () => receiverKeyOf(state.customer, state.shippingAddress);
+  const joinRequest = () => ({ storeId: storeId(), receiverKey: receiverKey(), windowMs: ctx.timings.shipmentMergeWindowMs ?? DEFAULT_WINDOW_MS });
 
   return {
     /** Set while the order is in a merged parcel. */
@@ -34,16 +35,17 @@ export function shipmentMerge(ctx: OrderContext) {
 
     /** The parcel's shared pick task, or undefined when the store ships every order on its own. */
     async joinParcel(warehouseId: string): Promise<{ parcelId: string; taskId: string; orderIds: string[] } | undefined> {
-      const joined = await ctx.act.joinMergedParcel({
-        orderId,
-        storeId: storeId(),
-        warehouseId,
-        receiverKey: receiverKey(),
-        lines: ctx.stockLines(),
-        windowMs: ctx.timings.shipmentMergeWindowMs ?? DEFAULT_WINDOW_MS,
-      });
+      const joined = await ctx.act.joinMergedParcel({ orderId, warehouseId, lines: ctx.stockLines(), ...joinRequest() });
       parcelId = joined?.parcelId;
       return joined ?? undefined;
+    },
+
+    /** What joining the buyer's parcel takes besides the order, its warehouse and lines (see `openPickTask`). */
+    joinRequest,
+
+    /** The order is in this parcel now (joined in the pick step). */
+    joined(parcel: { parcelId: string }): void {
+      parcelId = parcel.parcelId;
     },
 
     /**

@@ -61,6 +61,10 @@ const activities: Partial<Activities> = {
   releaseAllocation: async ({ orderId }) => called(orderId, 'releaseAllocation'),
   joinMergedParcel: async () => null,
   createPickTask: async ({ orderId }) => (called(orderId, 'createPickTask'), { taskId: `pick-${orderId}` }),
+  openPickTask: async ({ orderId, warehouseId, entry }) => (
+    called(orderId, 'openPickTask'),
+    { taskId: `pick-${orderId}`, parcel: null, entry: { ...entry, type: 'PICK_TASK_CREATED', status: 'PICKING', detail: { taskId: `pick-${orderId}`, warehouseId } } }
+  ),
   closeTask: async () => undefined,
   shipOrder: async ({ orderId }) => {
     called(orderId, 'shipOrder');
@@ -127,7 +131,7 @@ describe('orderWorkflow with fake activities', () => {
     });
     expect(outcome).toEqual({ orderId, status: 'COMPLETED' });
     expect(types(state)).toEqual(['ORDER_RECEIVED', 'PAYMENT_CONFIRMED', 'STOCK_RESERVED', 'ALLOCATED', 'PICK_TASK_CREATED', 'PACKED', 'SHIPPED', 'DELIVERED', 'COMPLETED']);
-    expect(calls.get(orderId)).toEqual(['recordOrder', 'claimOrderFingerprint', 'settleDuplicatePayments', 'allocateOrder', 'createPickTask', 'shipOrder']);
+    expect(calls.get(orderId)).toEqual(['recordOrder', 'claimOrderFingerprint', 'settleDuplicatePayments', 'allocateOrder', 'openPickTask', 'shipOrder']);
   });
 
   it('when the buyer had a unit pre-packed, then the order ships it at once: no allocation, no pick task', async () => {

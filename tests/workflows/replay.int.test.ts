@@ -7,7 +7,8 @@
  * (workflows/shipment-merge.ts): keep them as long as such orders may still run. Those and the `v1-*` ones that
  * ship also stand for orders shipped before EARLY_CARRIER_EVENTS_PATCH (workflows/fulfilment.ts). The
  * `pre-intake-claim-*` histories are orders accepted before the intake made their duplicate claim and looked
- * for their pre-pack (they claim in the workflow): keep them as long as such orders may still run.
+ * for their pre-pack (they claim in the workflow), and the `pre-one-step-pick-*` ones orders that opened their
+ * pick task before ONE_STEP_PICK_PATCH (workflows/fulfilment.ts): keep them as long as such orders may still run.
  */
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,7 +1,8 @@
 /** What the allocation phase remembers between attempts, and the one step every path ends with: allocated. */
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { DEFAULT_TRANSFER_GRACE_MS } from '../../domain/transfer-timing';
 import { WarehouseIdKey, type Allocation, type Parcel } from '../contract';
+import { ONE_STEP_PICK_PATCH } from '../fulfilment';
 import type { OrderContext } from '../order-context';
 
 export class Allocating {
@@ -32,10 +33,13 @@ export async function allocated(a: Allocating, rule: string, reason: string, par
   const warehouseId = parcels[0]!.warehouseId;
   const split = parcels.length > 1;
   ctx.state.allocation = { rule, warehouseId, ...extra, ...(split ? { parcels } : {}) };
-  await ctx.recordAll([
-    { type: 'STOCK_RESERVED', status: 'RESERVED', detail: split ? { parcels } : { warehouseId } },
-    { type: 'ALLOCATED', status: 'ALLOCATED', detail: { rule, warehouseId, reason, ...extra, ...(split ? { parcels } : {}) }, patch: { warehouseId } },
-  ]);
+  const events = [
+    { type: 'STOCK_RESERVED', status: 'RESERVED' as const, detail: split ? { parcels } : { warehouseId } },
+    { type: 'ALLOCATED', status: 'ALLOCATED' as const, detail: { rule, warehouseId, reason, ...extra, ...(split ? { parcels } : {}) }, patch: { warehouseId } },
+  ];
+  // Picking (or a cancel) follows at once, and projects these with its own step.
+  if (patched(ONE_STEP_PICK_PATCH)) ctx.defer(events);
+  else await ctx.recordAll(events);
   upsertSearchAttributes([{ key: WarehouseIdKey, value: warehouseId }]);
   a.attempts++;
   return parcels;

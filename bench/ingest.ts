@@ -314,16 +314,23 @@ async function main() {
 
   // ── Workflows catching up: every order allocated (or backordered, or merged as a duplicate) ────────────
   const settledStatuses = `('ALLOCATED','PICKING','BACKORDERED','AWAITING_TRANSFER','AWAITING_PURCHASE','MERGED')`;
+  const countSettled = async () => Number((await q<{ n: string }>(`select count(*) as n from orders where status in ${settledStatuses}`))[0]!.n);
+  const catchUpCpuBefore = cpuTimes(dataDir);
+  const settledBefore = await countSettled();
   let caughtUp = 0;
   await waitFor(
     async () => {
-      caughtUp = Number((await q<{ n: string }>(`select count(*) as n from orders where status in ${settledStatuses}`))[0]!.n);
+      caughtUp = await countSettled();
       return caughtUp >= expected.size;
     },
     Number(values.settle) * 1000,
     'the workflows to catch up',
     () => `${caughtUp} of ${expected.size}`,
   ).catch((err: Error) => log(err.message));
+  // Where the CPU goes while the workflows catch up (the burst is over: this is the per-order cost behind it).
+  const catchUpCpu = cpuSpent(catchUpCpuBefore, cpuTimes(dataDir));
+  const settledMeanwhile = Math.max(1, caughtUp - settledBefore);
+  const cpuPerOrder = Object.entries(catchUpCpu).map(([who, ms]) => `${who} ${(ms / settledMeanwhile).toFixed(1)} ms`).join(', ');
   const reached = (await q<{ at: Date }>(`select min(at) as at from order_events where type in ('ALLOCATED','BACKORDERED','TRANSFER_CREATED','PURCHASE_CREATED','MERGED') group by order_id order by 1`)).map((r) => r.at.getTime());
   const catchUpRate = steadyRate(reached);
 
@@ -403,6 +410,7 @@ async function main() {
     ['acknowledged per second', (ackAt.size / (burstMs / 1000)).toFixed(0)],
     ['ack latency p50 / p99', `${pct(latencies, 50).toFixed(1)} ms / ${pct(latencies, 99).toFixed(1)} ms (after the first ${COLD_START} answers: ${pct(warm, 50).toFixed(1)} ms / ${pct(warm, 99).toFixed(1)} ms)`],
     ['CPU per push during the burst', cpuPerPush],
+    ['CPU per order while catching up', `${cpuPerOrder} (${settledMeanwhile} orders)`],
     ['recorded with stock held', `${persistedRate.toFixed(0)} orders/s (all ${expected.size} recorded ${((persistedAllAt - firstAck) / 1000).toFixed(1)} s after the first ack; the seed: ${SEED_ORDERS_PER_SECOND}/s)`],
     ['ack → held p50 / p99', `${pct(ackToHeld, 50).toFixed(0)} ms / ${pct(ackToHeld, 99).toFixed(0)} ms (${heldRows.length} orders held)`],
     ...(freeze

@@ -3,6 +3,7 @@
  * (projected to PostgreSQL, mirrored into search attributes), refuse a request, and know whether a cancel is
  * pending. Phases (payment, allocation, fulfilment, after sale) receive this object.
  */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { ApplicationFailure, condition, log, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { canMove, orderTotalFen, type OrderStatus } from '../domain/order';
 import type { StockLine } from '../domain/stock';
@@ -55,6 +56,8 @@ export class OrderContext {
   private cancelRequest: { reason: string } | undefined;
   /** Timeline events appended but not projected yet (`defer`): they go to PostgreSQL with the next step. */
   private unprojected: TransitionRecord[] = [];
+  /** Search attributes of deferred events: upserted with the next event's, one upsert (one history event) for all. */
+  private unsetAttributes = new Map<string, SearchAttributeUpdatePair>();
   /** Undo steps pushed after each step that must be undone on cancel (saga), run in reverse. */
   private readonly compensations: (() => Promise<void>)[] = [];
   /** How a pending cancel request ended: the order cancelled, or it had already shipped. */
@@ -132,8 +135,9 @@ export class OrderContext {
    * takes them (`takeUnprojected`) into its own activity; any later `record` takes them too. Only for events
    * followed by such a step without waiting: the read model must never lag behind a wait.
    */
-  defer(events: readonly TimelineEvent[]): void {
-    this.unprojected.push(...events.map((e) => this.append(e)));
+  defer(events: readonly TimelineEvent[], attributes: readonly SearchAttributeUpdatePair[] = []): void {
+    this.unprojected.push(...events.map((e) => this.append(e, { defer: true })));
+    for (const pair of attributes) this.unsetAttributes.set(pair.key.name, pair);
   }
 
   /** The deferred events, for the activity that projects them (each is taken once). */
@@ -154,16 +158,16 @@ export class OrderContext {
   }
 
   /** Appends to the timeline and moves the status (with its search attributes); returns the record to project. */
-  private append(e: TimelineEvent): TransitionRecord {
+  private append(e: TimelineEvent, opts: { defer?: boolean } = {}): TransitionRecord {
     const entry: TimelineEntry = { seq: this.state.timeline.length + 1, at: this.now(), type: e.type };
     if (e.status) entry.status = e.status;
     if (e.detail) entry.detail = e.detail;
-    this.moveTo(entry);
+    this.moveTo(entry, opts);
     return { orderId: this.orderId, ...entry, patch: e.patch };
   }
 
-  /** Puts the entry on the timeline and moves the status (with its search attributes). */
-  private moveTo(entry: TimelineEntry): void {
+  /** Puts the entry on the timeline and moves the status (with its search attributes, unless deferred). */
+  private moveTo(entry: TimelineEntry, { defer = false }: { defer?: boolean } = {}): void {
     const e = entry;
     this.state.timeline.push(entry);
     if (e.status && e.status !== this.state.status) {
@@ -171,11 +175,12 @@ export class OrderContext {
       if (!canMove(this.state.status, e.status)) log.warn('order status moved outside the lifecycle table', { orderId: this.orderId, from: this.state.status, to: e.status, event: e.type });
       this.state.status = e.status;
       this.state.statusSince = entry.at;
-      upsertSearchAttributes([
-        { key: OrderStatusKey, value: e.status },
-        { key: StatusSinceKey, value: new Date(entry.at) },
-      ]);
+      this.unsetAttributes.set(OrderStatusKey.name, { key: OrderStatusKey, value: e.status });
+      this.unsetAttributes.set(StatusSinceKey.name, { key: StatusSinceKey, value: new Date(entry.at) });
     }
+    if (defer || this.unsetAttributes.size === 0) return;
+    upsertSearchAttributes([...this.unsetAttributes.values()]);
+    this.unsetAttributes.clear();
   }
 
   /** The intake recorded the order (and its payment and holds) before the workflow started: take its timeline. */

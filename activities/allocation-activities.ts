@@ -68,10 +68,11 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
   const { db, logger } = deps;
   const now = deps.now ?? (() => new Date());
 
-  async function afterStockMoved(pairs: { warehouseId: string; sku: string }[]): Promise<void> {
+  /** `changed`: the pairs whose available stock changed (default: all); the others were only touched. */
+  async function afterStockMoved(pairs: StockPair[], changed = pairs): Promise<void> {
     if (pairs.length === 0) return;
     // The channels are told on the side: allocating never waits for (or fails with) a stock push.
-    if (deps.onStockChanged) void deps.onStockChanged([...new Set(pairs.map((p) => p.sku))]).catch(() => undefined);
+    if (deps.onStockChanged && changed.length) void deps.onStockChanged([...new Set(changed.map((p) => p.sku))]).catch(() => undefined);
     await deps.replenishment?.check(pairs);
   }
 
@@ -100,12 +101,12 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
       // order of these SKUs wait a round trip longer.
       const [ruleSet, warehouseRows, suppliers] = await Promise.all([loadRuleSet(db), listWarehouses(db), suppliersOf(db, skus)]);
       if (ruleSet.invalid) logger.error({ problem: ruleSet.invalid }, 'stored allocation rules do not parse; using the default rule set');
-      const { outcome, touched } = await db.transaction(async (tx) => {
+      const { outcome, moves } = await db.transaction(async (tx) => {
         // Locked first, checked second: a retry waiting behind its own first attempt sees what that one did.
         const stock = await lockStock(tx, skus);
         const facts = await allocationFactsUnderLock(tx, orderId, skus);
         const existing = facts.allocated ? await findActiveAllocation(tx, orderId) : undefined;
-        if (existing) return { outcome: await storedOutcome(tx, existing, lines), touched: [] };
+        if (existing) return { outcome: await storedOutcome(tx, existing, lines), moves: [] };
 
         const { input, loads } = await allocationInput(tx, { lines, receiver: params.receiver, urgent: params.urgent, stock, facts, warehouseRows, suppliers, today, logger });
         const { decision, countLast } = await decideAndCount(tx, input, { rules: ruleSet.rules }, loads, today, { orderId, logger });
@@ -116,13 +117,16 @@ export function createAllocationActivities(deps: AllocationActivityDeps) {
         const settledHolds = await settleHolds(tx, orderId, waiting ? 'released' : 'converted');
         const carried = await carryOut(tx, decision, { orderId, lines, at, transferDayMs: params.transferDayMs });
         await countLast?.();
-        return { outcome: carried.outcome, touched: [...carried.touched, ...settledHolds.map((h) => ({ warehouseId: h.warehouseId, sku: h.sku }))] };
+        // A hold that ends gives its units back; what is reserved (or held for a transfer) takes them.
+        return { outcome: carried.outcome, moves: [...carried.taken, ...settledHolds.map((h) => ({ warehouseId: h.warehouseId, sku: h.sku, units: -h.quantity }))] };
       });
 
       if (outcome.action !== 'backorder' && outcome.action !== 'review') {
         logger.info({ orderId, action: outcome.action, rule: outcome.rule }, 'order allocated');
       }
-      await afterStockMoved(uniquePairs(touched));
+      // Usually the units held at acceptance are the ones reserved: available stock did not change and the
+      // channels have nothing to hear. (The safety-stock check still looks: the hold itself did not.)
+      await afterStockMoved(uniquePairs(moves), changedPairs(moves));
       return outcome;
     },
 
@@ -263,20 +267,20 @@ async function carryOut(
   tx: Tx,
   decision: AllocationDecision,
   p: { orderId: string; lines: StockLine[]; at: Date; transferDayMs: number },
-): Promise<{ outcome: AllocationOutcome; touched: StockPair[] }> {
+): Promise<{ outcome: AllocationOutcome; taken: StockMove[] }> {
   const { orderId, lines, at } = p;
   const { rule, reason } = decision;
   switch (decision.action) {
     case 'ship': {
       await reserveLines(tx, orderId, decision.shipFrom, lines);
       await saveAllocation(tx, { orderId, rule, reason, action: 'ship', warehouseId: decision.shipFrom, createdAt: at });
-      return { outcome: { action: 'ship', rule, reason, parcels: [{ warehouseId: decision.shipFrom, lines }] }, touched: pairs(decision.shipFrom, lines) };
+      return { outcome: { action: 'ship', rule, reason, parcels: [{ warehouseId: decision.shipFrom, lines }] }, taken: units(decision.shipFrom, lines) };
     }
     case 'split': {
       const parcels: Parcel[] = decision.shipments.map((s, i) => ({ warehouseId: s.warehouseId, lines: [...s.lines], parcelNo: i + 1 }));
       for (const parcel of parcels) await reserveLines(tx, orderId, parcel.warehouseId, parcel.lines);
       await saveAllocation(tx, { orderId, rule, reason, action: 'split', warehouseId: parcels[0]!.warehouseId, parcels, createdAt: at });
-      return { outcome: { action: 'split', rule, reason, parcels, costFen: decision.costFen }, touched: parcels.flatMap((x) => pairs(x.warehouseId, x.lines)) };
+      return { outcome: { action: 'split', rule, reason, parcels, costFen: decision.costFen }, taken: parcels.flatMap((x) => units(x.warehouseId, x.lines)) };
     }
     case 'transfer': {
       const t = decision.transfer;
@@ -295,7 +299,7 @@ async function carryOut(
       await saveAllocation(tx, { orderId, rule, reason, action: 'transfer', warehouseId: t.toWarehouseId, transferId: row.id, createdAt: at });
       return {
         outcome: { action: 'transfer', rule, reason, warehouseId: t.toWarehouseId, transfer: transferRef(row) },
-        touched: [...pairs(t.toWarehouseId, local), ...pairs(t.fromWarehouseId, t.lines)],
+        taken: [...units(t.toWarehouseId, local), ...units(t.fromWarehouseId, t.lines)],
       };
     }
     case 'purchase': {
@@ -313,11 +317,11 @@ async function carryOut(
       await saveAllocation(tx, { orderId, rule, reason, action: 'purchase', warehouseId: purchase.warehouseId, purchaseOrderId: row.id, createdAt: at });
       return {
         outcome: { action: 'purchase', rule, reason, warehouseId: purchase.warehouseId, purchase: purchaseRef(row) },
-        touched: pairs(purchase.warehouseId, local),
+        taken: units(purchase.warehouseId, local),
       };
     }
     default:
-      return { outcome: { action: decision.action, rule, reason } as AllocationOutcome, touched: [] };
+      return { outcome: { action: decision.action, rule, reason } as AllocationOutcome, taken: [] };
   }
 }
 
@@ -444,10 +448,23 @@ function remainder(lines: readonly StockLine[], inbound: readonly StockLine[]): 
   return lines.map((l) => ({ sku: l.sku, quantity: l.quantity - (coming.get(l.sku) ?? 0) })).filter((l) => l.quantity > 0);
 }
 
-function pairs(warehouseId: string, lines: readonly { sku: string }[]): { warehouseId: string; sku: string }[] {
-  return lines.map((l) => ({ warehouseId, sku: l.sku }));
+/** Units taken from available stock (negative: given back). */
+type StockMove = StockPair & { units: number };
+
+function units(warehouseId: string, lines: readonly StockLine[]): StockMove[] {
+  return lines.map((l) => ({ warehouseId, sku: l.sku, units: l.quantity }));
 }
 
-function uniquePairs(list: readonly { warehouseId: string; sku: string }[]): { warehouseId: string; sku: string }[] {
-  return [...new Map(list.map((p) => [`${p.warehouseId}\u241f${p.sku}`, p])).values()];
+function uniquePairs(list: readonly StockPair[]): StockPair[] {
+  return [...new Map(list.map((p) => [`${p.warehouseId}\u241f${p.sku}`, { warehouseId: p.warehouseId, sku: p.sku }])).values()];
+}
+
+/** The pairs whose available stock the moves changed (taken and given back in equal measure: unchanged). */
+function changedPairs(moves: readonly StockMove[]): StockPair[] {
+  const net = new Map<string, StockMove>();
+  for (const m of moves) {
+    const key = `${m.warehouseId}\u241f${m.sku}`;
+    net.set(key, { ...m, units: (net.get(key)?.units ?? 0) + m.units });
+  }
+  return [...net.values()].filter((m) => m.units !== 0).map(({ warehouseId, sku }) => ({ warehouseId, sku }));
 }

@@ -52,6 +52,11 @@ export const envSchema = z.object({
   TEMPORAL_UI_URL: optionalUrl,
   /** Order workflows each worker keeps in its sticky cache (an evicted one replays its history when it next moves). */
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(500),
+  /**
+   * `on`: the workflow sandbox records a stack trace for every promise, for the Web UI's "Stack Trace" tab
+   * (read by the patched SDK in each workflow thread; see temporal/worker.ts). Costs a third of the catch-up.
+   */
+  WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
   ADMIN_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
   /** 32 random bytes, base64: encrypts store credentials at rest. Generated into DATA_DIR when unset. */
   SECRETS_KEY: z

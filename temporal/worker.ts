@@ -34,6 +34,12 @@ export interface OmsWorker {
  * `postinstall`) leaves the timeout out. What is given up: a workflow stuck in an endless loop stalls its
  * worker's workflow thread instead of failing its task after 5 s; the workflow code is ours, deterministic and
  * replay-tested.
+ *
+ * The same patch installs the SDK's promise hook only with WORKFLOW_STACK_TRACES=on. The hook captures and
+ * source-maps a stack trace for every promise a workflow creates, so that the stack-trace query (the Web UI's
+ * "Stack Trace" tab) can show where a workflow waits: during a catch-up that was 40% of the workflow thread.
+ * Off, the query answers with an empty trace; the order's status, timeline and search attributes still say
+ * where it waits.
  */
 export async function createWorker(p: WorkerParams): Promise<OmsWorker> {
   const workflowBundle = p.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger }));

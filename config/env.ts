@@ -54,7 +54,8 @@ export const envSchema = z.object({
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(500),
   /**
    * `on`: the workflow sandbox records a stack trace for every promise, for the Web UI's "Stack Trace" tab
-   * (read by the patched SDK in each workflow thread; see temporal/worker.ts). Costs a third of the catch-up.
+   * (read by the patched SDK in each workflow thread; see temporal/worker.ts). It was 40% of the workflow
+   * thread's time during a catch-up.
    */
   WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
   ADMIN_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),

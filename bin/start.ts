@@ -147,7 +147,6 @@ async function main() {
     logger,
     onStockChanged: syncStock,
     onAccepted: () => starter?.wake(),
-    dedupWindowMs: env.DEDUP_WINDOW,
   });
   const orders = createOrderClient({ client, db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, timings: timingsFrom(env), intake });
 
@@ -194,7 +193,7 @@ async function main() {
     // BURST_ORDERS_PER_SECOND (paced acknowledgements keep the buffer nearly empty) — recording and holding it
     // comes before starting workflows and reports.
     const intakeFirst = async () => intake.createdWithin(1_000) > BURST_ORDERS_PER_SECOND || (await ingest.backlog()).length > BURST_BACKLOG;
-    const running = startOrderStarter({ db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, start: orders.startAccepted, logger, intakeFirst });
+    const running = startOrderStarter({ db: database.db, taskQueue: env.TEMPORAL_TASK_QUEUE, start: orders.startAccepted, logger, intakeFirst, dedupWindowMs: env.DEDUP_WINDOW });
     starter = running;
     cleanups.unshift(() => running.stop());
     const facts = startFactsRefresher({ db: database.db, logger, busy: intakeFirst });

@@ -28,8 +28,6 @@ export interface IntakeDeps {
   onAccepted?: (() => void) | undefined;
   /** Orders per transaction at most. */
   maxBatch?: number;
-  /** How far apart two orders of one buyer are suspected duplicates (DEDUP_WINDOW; the claim is made at acceptance). */
-  dedupWindowMs?: number | undefined;
 }
 
 export interface Intake {
@@ -47,7 +45,7 @@ const RECENT_MS = 10_000;
 /** Warehouse positions are cached this long (a new warehouse is considered within seconds). */
 const WAREHOUSES_TTL_MS = 5_000;
 
-export function createIntake({ db, taskQueue, logger, onStockChanged, onAccepted, maxBatch = 500, dedupWindowMs }: IntakeDeps): Intake {
+export function createIntake({ db, taskQueue, logger, onStockChanged, onAccepted, maxBatch = 500 }: IntakeDeps): Intake {
   let warehouses: { at: number; list: Promise<{ id: string; lat: number; lng: number }[]> } | undefined;
   const located = () => {
     if (!warehouses || Date.now() - warehouses.at > WAREHOUSES_TTL_MS) {
@@ -61,7 +59,7 @@ export function createIntake({ db, taskQueue, logger, onStockChanged, onAccepted
   const recent: { at: number; n: number }[] = [];
   const batcher = createBatcher<IntakeOrder, Accepted>(
     async (batch) => {
-      const { accepted, heldBySku, soldOut } = await db.transaction((tx) => acceptOrders(tx, batch, new Date(), taskQueue, { dedupWindowMs }));
+      const { accepted, heldBySku, soldOut } = await db.transaction((tx) => acceptOrders(tx, batch, new Date(), taskQueue));
       const createdNow = accepted.filter((a) => a.created).length;
       if (createdNow > 0) {
         const now = Date.now();

@@ -9,7 +9,7 @@
  * workflow id is the order's, duplicates are rejected).
  */
 import type { Db } from '../db/client';
-import { claimUnstarted, markStarted, releaseClaims, startedNotAllocated } from '../db/queries/intake';
+import { claimUnstarted, markStarted, prepareStarts, releaseClaims, startedNotAllocated } from '../db/queries/intake';
 import { createWaker } from '../ingest/drain';
 import type { Logger } from '../infra/logger';
 import type { AcceptedInput } from './order-client';
@@ -39,6 +39,8 @@ export interface OrderStarterDeps {
   claimMs?: number;
   /** Look for work this often when nobody says there is some (other processes' intakes). */
   idleMs?: number;
+  /** How far apart two orders of one buyer are suspected duplicates (DEDUP_WINDOW): each round claims its orders'. */
+  dedupWindowMs?: number | undefined;
 }
 
 export interface OrderStarter {
@@ -72,13 +74,15 @@ export function startOrderStarter(deps: OrderStarterDeps): OrderStarter {
     if (room <= 0) return 'ahead';
     const claimed = await claimUnstarted(db, deps.taskQueue, room, claimMs);
     if (claimed.length === 0) return 0;
+    // The round's duplicate claims and pre-pack lookups, in one transaction (each workflow would ask on its own).
+    const inputs = await db.transaction((tx) => prepareStarts(tx, claimed.map((c) => c.input), deps.dedupWindowMs));
     const done: string[] = [];
     let next = 0;
     let failure: unknown;
     const lane = async () => {
-      for (let item = claimed[next++]; item && !stopping; item = claimed[next++]) {
+      for (let item = inputs[next++]; item && !stopping; item = inputs[next++]) {
         try {
-          await deps.start(item.input);
+          await deps.start(item);
           done.push(item.orderId);
         } catch (err) {
           failure ??= err; // left claimed: retried when the claim runs out

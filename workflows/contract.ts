@@ -134,13 +134,14 @@ export interface OrderIntake {
   /** Units were held for the order: the workflow converts them into a reservation or releases them. */
   held: boolean;
   /**
-   * The order's duplicate claim, made at acceptance (workflows/dedup.ts). Absent when its fingerprint cannot
-   * match (masked phone) or it was accepted before claims were made there: the workflow claims then.
+   * The order's duplicate claim, made by the order starter for its whole round (workflows/dedup.ts). Absent when
+   * its fingerprint cannot match (masked phone), or the workflow was started another way (`POST /v1/orders`
+   * starts it at once) or before claims were made there: the workflow claims then.
    */
   claim?: ClaimOutcome;
   /**
-   * Paid at acceptance: whether an open pre-pack of one of its SKUs was waiting for its customer then (only
-   * then does the workflow try to take one). Absent: the workflow looks.
+   * Paid: whether an open pre-pack of one of its SKUs waited for its customer when the order starter started
+   * it (only then does the workflow try to take one). Absent: the workflow looks.
    */
   prepack?: boolean;
 }

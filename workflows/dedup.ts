@@ -52,7 +52,8 @@ export function dedupPhase(ctx: OrderContext) {
 
   /**
    * Tells the primary it has a duplicate. Its workflow may not run: closed (whether it was cancelled is decided
-   * after), or — claims being made at acceptance — accepted but not started yet, in which case we wait for it.
+   * after), or — the order starter claims a round's orders, then starts them in parallel — accepted but not
+   * started yet, in which case we wait for it.
    */
   async function tellPrimary(primaryOrderId: string): Promise<void> {
     const primary = getExternalWorkflowHandle(orderWorkflowId(primaryOrderId));
@@ -61,7 +62,7 @@ export function dedupPhase(ctx: OrderContext) {
         await primary.signal(duplicateMergedSignal, { orderId, channel: state.channel, channelOrderId: state.channelOrderId, paid: state.paidAt !== null });
         return;
       } catch {
-        // Orders claimed in their workflow (no claim at acceptance) found their primary running: it has closed.
+        // Orders claimed in their workflow (no claim in their input) found their primary running: it has closed.
         if (!ctx.input.intake?.claim || !(await ctx.act.awaitsStart({ orderId: primaryOrderId }))) return;
         await sleep(waitMs);
       }

@@ -65,7 +65,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
   if (paid !== 'paid') return cancel(ctx, paid === 'timeout' ? 'payment timeout' : undefined);
 
   // The customer was expected: a unit of what they bought is already packed in a warehouse; it ships at once.
-  // (The intake, when it accepted the order paid, already looked whether a pre-pack waited for the customer.)
+  // (The order starter, when it started the order paid, already looked whether a pre-pack waited for the customer.)
   if (patched(PREPACK_SHIP_PATCH) && input.intake?.prepack !== false) {
     const prepacked = await ctx.act.claimPrepack({ orderId, phone: state.customer.phone, lines: ctx.stockLines() });
     if (prepacked) {

@@ -85,17 +85,24 @@ export interface NewClaim {
 }
 
 /**
- * The claims of a batch of new orders (the intake's), in batch order: for each order the decision
- * `claimFingerprint` makes, with a later order of the batch able to be a duplicate of an earlier one. Three
+ * The claims of a batch of orders (a round of the order starter), in batch order: for each order the decision
+ * `claimFingerprint` makes, with a later order of the batch able to be a duplicate of an earlier one. Four
  * statements for the whole batch, under the advisory locks of all its fingerprints (taken in one order, so two
- * batches never deadlock). For orders that have no claim yet: call it in the transaction that creates them.
+ * batches never deadlock). An order claimed before keeps its claim.
  */
-export async function claimFingerprints(tx: DbOrTx, claims: readonly NewClaim[], windowMs: number): Promise<Map<string, ClaimOutcome>> {
+export async function claimFingerprints(tx: DbOrTx, batch: readonly NewClaim[], windowMs: number): Promise<Map<string, ClaimOutcome>> {
+  let claims = batch;
   const outcomes = new Map<string, ClaimOutcome>();
   if (claims.length === 0) return outcomes;
   const fingerprints = [...new Set(claims.map((c) => c.fingerprint))].sort();
   // unnest() yields its rows in array order, so the locks are taken in sorted order.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('dedup:' || f, 0)) from unnest(${sql.param(fingerprints)}::text[]) as f`);
+  // Claimed before (a retried round, or a workflow that claimed itself): that decision stands.
+  const { rows: known } = await tx.execute<{ order_id: string; primary_order_id: string | null }>(sql`
+    select order_id, primary_order_id from ${dedupClaims} where order_id = any(${sql.param(claims.map((c) => c.orderId))}::text[])`);
+  for (const k of known) outcomes.set(k.order_id, k.primary_order_id ? { role: 'duplicate', primaryOrderId: k.primary_order_id } : { role: 'primary' });
+  claims = claims.filter((c) => !outcomes.has(c.orderId));
+  if (claims.length === 0) return outcomes;
   const times = claims.map((c) => c.orderedAt.getTime());
   const { rows } = await tx.execute<{ order_id: string; fingerprint: string; ordered_at: Date; claimed_at_ms: number }>(sql`
     select order_id, fingerprint, ordered_at, extract(epoch from claimed_at) * 1000 as claimed_at_ms

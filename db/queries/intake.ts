@@ -36,18 +36,12 @@ export interface Accepted {
   input?: Omit<OrderWorkflowInput, 'timings'>;
 }
 
-/**
- * Writes the batch; `at` is the acceptance time of all of it. Call inside a transaction. Each new order also
- * claims its duplicate fingerprint (`dedupWindowMs`: how far apart two orders of one buyer are suspected
- * duplicates) and, when paid, learns whether a pre-pack waits for its customer: its workflow then has neither
- * to ask.
- */
+/** Writes the batch; `at` is the acceptance time of all of it. Call inside a transaction. */
 export async function acceptOrders(
   tx: DbOrTx,
   batch: readonly IntakeOrder[],
   at: Date,
   taskQueue: string,
-  { dedupWindowMs = DEFAULT_DEDUP_WINDOW_MS }: { dedupWindowMs?: number } = {},
 ): Promise<{ accepted: Accepted[]; /** The orders holding each SKU now. */ heldBySku: Map<string, string[]>; soldOut: string[] }> {
   const unique = [...new Map(batch.map((o) => [o.orderId, o])).values()];
   if (unique.length === 0) return { accepted: [], heldBySku: new Map(), soldOut: [] };
@@ -83,9 +77,6 @@ export async function acceptOrders(
   }
   const heldBySku = new Map([...holders].map(([sku, ids]) => [sku, [...ids]]));
 
-  const claims = await claimFingerprints(tx, fresh.flatMap((o) => newClaim(o) ?? []), dedupWindowMs);
-  const prepackWaiting = await openPrepackOrders(tx, fresh.filter((o) => o.order.paidAt));
-
   const iso = at.toISOString();
   const intakes = new Map<string, OrderIntake>();
   for (const o of fresh) {
@@ -95,14 +86,7 @@ export async function acceptOrders(
     if (o.order.paidAt) timeline.push({ seq: timeline.length + 1, at: iso, type: 'PAYMENT_CONFIRMED', detail: { paidAt: o.order.paidAt } });
     const holds = holdsOf.get(o.orderId);
     if (holds) timeline.push({ seq: timeline.length + 1, at: iso, type: 'STOCK_HELD', detail: { holds } });
-    const claim = claims.get(o.orderId);
-    intakes.set(o.orderId, {
-      acceptedAt: iso,
-      timeline,
-      held: holds !== undefined,
-      ...(claim ? { claim } : {}),
-      ...(o.order.paidAt ? { prepack: prepackWaiting.has(o.orderId) } : {}),
-    });
+    intakes.set(o.orderId, { acceptedAt: iso, timeline, held: holds !== undefined });
   }
 
   // Lines, timeline events, each row's last event seq and the outbox: one statement.
@@ -139,13 +123,36 @@ export async function acceptOrders(
   };
 }
 
-/** The duplicate claim of a new order; undefined when its fingerprint cannot match anything (masked phone). */
-function newClaim(o: IntakeOrder): NewClaim | undefined {
-  const fingerprint = fingerprintOf(o.order);
+type AcceptedInput = Omit<OrderWorkflowInput, 'timings'>;
+
+/**
+ * What the order starter adds to the inputs of the accepted orders it is about to start, for a whole round in
+ * one transaction: each order's duplicate claim (`dedupWindowMs`: how far apart two orders of one buyer are
+ * suspected duplicates) and, for a paid order, whether a pre-pack waits for its customer. Their workflows then
+ * have neither to ask. Idempotent: an order claimed before (a start that failed, a workflow that claimed
+ * itself) keeps its claim. Off the intake's path: the burst does not pay for it.
+ */
+export async function prepareStarts(tx: DbOrTx, inputs: readonly AcceptedInput[], dedupWindowMs = DEFAULT_DEDUP_WINDOW_MS): Promise<AcceptedInput[]> {
+  const fromIntake = inputs.filter((i) => i.intake);
+  if (fromIntake.length === 0) return [...inputs];
+  const claims = await claimFingerprints(tx, fromIntake.flatMap((i) => newClaim(i) ?? []), dedupWindowMs);
+  const prepackWaiting = await openPrepackOrders(tx, fromIntake.filter((i) => i.order.paidAt));
+  return inputs.map((input) => {
+    if (!input.intake) return input;
+    const claim = claims.get(input.orderId);
+    return {
+      ...input,
+      intake: { ...input.intake, ...(claim ? { claim } : {}), ...(input.order.paidAt ? { prepack: prepackWaiting.has(input.orderId) } : {}) },
+    };
+  });
+}
+
+/** The duplicate claim of an order; undefined when its fingerprint cannot match anything (masked phone). */
+function newClaim({ orderId, order }: AcceptedInput): NewClaim | undefined {
+  const fingerprint = fingerprintOf(order);
   if (!fingerprint.matchable) return undefined;
-  const { order } = o;
   return {
-    orderId: o.orderId,
+    orderId,
     fingerprint: fingerprintHash(fingerprint.key),
     orderedAt: new Date(order.createdAt),
     paidAt: order.paidAt ? new Date(order.paidAt) : null,
@@ -154,7 +161,7 @@ function newClaim(o: IntakeOrder): NewClaim | undefined {
 }
 
 /** Of these orders, those whose customer has an open pre-pack of one of their SKUs. */
-async function openPrepackOrders(tx: DbOrTx, paid: readonly IntakeOrder[]): Promise<Set<string>> {
+async function openPrepackOrders(tx: DbOrTx, paid: readonly AcceptedInput[]): Promise<Set<string>> {
   const pairs = paid.flatMap((o) => {
     const customer = phoneCustomer(o.order.customer.phone);
     return customer ? [...new Set(o.order.lines.map((l) => l.sku))].map((sku) => ({ orderId: o.orderId, customerKey: customer.key, sku })) : [];

@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptOrders } from '../../db/queries/intake';
+import { acceptOrders, prepareStarts } from '../../db/queries/intake';
 import { dedupClaims, orders } from '../../db/schema';
 import { orderIdOf, type CanonicalOrderInput } from '../../domain/order';
 import { canonicalOrderSchema } from '../../domain/order-schema';
@@ -140,7 +140,7 @@ describe('suspected duplicates (phone + SKU set + creation time within ±3 minut
     expect(again).toMatchObject({ status: 200, body: { orderId: duplicate, status: 'MERGED' } });
   });
 
-  it('when a duplicate’s workflow starts before its primary’s (both accepted, the starter behind), then it waits for the primary and the primary learns of it', async () => {
+  it('when a duplicate’s workflow starts before its primary’s (both claimed by the starter, started in parallel), then it waits for the primary and the primary learns of it', async () => {
     const sku = uniq('SKU');
     const phone = aPhone();
     const t0 = Date.now() - 10 * MINUTE;
@@ -159,7 +159,8 @@ describe('suspected duplicates (phone + SKU set + creation time within ±3 minut
         uniq('parked'),
       ),
     );
-    const [primary, duplicate] = accepted.map((a) => a.input!);
+    // What the order starter does before starting them: claim both.
+    const [primary, duplicate] = await stack.db.transaction((tx) => prepareStarts(tx, accepted.map((a) => a.input!)));
     expect(duplicate!.intake?.claim).toEqual({ role: 'duplicate', primaryOrderId: primary!.orderId });
 
     await stack.orders.startAccepted(duplicate!);

@@ -28,9 +28,9 @@ const database = connectDatabase(env('DATABASE_URL'), { max: 4 });
 const connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
 const client = new Client({ connection, namespace: 'default' });
 const timings = JSON.parse(env('TIMINGS')) as OrderTimings;
-const intake = createIntake({ db: database.db, taskQueue: env('TASK_QUEUE'), logger, onAccepted: () => starter.wake(), dedupWindowMs: timings.dedupWindowMs });
+const intake = createIntake({ db: database.db, taskQueue: env('TASK_QUEUE'), logger, onAccepted: () => starter.wake() });
 const orders = createOrderClient({ client, db: database.db, taskQueue: env('TASK_QUEUE'), timings, intake });
-const starter = startOrderStarter({ db: database.db, taskQueue: env('TASK_QUEUE'), start: orders.startAccepted, logger });
+const starter = startOrderStarter({ db: database.db, taskQueue: env('TASK_QUEUE'), start: orders.startAccepted, logger, dedupWindowMs: timings.dedupWindowMs });
 const redis = new Redis(env('REDIS_URL'));
 const ingest = createIngest({ db: database.db, orders, secrets: createSecretBox(Buffer.from(env('SECRETS_KEY'), 'base64')), logger, redis, prefix: env('PREFIX') });
 

@@ -179,9 +179,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         pushSoldOut: soldOutRounds({ db: database.db, logger, channels: { tokens, poll: channelPoll } }),
       })
     : undefined;
-  const intake = createIntake({ db: database.db, taskQueue: taskQueue, logger, onStockChanged: syncStock, onAccepted: () => starter.wake(), dedupWindowMs: timings.dedupWindowMs });
+  const intake = createIntake({ db: database.db, taskQueue: taskQueue, logger, onStockChanged: syncStock, onAccepted: () => starter.wake() });
   const orders = createOrderClient({ client, db: database.db, taskQueue, timings, intake });
-  const starter = startOrderStarter({ db: database.db, taskQueue: taskQueue, start: orders.startAccepted, logger, idleMs: 200 });
+  const starter = startOrderStarter({ db: database.db, taskQueue: taskQueue, start: orders.startAccepted, logger, idleMs: 200, dedupWindowMs: timings.dedupWindowMs });
   // Polls hand orders to the app's ingest (created below) unless the test brings its own pipeline.
   const pollPipeline: IngestPipeline = { enqueue: async (entries) => void (await (options.channels?.pipeline ?? ingest.pipeline).enqueue(entries)) };
 

@@ -329,8 +329,11 @@ async function main() {
   ).catch((err: Error) => log(err.message));
   // Where the CPU goes while the workflows catch up (the burst is over: this is the per-order cost behind it).
   const catchUpCpu = cpuSpent(catchUpCpuBefore, cpuTimes(dataDir));
-  const settledMeanwhile = Math.max(1, caughtUp - settledBefore);
-  const cpuPerOrder = Object.entries(catchUpCpu).map(([who, ms]) => `${who} ${(ms / settledMeanwhile).toFixed(1)} ms`).join(', ');
+  const settledMeanwhile = caughtUp - settledBefore;
+  const cpuPerOrder =
+    settledMeanwhile >= 100
+      ? `${Object.entries(catchUpCpu).map(([who, ms]) => `${who} ${(ms / settledMeanwhile).toFixed(1)} ms`).join(', ')} (${settledMeanwhile} orders)`
+      : '— (too few orders caught up in --settle)';
   const reached = (await q<{ at: Date }>(`select min(at) as at from order_events where type in ('ALLOCATED','BACKORDERED','TRANSFER_CREATED','PURCHASE_CREATED','MERGED') group by order_id order by 1`)).map((r) => r.at.getTime());
   const catchUpRate = steadyRate(reached);
 
@@ -410,7 +413,7 @@ async function main() {
     ['acknowledged per second', (ackAt.size / (burstMs / 1000)).toFixed(0)],
     ['ack latency p50 / p99', `${pct(latencies, 50).toFixed(1)} ms / ${pct(latencies, 99).toFixed(1)} ms (after the first ${COLD_START} answers: ${pct(warm, 50).toFixed(1)} ms / ${pct(warm, 99).toFixed(1)} ms)`],
     ['CPU per push during the burst', cpuPerPush],
-    ['CPU per order while catching up', `${cpuPerOrder} (${settledMeanwhile} orders)`],
+    ['CPU per order while catching up', cpuPerOrder],
     ['recorded with stock held', `${persistedRate.toFixed(0)} orders/s (all ${expected.size} recorded ${((persistedAllAt - firstAck) / 1000).toFixed(1)} s after the first ack; the seed: ${SEED_ORDERS_PER_SECOND}/s)`],
     ['ack → held p50 / p99', `${pct(ackToHeld, 50).toFixed(0)} ms / ${pct(ackToHeld, 99).toFixed(0)} ms (${heldRows.length} orders held)`],
     ...(freeze

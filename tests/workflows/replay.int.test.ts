@@ -6,8 +6,8 @@
  * The `pre-seal-*` histories are merged-parcel orders that confirmed their pick before SEAL_PARCEL_PATCH
  * (workflows/shipment-merge.ts): keep them as long as such orders may still run. Those and the `v1-*` ones that
  * ship also stand for orders shipped before EARLY_CARRIER_EVENTS_PATCH (workflows/fulfilment.ts). The
- * `pre-intake-claim-*` histories are orders accepted before the intake made their duplicate claim and looked
- * for their pre-pack (they claim in the workflow), and the `pre-one-step-pick-*` ones orders that opened their
+ * `pre-intake-claim-*` histories are orders started before the order starter made their duplicate claim and
+ * looked for their pre-pack (they claim in the workflow, as orders started another way still do), and the `pre-one-step-pick-*` ones orders that opened their
  * pick task before ONE_STEP_PICK_PATCH (workflows/fulfilment.ts): keep them as long as such orders may still run.
  */
 import { Worker } from '@temporalio/worker';

@@ -167,16 +167,15 @@ export class OrderContext {
   }
 
   /** Puts the entry on the timeline and moves the status (with its search attributes, unless deferred). */
-  private moveTo(entry: TimelineEntry, { defer = false }: { defer?: boolean } = {}): void {
-    const e = entry;
-    this.state.timeline.push(entry);
+  private moveTo(e: TimelineEntry, { defer = false }: { defer?: boolean } = {}): void {
+    this.state.timeline.push(e);
     if (e.status && e.status !== this.state.status) {
       // The lifecycle table is the reference; a move outside it is a defect to look at, not a reason to stop an order.
       if (!canMove(this.state.status, e.status)) log.warn('order status moved outside the lifecycle table', { orderId: this.orderId, from: this.state.status, to: e.status, event: e.type });
       this.state.status = e.status;
-      this.state.statusSince = entry.at;
+      this.state.statusSince = e.at;
       this.unsetAttributes.set(OrderStatusKey.name, { key: OrderStatusKey, value: e.status });
-      this.unsetAttributes.set(StatusSinceKey.name, { key: StatusSinceKey, value: new Date(entry.at) });
+      this.unsetAttributes.set(StatusSinceKey.name, { key: StatusSinceKey, value: new Date(e.at) });
     }
     if (defer || this.unsetAttributes.size === 0) return;
     upsertSearchAttributes([...this.unsetAttributes.values()]);

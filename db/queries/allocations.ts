@@ -19,7 +19,7 @@ export type OrderAllocationRow = typeof orderAllocations.$inferSelect;
  * What an allocation reads once its stock rows are locked, in one statement (each statement under the locks
  * makes the next order of these SKUs wait a round trip longer): whether the order already holds an allocation
  * (a retry behind its own first attempt), its holds still in force, and the units on their way to each
- * warehouse (as `inboundUnits`). Read after the locks, not with them: a statement that waited for a lock still
+ * warehouse (`inboundLinesSql`). Read after the locks, not with them: a statement that waited for a lock still
  * sees the data as it was when it began.
  */
 export async function allocationFactsUnderLock(

@@ -5,7 +5,7 @@
  * the last fact (paid, cancelled, merged) sees all the others and opens the review task.
  */
 import { createHash } from 'node:crypto';
-import { and, asc, eq, gte, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
 import { closestPrimary, type PrimaryCandidate } from '../../domain/fingerprint';
 import { DUPLICATE_PAYMENT, DUPLICATE_PRIMARY_CANCELLED, type ClaimOutcome } from '../../workflows/contract';
 import type { Db, DbOrTx } from '../client';
@@ -22,7 +22,7 @@ async function lockFingerprint(tx: DbOrTx, fingerprint: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`dedup:${fingerprint}`}, 0))`);
 }
 
-const outcomeOf = (claim: Claim): ClaimOutcome =>
+const outcomeOf = (claim: Pick<Claim, 'primaryOrderId'>): ClaimOutcome =>
   claim.primaryOrderId ? { role: 'duplicate', primaryOrderId: claim.primaryOrderId } : { role: 'primary' };
 
 /**
@@ -98,9 +98,11 @@ export async function claimFingerprints(tx: DbOrTx, batch: readonly NewClaim[], 
   // unnest() yields its rows in array order, so the locks are taken in sorted order.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('dedup:' || f, 0)) from unnest(${sql.param(fingerprints)}::text[]) as f`);
   // Claimed before (a retried round, or a workflow that claimed itself): that decision stands.
-  const { rows: known } = await tx.execute<{ order_id: string; primary_order_id: string | null }>(sql`
-    select order_id, primary_order_id from ${dedupClaims} where order_id = any(${sql.param(claims.map((c) => c.orderId))}::text[])`);
-  for (const k of known) outcomes.set(k.order_id, k.primary_order_id ? { role: 'duplicate', primaryOrderId: k.primary_order_id } : { role: 'primary' });
+  const known = await tx
+    .select({ orderId: dedupClaims.orderId, primaryOrderId: dedupClaims.primaryOrderId })
+    .from(dedupClaims)
+    .where(inArray(dedupClaims.orderId, claims.map((c) => c.orderId)));
+  for (const k of known) outcomes.set(k.orderId, outcomeOf(k));
   claims = claims.filter((c) => !outcomes.has(c.orderId));
   if (claims.length === 0) return outcomes;
   const times = claims.map((c) => c.orderedAt.getTime());

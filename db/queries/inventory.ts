@@ -208,7 +208,7 @@ export const inboundLinesSql = sql`
   union all
   select ${purchaseOrders.warehouseId}, ${purchaseOrders.lines} from ${purchaseOrders} where ${purchaseOrders.status} in ('pending', 'placing', 'ordered', 'unknown')`;
 
-/** Units of these SKUs on their way to each warehouse, from `inboundLinesSql` rows. */
+/** Units of these SKUs on their way to each warehouse (transfers in transit, purchases not yet received), from `inboundLinesSql` rows. */
 export function sumInbound(rows: readonly { warehouse_id: string; lines: unknown }[], skuIds: readonly string[]): Map<string, Record<string, number>> {
   const wanted = new Set(skuIds);
   const result = new Map<string, Record<string, number>>();
@@ -221,11 +221,4 @@ export function sumInbound(rows: readonly { warehouse_id: string; lines: unknown
     }
   }
   return result;
-}
-
-/** Units on their way to each warehouse (transfers in transit, purchases not yet received), per SKU. */
-export async function inboundUnits(db: DbOrTx, skuIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
-  if (skuIds.length === 0) return new Map();
-  const { rows } = await db.execute<{ warehouse_id: string; lines: unknown }>(inboundLinesSql);
-  return sumInbound(rows, skuIds);
 }

@@ -24,6 +24,7 @@ import {
 import { settleHolds } from '../db/queries/holds';
 import { lockStock, reserveLines } from '../db/queries/inventory';
 import { claimPurchase, findPurchase, insertPurchase, settlePurchase, type PurchaseRow } from '../db/queries/purchases';
+import { uniquePairs, type StockPair } from '../db/queries/replenishment';
 import { suppliersOf } from '../db/queries/skus';
 import { findTransfer, holdAtSource, insertTransfer, type TransferRow } from '../db/queries/transfers';
 import { findWarehouse, listWarehouses, type WarehouseRow } from '../db/queries/warehouses';
@@ -40,6 +41,7 @@ import {
 } from '../domain/allocation';
 import { shanghaiDate } from '../domain/shanghai-time';
 import { locate } from '../domain/geo';
+import { rowKey } from '../domain/holds';
 import { formatPurchaseError, parsePurchaseError, type FailedOffer } from '../domain/purchasing';
 import type { Address } from '../domain/order';
 import type { Logger } from '../infra/logger';
@@ -260,8 +262,6 @@ async function allocationInput(
   return { input: { lines: p.lines, receiver: locate(p.receiver), urgent: p.urgent, warehouses: located, suppliers: p.suppliers }, loads };
 }
 
-type StockPair = { warehouseId: string; sku: string };
-
 /** Carries an allocation decision out: reservations, the transfer's source hold, the purchase order, the record. */
 async function carryOut(
   tx: Tx,
@@ -455,15 +455,11 @@ function units(warehouseId: string, lines: readonly StockLine[]): StockMove[] {
   return lines.map((l) => ({ warehouseId, sku: l.sku, units: l.quantity }));
 }
 
-function uniquePairs(list: readonly StockPair[]): StockPair[] {
-  return [...new Map(list.map((p) => [`${p.warehouseId}\u241f${p.sku}`, { warehouseId: p.warehouseId, sku: p.sku }])).values()];
-}
-
 /** The pairs whose available stock the moves changed (taken and given back in equal measure: unchanged). */
 function changedPairs(moves: readonly StockMove[]): StockPair[] {
   const net = new Map<string, StockMove>();
   for (const m of moves) {
-    const key = `${m.warehouseId}\u241f${m.sku}`;
+    const key = rowKey(m.warehouseId, m.sku);
     net.set(key, { ...m, units: (net.get(key)?.units ?? 0) + m.units });
   }
   return [...net.values()].filter((m) => m.units !== 0).map(({ warehouseId, sku }) => ({ warehouseId, sku }));

@@ -47,7 +47,13 @@ export interface HoldPlan {
 
 export const availableOf = (row: Pick<StockPosition, 'onHand' | 'reserved' | 'held'>): number => row.onHand - row.reserved - row.held;
 
+/** A stock row's key (warehouse, SKU) as one string, for maps and sets; `splitRowKey` reads it back. */
 export const rowKey = (warehouseId: string, sku: string): string => `${warehouseId}\u241f${sku}`;
+
+export function splitRowKey(key: string): { warehouseId: string; sku: string } {
+  const [warehouseId, sku] = key.split('\u241f') as [string, string];
+  return { warehouseId, sku };
+}
 
 /** Decides the holds for `requests` in order over `stock` (the rows of their SKUs). Does not mutate its input. */
 export function planHolds(stock: readonly StockPosition[], requests: readonly HoldRequest[]): HoldPlan {

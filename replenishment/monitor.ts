@@ -5,7 +5,7 @@
  * stock is back. Best effort: a failure is logged and never fails the caller's business step.
  */
 import type { Db } from '../db/client';
-import { openOrRefreshAlert, pairsOfSku, resolveAlerts, stockPositions, type StockPair } from '../db/queries/replenishment';
+import { openOrRefreshAlert, pairsOfSku, resolveAlerts, stockPositions, uniquePairs, type StockPair } from '../db/queries/replenishment';
 import { DEFAULT_REPLENISHMENT_POLICY, replenishmentSuggestion, type ReplenishmentPolicy } from '../domain/replenishment';
 import { createBatcher } from '../infra/batcher';
 import type { Logger } from '../infra/logger';
@@ -30,8 +30,7 @@ export function createReplenishmentMonitor(deps: {
   // allocations that is one check per round of them instead of two statements per order.
   const batcher = createBatcher<readonly StockPair[], void>(
     async (asked) => {
-      const pairs = [...new Map(asked.flat().map((p) => [`${p.warehouseId}\u0000${p.sku}`, p])).values()];
-      await checkNow(pairs);
+      await checkNow(uniquePairs(asked.flat()));
       return asked.map(() => undefined);
     },
     { maxBatch: 500 },

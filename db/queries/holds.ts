@@ -4,7 +4,7 @@
  * reservation, or released. `inventory.held` always equals the sum of the row's holds still `held`.
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { planHolds, type Hold, type HoldPlan, type HoldRequest, type StockPosition } from '../../domain/holds';
+import { planHolds, splitRowKey, type Hold, type HoldPlan, type HoldRequest, type StockPosition } from '../../domain/holds';
 import type { DbOrTx } from '../client';
 import { inventory, stockHolds } from '../schema';
 
@@ -29,7 +29,7 @@ export async function placeHolds(tx: DbOrTx, requests: readonly HoldRequest[]): 
   if (skus.length === 0) return { holds: [], unheld: [], added: new Map(), soldOut: [] };
   const plan = planHolds(await lockPositions(tx, skus), requests);
   if (plan.holds.length === 0) return plan;
-  await addHeld(tx, [...plan.added].map(([key, units]) => ({ ...splitKey(key), units })));
+  await addHeld(tx, [...plan.added].map(([key, units]) => ({ ...splitRowKey(key), units })));
   const h = plan.holds;
   await tx.execute(sql`
     insert into ${stockHolds} (order_id, warehouse_id, sku, quantity)
@@ -111,9 +111,4 @@ async function addHeld(tx: DbOrTx, changes: readonly { warehouseId: string; sku:
     from unnest(${sql.param(rows.map((r) => r.warehouseId))}::text[], ${sql.param(rows.map((r) => r.sku))}::text[], ${sql.param(rows.map((r) => r.units))}::int[])
       as v(warehouse_id, sku, units)
     where i.warehouse_id = v.warehouse_id and i.sku = v.sku`);
-}
-
-function splitKey(key: string): { warehouseId: string; sku: string } {
-  const [warehouseId, sku] = key.split('\u241f') as [string, string];
-  return { warehouseId, sku };
 }

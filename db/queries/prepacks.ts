@@ -19,7 +19,7 @@ export async function prepackHistory(db: DbOrTx, customerKeys: readonly string[]
   const expired = new Map<string, { customerKey: string; sku: string; closedAt: Date }>();
   for (const r of rows) {
     if ((r.status !== 'expired' && r.status !== 'bought') || !r.closedAt) continue;
-    const k = `${r.customerKey}\u241f${r.sku}`;
+    const k = pairKey(r.customerKey, r.sku);
     if (!expired.has(k) || expired.get(k)!.closedAt < r.closedAt) expired.set(k, { customerKey: r.customerKey, sku: r.sku, closedAt: r.closedAt });
   }
   return { open: rows.filter((r) => r.status === 'open'), expired: [...expired.values()] };

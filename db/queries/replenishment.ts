@@ -1,5 +1,6 @@
 /** Replenishment alerts: the stock position of a warehouse/SKU, recent sales, and the open alert per pair. */
 import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { rowKey } from '../../domain/holds';
 import type { DbOrTx } from '../client';
 import { inventory, replenishmentAlerts, reservations, skus } from '../schema';
 
@@ -17,7 +18,7 @@ export interface PairPosition extends StockPair {
 
 /** Where each pair stands now; pairs without an inventory row are left out. */
 export async function stockPositions(db: DbOrTx, pairs: readonly StockPair[], lookbackDays: number): Promise<PairPosition[]> {
-  const wanted = dedupe(pairs);
+  const wanted = uniquePairs(pairs);
   if (wanted.length === 0) return [];
   const since = new Date(Date.now() - lookbackDays * 86_400_000);
   // One statement for every pair: it runs after each allocation, release and count.
@@ -99,8 +100,7 @@ export async function listAlerts(
     .limit(f.limit);
 }
 
-function dedupe(pairs: readonly StockPair[]): StockPair[] {
-  const seen = new Map<string, StockPair>();
-  for (const p of pairs) seen.set(`${p.warehouseId}\u0000${p.sku}`, p);
-  return [...seen.values()];
+/** Each (warehouse, SKU) pair once, first seen first. */
+export function uniquePairs(pairs: readonly StockPair[]): StockPair[] {
+  return [...new Map(pairs.map((p) => [rowKey(p.warehouseId, p.sku), { warehouseId: p.warehouseId, sku: p.sku }])).values()];
 }

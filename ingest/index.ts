@@ -39,6 +39,8 @@ export interface IngestDeps {
   listener?: PgListener | undefined;
   /** Overrides the cached store lookup (e.g. one that refreshes OAuth tokens before they expire). */
   stores?: StoreDirectory | undefined;
+  /** Overrides the lookup of the stores' secrets that pushes are verified with (default: cached, from the table). */
+  signers?: StoreDirectory | undefined;
   /** Acknowledgements paced to the intake (ingest/pacing.ts); unset: pushes are acknowledged at once. */
   pacing?: Pick<PacingOptions, 'maxLagMs' | 'maxWaitMs' | 'sampleMs'> | undefined;
 }
@@ -52,7 +54,13 @@ export interface Ingest {
   /** `pipeline.enqueue`, telling how many entries were new and how many were redeliveries (already buffered or handed over). */
   accept(entries: IngestEntry[]): Promise<AppendResult>;
   readonly processor: IngestProcessor;
+  /** The stores' credentials for calling their platforms: access tokens renewed when due. */
   readonly stores: StoreDirectory;
+  /**
+   * The stores' secrets, for verifying their pushes. A push needs no access token: it is never held up by a
+   * token renewal (a WeChat store's first push after start would otherwise wait for the platform's token API).
+   */
+  readonly signers: StoreDirectory;
   readonly mappings: MappingStore;
   /** Redis mode only. */
   readonly keys: BufferKeys | undefined;
@@ -97,6 +105,7 @@ export type ReplayResult =
 export function createIngest(deps: IngestDeps): Ingest {
   const { db, orders, logger, redis } = deps;
   const stores = deps.stores ?? createStoreDirectory(db, deps.secrets);
+  const signers = deps.signers ?? (deps.stores ? createStoreDirectory(db, deps.secrets) : stores);
   const mappings = createMappingStore(db);
   const processor = createIngestProcessor({ db, orders, stores, mappings, logger });
   const keys = redis ? bufferKeys(deps.prefix) : undefined;
@@ -153,6 +162,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     accept,
     processor,
     stores,
+    signers,
     mappings,
     keys,
 

@@ -38,15 +38,32 @@ export interface Pacing {
 }
 
 export function createPacing({ read, maxLagMs, maxWaitMs, sampleMs = 50, now = Date.now }: PacingOptions): Pacing {
-  let reading: { at: number; pressure: Promise<BufferPressure> } | undefined;
-  const pressure = () => {
-    if (!reading || now() - reading.at >= sampleMs) {
-      // A buffer that cannot be read does not hold pushes up: the append itself fails and answers 503.
-      reading = { at: now(), pressure: read().catch(() => ({ waitingAgeMs: 0, draining: false })) };
-    }
-    return reading.pressure;
-  };
   const open = (p: BufferPressure) => !p.draining || p.waitingAgeMs <= maxLagMs;
+  /** The newest reading (`at`: when it was asked for), and the one under way; one read at a time serves every push. */
+  let last: { at: number; pressure: BufferPressure } | undefined;
+  let reading: Promise<BufferPressure> | undefined;
+  const readAgain = (): Promise<BufferPressure> => {
+    const at = now();
+    reading ??= read()
+      // A buffer that cannot be read does not hold pushes up: the append itself fails and answers 503.
+      .catch(() => ({ waitingAgeMs: 0, draining: false }))
+      .then((pressure) => {
+        last = { at, pressure };
+        reading = undefined;
+        return pressure;
+      });
+    return reading;
+  };
+  const pressure = (): Promise<BufferPressure> | BufferPressure => {
+    if (last && now() - last.at < sampleMs) return last.pressure;
+    const fresh = readAgain();
+    // Stale while it is read again: while the buffer was open at the last look, pushes go on at once instead of
+    // each waiting for that look (a stall of a database round trip every `sampleMs` of a burst). A closed
+    // buffer is waited for.
+    return last && open(last.pressure) ? last.pressure : fresh;
+  };
+  // The first look is taken now: the first pushes of a burst find one.
+  if (maxLagMs > 0) void readAgain();
 
   return {
     async admit() {

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { StoreDirectory } from '../../ingest/stores';
 import { z } from 'zod';
 import { AuthorizationError, type StoreTokens } from '../../channels/oauth-tokens';
 import { PLATFORMS, type Platform } from '../../channels/types';
@@ -41,7 +42,11 @@ export interface StoreChannelDeps {
 export const oauthRedirectUri = (base: string, platform: Platform) => `${base.replace(/\/+$/, '')}/v1/oauth/${platform}/callback`;
 
 /** Connected shops. Secrets go in, never out. */
-export function storeRoutes({ db, secrets, channels }: { db: Db; secrets: SecretBox; channels?: StoreChannelDeps | undefined }) {
+/**
+ * `signers`: the ingest's cache of the stores' push secrets. A store connected (or rotated) here is put in it at
+ * once, so its first push is verified from memory rather than after a lookup.
+ */
+export function storeRoutes({ db, secrets, channels, signers }: { db: Db; secrets: SecretBox; channels?: StoreChannelDeps | undefined; signers?: StoreDirectory | undefined }) {
   const existing = async (storeId: string) => {
     const row = await findStore(db, storeId);
     if (!row) throw notFound('store');
@@ -60,6 +65,8 @@ export function storeRoutes({ db, secrets, channels }: { db: Db; secrets: Secret
       validate('json', storeBody),
       async (c) => {
         const { storeId, created } = await upsertStore(db, secrets, c.req.valid('json'));
+        // Best effort: a push the cache cannot answer looks the store up itself.
+        await signers?.credentials(storeId, { fresh: true }).catch(() => undefined);
         // Idempotent: a failure here is answered 500 and the same request can simply be sent again.
         await channels?.schedules?.upsert(storeId);
         return c.json({ storeId }, created ? 201 : 200);

@@ -7,6 +7,9 @@ import type { Ingest } from '../../ingest';
 import type { IngestEntry } from '../../ingest/types';
 import { doc } from '../openapi';
 
+/** What the webhook route uses of the ingest: the stores' secrets, the pacing and the append. */
+export type PushIntake = Pick<Ingest, 'signers' | 'admit' | 'accept'>;
+
 /**
  * `POST /v1/webhooks/:platform` (taobao, tmall, pdd, douyin, wechat): order pushes, authenticated by the
  * platform's own signature with the secret of the store the push names. A verified push is handed to the
@@ -17,7 +20,7 @@ import { doc } from '../openapi';
  * `GET /v1/webhooks/wechat`: WeChat's check when the push URL is saved — echo `echostr` once the signature
  * verifies with one of the WeChat stores' push tokens.
  */
-export function channelWebhookRoutes({ ingest, logger, now = () => new Date() }: { ingest: Ingest; logger: Logger; now?: () => Date }) {
+export function channelWebhookRoutes({ ingest, logger, now = () => new Date() }: { ingest: PushIntake; logger: Logger; now?: () => Date }) {
   return new Hono()
     .get(
       '/wechat',
@@ -30,7 +33,7 @@ export function channelWebhookRoutes({ ingest, logger, now = () => new Date() }:
         const request: PushRequest = { headers: {}, query, rawBody: '' };
         const adapter = adapterFor('wechat');
         const at = now();
-        for (const store of await ingest.stores.ofPlatform('wechat')) {
+        for (const store of await ingest.signers.ofPlatform('wechat')) {
           if (adapter.verifyPush(request, store, at).ok) return c.text(query.echostr ?? '');
         }
         return refuse(c, 401, 'UNAUTHORIZED', 'signature does not match any WeChat store');
@@ -101,11 +104,11 @@ export function channelWebhookRoutes({ ingest, logger, now = () => new Date() }:
 type Verified = { ok: true; store: StoreCredentials } | { ok: false; reason: string };
 
 /** Verifies with the cached credentials, and once more with fresh ones before refusing (the secret may just have rotated). */
-async function verifyFor(ingest: Ingest, platform: Platform, shopId: string, request: PushRequest, at: Date): Promise<Verified> {
+async function verifyFor(ingest: PushIntake, platform: Platform, shopId: string, request: PushRequest, at: Date): Promise<Verified> {
   const adapter = adapterFor(platform);
   let reason = `shop ${shopId} is not connected`;
   for (const fresh of [false, true]) {
-    const store = await ingest.stores.byShop(platform, shopId, { fresh });
+    const store = await ingest.signers.byShop(platform, shopId, { fresh });
     if (!store) continue;
     const verdict = adapter.verifyPush(request, store, at);
     if (verdict.ok) return { ok: true, store };

@@ -24,7 +24,7 @@ beforeAll(async () => {
   const unused = {} as never;
   // One Douyin shop is connected; what the route accepts is kept here.
   const ingest = {
-    stores: { byShop: async (_platform: string, shopId: string) => (shopId === STORE.shopId ? STORE : undefined) },
+    signers: { byShop: async (_platform: string, shopId: string) => (shopId === STORE.shopId ? STORE : undefined) },
     admit: async () => admits,
     accept: async (entries: IngestEntry[]) => {
       accepted.push(...entries);

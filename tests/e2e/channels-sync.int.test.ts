@@ -6,7 +6,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../channels/simulators';
+import { createSimulator, startSimulator, type RunningSimulator } from '../../channels/simulators';
 import type { Platform } from '../../channels/types';
 import { stockSyncOrders } from '../../db/schema';
 import type { IngestEntry, IngestPipeline } from '../../ingest/types';
@@ -190,6 +190,19 @@ describe('OAuth through the API', () => {
     const storeId = await connect('wechat', wechat);
     const res = await stack.call('GET', `/v1/stores/${storeId}/oauth/authorize`);
     expect(res.status).toBe(409);
+  });
+
+  it('when a store has no access token yet and its platform cannot be reached, then its pushes are still verified and acknowledged', async () => {
+    // WeChat's token comes from appid + secret on first use; a push needs only the push token to be verified.
+    const shopId = `gh_${uniq('w').replace(/[^a-z0-9]/gi, '').slice(-12)}`;
+    const sim = createSimulator('wechat', { appKey: 'wx-app', appSecret: 'wx-secret', pushToken: 'wx-push', shopId, skus: ['SKU-A'] });
+    const res = await stack.call('POST', '/v1/stores', { platform: 'wechat', shopId, appKey: 'wx-app', appSecret: 'wx-secret', pushToken: 'wx-push', baseUrl: 'http://127.0.0.1:9' });
+    expect(res.status).toBe(201);
+
+    const push = sim.signedPush({ kind: 'paid', channelOrderId: sim.idOf(sim.addOrder(sim.generateOrder())) });
+    const acked = await stack.app.request(`/v1/webhooks/wechat?${new URLSearchParams(push.query)}`, { method: 'POST', headers: push.headers, body: push.body });
+    expect(acked.status).toBe(200);
+    expect(await acked.text()).toBe('success');
   });
 });
 

@@ -47,6 +47,37 @@ describe('acknowledgement pacing', () => {
     expect(reads).toBe(1);
   });
 
+  it('when the last look found the buffer open and is out of date, then pushes go on at once while it is looked at again, and wait once a look finds it behind', async () => {
+    let clock = 0;
+    const looks: ((p: BufferPressure) => void)[] = [];
+    const pacing = createPacing({ read: () => new Promise((resolve) => looks.push(resolve)), maxLagMs: MAX_LAG, maxWaitMs: 60_000, sampleMs: 50, now: () => clock });
+
+    // The first look is taken at once; the first push waits for it.
+    expect(looks).toHaveLength(1);
+    const first = pacing.admit();
+    expect(looks).toHaveLength(1);
+    looks[0]!({ waitingAgeMs: 0, draining: true });
+    expect(await first).toBe(true);
+
+    // Out of date: the push goes on without waiting; one new look serves every push meanwhile.
+    clock = 100;
+    expect(await Promise.all([pacing.admit(), pacing.admit()])).toEqual([true, true]);
+    expect(looks).toHaveLength(2);
+
+    // That look finds the buffer behind: the next push waits for a look that finds it caught up.
+    looks[1]!({ waitingAgeMs: MAX_LAG + 1, draining: true });
+    await new Promise((r) => setTimeout(r, 0));
+    let admitted: boolean | undefined;
+    const waiting = pacing.admit().then((ok) => (admitted = ok));
+    await new Promise((r) => setTimeout(r, 80));
+    expect(admitted).toBeUndefined();
+    clock = 200;
+    await new Promise((r) => setTimeout(r, 80));
+    expect(looks).toHaveLength(3);
+    looks[2]!({ waitingAgeMs: 0, draining: true });
+    expect(await waiting).toBe(true);
+  });
+
   it('when the buffer cannot be read, then the push goes on (its append fails on its own and answers 503)', async () => {
     const pacing = createPacing({ read: async () => Promise.reject(new Error('connection refused')), maxLagMs: MAX_LAG, maxWaitMs: 100 });
     expect(await pacing.admit()).toBe(true);

@@ -120,14 +120,7 @@ export function createApp(appDeps: AppDeps) {
     .route('/alerts', alertRoutes({ db, ...prices }))
     .route('/reports', reportRoutes({ db, ...(deps.costRates ? { costRates: deps.costRates } : {}), dailyReports: deps.dailyReports }));
 
-  const app = new Hono()
-    .use(requestId())
-    .use(bodyLimits())
-    .use(async (c, next) => {
-      const started = performance.now();
-      await next();
-      logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
-    })
+  const app = baseApp(logger)
     .route('/', healthRoutes({ db, probes: deps.probes ?? [] }))
     // Webhooks authenticate by the sender's own signature, not by API key: mounted before the keyed routes.
     .route('/v1/webhooks/carriers', carrierWebhookRoutes({ db, orders, carriers: deps.carriers, logger }))
@@ -147,6 +140,18 @@ export function createApp(appDeps: AppDeps) {
 }
 
 export type AppType = ReturnType<typeof createApp>;
+
+/** What every request passes through before its route: a request id, the body limits, the request log. */
+export function baseApp(logger: Logger) {
+  return new Hono()
+    .use(requestId())
+    .use(bodyLimits())
+    .use(async (c, next) => {
+      const started = performance.now();
+      await next();
+      logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    });
+}
 
 function withChannelStockSync(deps: AppDeps): AppDeps {
   const syncStock = deps.channels?.syncStock;

@@ -14,7 +14,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createActivities } from '../activities';
-import { createApp } from '../api/app';
+import { baseApp, createApp } from '../api/app';
+import { warmUpPushPath } from '../api/warmup';
 import { createStoreTokens, tokenRefreshingDirectory } from '../channels/oauth-tokens';
 import { loadEnv, type Env } from '../config/env';
 import { assertPortFree, explainStartupError, StartupError } from '../infra/startup-error';
@@ -166,14 +167,10 @@ async function main() {
   const consumes = env.ROLES.has('worker') || env.ROLES.has('ingest');
   const bufferListener = consumes && !redis ? createPgListener({ connection: postgres.url, channel: INGEST_BUFFER_CHANNEL, logger }) : undefined;
   if (bufferListener) cleanups.unshift(() => bufferListener.close());
+  const ingestDeps = { db: database.db, orders, secrets, logger, redis, pacing: { maxLagMs: env.INGEST_MAX_LAG, maxWaitMs: env.INGEST_PACING_WAIT } };
   const ingest = createIngest({
-    db: database.db,
-    orders,
-    secrets,
-    logger,
-    redis,
+    ...ingestDeps,
     listener: bufferListener,
-    pacing: { maxLagMs: env.INGEST_MAX_LAG, maxWaitMs: env.INGEST_PACING_WAIT },
     stores: tokenRefreshingDirectory(createStoreDirectory(database.db, secrets), tokens),
   });
   // Behaviour events (pre-pack): buffered like orders, drained by the worker and ingest processes.
@@ -303,6 +300,9 @@ async function main() {
           platformFeePct: env.PLATFORM_FEE_PCT,
         },
       });
+      // Before the port opens: the first pushes of a burst meet optimised code (api/warmup.ts).
+      const warm = await warmUpPushPath({ base: () => baseApp(logger), ingest: ingestDeps, logger, pushes: env.API_WARMUP_PUSHES });
+      logger.info({ pushes: warm.pushes, ms: Math.round(warm.ms) }, 'push path warmed up');
       const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }) as Server;
       server.once('error', (err) => fail(err));
       cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));

@@ -42,6 +42,11 @@ export const envSchema = z.object({
   INGEST_MAX_LAG: z.union([z.enum(['0', 'off']).transform(() => 0), duration('100ms')]),
   /** How long a paced push waits at most before it is answered 503 (the platform retries it). */
   INGEST_PACING_WAIT: duration('2s'),
+  /**
+   * Signed pushes for throwaway stores sent through the webhook route before the API listens (api/warmup.ts),
+   * so the first pushes of a burst meet optimised code; `0` skips it.
+   */
+  API_WARMUP_PUSHES: z.coerce.number().int().min(0).max(100_000).default(2_000),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),

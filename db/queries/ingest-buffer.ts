@@ -76,6 +76,11 @@ export async function deleteBuffered(db: DbOrTx, ids: readonly number[]): Promis
   await db.execute(sql`delete from ${ingestBuffer} where id = any(${sql.param(ids)}::bigint[])`);
 }
 
+/** Drops every entry of the queue, taken or not (a scratch queue, e.g. the API's warm-up). */
+export async function discardQueue(db: DbOrTx, queue: string): Promise<void> {
+  await db.execute(sql`delete from ${ingestBuffer} where queue = ${queue}`);
+}
+
 /** Entries waiting, and the oldest one's age. */
 export async function bufferBacklog(db: DbOrTx, queue: string): Promise<{ length: number; pending: number; oldest: Date | null }> {
   const rows = await db.execute<{ length: number; pending: number; oldest: Date | null }>(sql`

@@ -301,8 +301,12 @@ async function main() {
         },
       });
       // Before the port opens: the first pushes of a burst meet optimised code (api/warmup.ts).
-      const warm = await warmUpPushPath({ base: () => baseApp(logger), ingest: ingestDeps, logger, pushes: env.API_WARMUP_PUSHES });
-      logger.info({ pushes: warm.pushes, ms: Math.round(warm.ms) }, 'push path warmed up');
+      // Only a speed-up: an API that could not warm starts cold rather than not at all.
+      const warm = await warmUpPushPath({ base: () => baseApp(logger), ingest: ingestDeps, logger, pushes: env.API_WARMUP_PUSHES }).catch((err: unknown) => {
+        logger.warn({ err }, 'push path warm-up failed: the API starts cold');
+        return undefined;
+      });
+      if (warm) logger.info({ pushes: warm.pushes, ms: Math.round(warm.ms) }, 'push path warmed up');
       const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }) as Server;
       server.once('error', (err) => fail(err));
       cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));

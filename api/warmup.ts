@@ -13,11 +13,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import type { Redis } from 'ioredis';
 import { createSimulator } from '../channels/simulators';
 import type { SignedPush } from '../channels/simulators/types';
 import { PLATFORMS, type Platform, type StoreCredentials } from '../channels/types';
-import type { Db } from '../db/client';
 import { discardQueue } from '../db/queries/ingest-buffer';
 import { storeIdOf } from '../db/queries/stores';
 import { createIngest, type IngestDeps } from '../ingest';
@@ -33,7 +31,7 @@ export interface WarmUpOptions {
   /** The request basics every route of the API passes through (`baseApp`), to mount the webhook route on. */
   base: () => Hono;
   /** What the API's own ingest is made of (the buffer, its pacing): the warm-up's intake is made the same way. */
-  ingest: Omit<IngestDeps, 'stores' | 'prefix' | 'listener'> & { db: Db; redis?: Redis | undefined };
+  ingest: Omit<IngestDeps, 'stores' | 'prefix' | 'listener'>;
   logger: Logger;
   /** Pushes sent, spread over the platforms. */
   pushes?: number;

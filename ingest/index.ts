@@ -39,8 +39,6 @@ export interface IngestDeps {
   listener?: PgListener | undefined;
   /** Overrides the cached store lookup (e.g. one that refreshes OAuth tokens before they expire). */
   stores?: StoreDirectory | undefined;
-  /** Overrides the lookup of the stores' secrets that pushes are verified with (default: cached, from the table). */
-  signers?: StoreDirectory | undefined;
   /** Acknowledgements paced to the intake (ingest/pacing.ts); unset: pushes are acknowledged at once. */
   pacing?: Pick<PacingOptions, 'maxLagMs' | 'maxWaitMs' | 'sampleMs'> | undefined;
 }
@@ -105,7 +103,8 @@ export type ReplayResult =
 export function createIngest(deps: IngestDeps): Ingest {
   const { db, orders, logger, redis } = deps;
   const stores = deps.stores ?? createStoreDirectory(db, deps.secrets);
-  const signers = deps.signers ?? (deps.stores ? createStoreDirectory(db, deps.secrets) : stores);
+  // Without an override of `stores`, the plain cached directory serves both.
+  const signers = deps.stores ? createStoreDirectory(db, deps.secrets) : stores;
   const mappings = createMappingStore(db);
   const processor = createIngestProcessor({ db, orders, stores, mappings, logger });
   const keys = redis ? bufferKeys(deps.prefix) : undefined;

@@ -43,8 +43,9 @@ export function createPacing({ read, maxLagMs, maxWaitMs, sampleMs = 50, now = D
   let last: { at: number; pressure: BufferPressure } | undefined;
   let reading: Promise<BufferPressure> | undefined;
   const readAgain = (): Promise<BufferPressure> => {
+    if (reading) return reading;
     const at = now();
-    reading ??= read()
+    reading = read()
       // A buffer that cannot be read does not hold pushes up: the append itself fails and answers 503.
       .catch(() => ({ waitingAgeMs: 0, draining: false }))
       .then((pressure) => {

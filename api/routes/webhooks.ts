@@ -103,7 +103,7 @@ export function channelWebhookRoutes({ ingest, logger, now = () => new Date() }:
 
 type Verified = { ok: true; store: StoreCredentials } | { ok: false; reason: string };
 
-/** Verifies with the cached credentials, and once more with fresh ones before refusing (the secret may just have rotated). */
+/** Verifies with the cached secrets, and once more with fresh ones before refusing (the secret may just have rotated). */
 async function verifyFor(ingest: PushIntake, platform: Platform, shopId: string, request: PushRequest, at: Date): Promise<Verified> {
   const adapter = adapterFor(platform);
   let reason = `shop ${shopId} is not connected`;

@@ -5,4 +5,4 @@ COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
 ENV NODE_ENV=production
-CMD ["npx", "tsx", "bin/start.ts"]
+CMD ["node", "--min-semi-space-size=16", "--import", "tsx", "bin/start.ts"]

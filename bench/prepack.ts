@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { START_ARGS } from '../bin/node-flags';
 import { connectDatabase, migrateDatabase } from '../db/client';
 import { saveModel } from '../db/queries/prepack-models';
 import { evaluate } from '../domain/prepack';
@@ -185,7 +186,7 @@ async function endToEndPart(url: string, db: ReturnType<typeof connectDatabase>[
   };
   delete env.REDIS_URL;
   delete env.TEMPORAL_ADDRESS;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'bin/start.ts')], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [...START_ARGS], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
   cleanups.unshift(
     () =>
       new Promise<void>((resolve) => {

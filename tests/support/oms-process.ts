@@ -1,9 +1,10 @@
 /**
- * The OMS as a user runs it — `node --import tsx bin/start.ts` — in a child process of its own process group
+ * The OMS as a user runs it — `npm start`'s command line (bin/node-flags.ts) — in a child process of its own process group
  * (`detached`), so a test can kill the whole stack at once (`kill -9` of the group takes the embedded Temporal
  * dev server and the carrier simulators with it), restart it on the same data directory, and always clean up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { START_ARGS } from '../../bin/node-flags';
 import { portOpen } from '../../infra/net';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +32,7 @@ export interface OmsProcess {
 }
 
 export function launchOms(env: Record<string, string>, label = 'oms'): OmsProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...START_ARGS], {
     cwd: root,
     env,
     detached: true,

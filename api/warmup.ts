@@ -9,10 +9,10 @@
  * of the buffer that is emptied at the end: no order, no stored message id, no log line.
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { Pool } from 'undici';
 import { createSimulator } from '../channels/simulators';
 import type { SignedPush } from '../channels/simulators/types';
 import { PLATFORMS, type Platform, type StoreCredentials } from '../channels/types';
@@ -55,7 +55,7 @@ export async function warmUpPushPath({ base, ingest, logger, pushes = 2_000, con
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
   const { port } = server.address() as AddressInfo;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections });
   let next = 0;
   let answered = 0;
   try {
@@ -63,12 +63,12 @@ export async function warmUpPushPath({ base, ingest, logger, pushes = 2_000, con
       Array.from({ length: connections }, async () => {
         for (let i = next++; i < signed.length && i < pushes; i = next++) {
           const { platform, push } = signed[i]!;
-          if ((await post(agent, port, platform, push)) === 200) answered++;
+          if ((await post(pool, platform, push)) === 200) answered++;
         }
       }),
     );
   } finally {
-    agent.destroy();
+    await pool.close();
     await new Promise((resolve) => server.close(resolve));
     await (ingest.redis ? ingest.redis.del(bufferKeys(WARMUP_QUEUE).stream) : discardQueue(ingest.db, WARMUP_QUEUE));
   }
@@ -103,17 +103,9 @@ function throwawayStores(perPlatform: number): { stores: StoreDirectory; signed:
   return { stores: directory, signed };
 }
 
-function post(agent: http.Agent, port: number, platform: Platform, push: SignedPush): Promise<number> {
+async function post(pool: Pool, platform: Platform, push: SignedPush): Promise<number> {
   const query = new URLSearchParams(push.query).toString();
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path: `/v1/webhooks/${platform}${query ? `?${query}` : ''}`, method: 'POST', agent, headers: { ...push.headers, 'content-length': Buffer.byteLength(push.body) } },
-      (res) => {
-        res.resume();
-        res.once('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.once('error', reject);
-    req.end(push.body);
-  });
+  const res = await pool.request({ path: `/v1/webhooks/${platform}${query ? `?${query}` : ''}`, method: 'POST', headers: push.headers, body: push.body });
+  await res.body.dump();
+  return res.statusCode;
 }
